@@ -1,0 +1,52 @@
+// Builds the extension bundle (dist/extension.js) and, with --tests, transpiles src/ and test/ file by file
+// into out/ so mocha (on Node and inside the extension host) can load them. Type checking is `npm run typecheck`.
+import * as esbuild from 'esbuild';
+import { readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const production = process.argv.includes('--production');
+const tests = process.argv.includes('--tests');
+// Test output folder; parallel runs (e.g. two developers' suites) can each use their own: MCP_OUT=out-x.
+const outDir = process.env.MCP_OUT || 'out';
+
+function tsFiles(dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return name === 'node_modules' || name === 'fixtures-out' ? [] : tsFiles(path);
+    return path.endsWith('.ts') && !path.endsWith('.d.ts') ? [path] : [];
+  });
+}
+
+if (tests) {
+  rmSync(outDir, { recursive: true, force: true });
+  await esbuild.build({
+    entryPoints: [...tsFiles('src'), ...tsFiles('test')],
+    outdir: outDir,
+    outbase: '.',
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    sourcemap: 'inline',
+    logLevel: 'warning',
+  });
+  // out/ is CommonJS whatever the root package.json says.
+  writeFileSync(`${outDir}/package.json`, '{ "type": "commonjs" }\n');
+} else {
+  const result = await esbuild.build({
+    entryPoints: ['src/extension.ts'],
+    bundle: true,
+    outfile: 'dist/extension.js',
+    external: ['vscode'],
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    minify: production,
+    sourcemap: true,
+    sourcesContent: false,
+    metafile: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+  const bytes = Object.values(result.metafile.outputs).find((o) => o.entryPoint)?.bytes ?? 0;
+  console.log(`[esbuild] dist/extension.js ${(bytes / 1024).toFixed(1)} KiB${production ? ' (production)' : ''}`);
+}

@@ -1,0 +1,27 @@
+import * as vscode from 'vscode';
+import { COMMANDS, type CommandVerb, commandId } from '../common/contracts';
+import { UserCancelledError, UserFacingError, errorMessage } from '../common/errors';
+import { safeNotificationText } from '../common/sanitize';
+import type { ComponentLogger } from '../log';
+import type { Notifier } from '../vscode-adapters/notifier';
+
+export type CommandHandler = (...args: unknown[]) => unknown;
+
+/**
+ * Registers a command with the one error-handling path: cancellation is silent; anything else is logged and shown
+ * once, sanitized, with an "Open Log" action. A command handler never throws into VS Code.
+ */
+export function registerCommand(verb: CommandVerb, handler: CommandHandler, log: ComponentLogger, notifier: Notifier): vscode.Disposable {
+  const id = commandId(verb);
+  return vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+    try {
+      return await handler(...args);
+    } catch (err) {
+      if (err instanceof UserCancelledError || err instanceof vscode.CancellationError) return undefined;
+      const message = err instanceof UserFacingError ? err.message : `${COMMANDS[verb].replace(/\.\.\.$/, '')} failed: ${errorMessage(err)}`;
+      log.error(`${id}: ${errorMessage(err)}${err instanceof Error && err.stack && !(err instanceof UserFacingError) ? `\n${err.stack}` : ''}`);
+      notifier.error(safeNotificationText(message));
+      return undefined;
+    }
+  });
+}

@@ -1,0 +1,30 @@
+import type * as vscode from 'vscode';
+import type { CommandVerb } from '../common/contracts';
+import type { Logger } from '../log';
+import type { Notifier } from '../vscode-adapters/notifier';
+import type { ServersTree } from '../views/serversTree';
+import { type CommandHandler, registerCommand } from './commandRunner';
+import { openConfiguration } from './openConfiguration';
+
+export interface CommandDeps {
+  readonly logger: Logger;
+  readonly notifier: Notifier;
+  readonly tree: ServersTree;
+}
+
+/**
+ * The implemented commands. package.json declares exactly these (test/unit/manifest.test.ts and the in-host
+ * test/integration/commands.test.ts check both directions).
+ */
+export function commandTable(deps: CommandDeps): Partial<Record<CommandVerb, CommandHandler>> {
+  return {
+    openConfiguration: () => openConfiguration(),
+    showExtensionLog: () => deps.logger.show(),
+    refresh: () => deps.tree.refresh(),
+  };
+}
+
+export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
+  const log = deps.logger.scoped('commands');
+  return Object.entries(commandTable(deps)).map(([verb, handler]) => registerCommand(verb as CommandVerb, handler, log, deps.notifier));
+}

@@ -1,0 +1,72 @@
+import type { ServerId, ServerSource } from '../serverId';
+
+/** A server entry as written in `.vscode/mcp.json` `servers` / `mcpManager.servers` (VS Code's own format). */
+export interface StdioServerConfig {
+  readonly type: 'stdio';
+  readonly command: string;
+  readonly args: readonly string[];
+  /** `null` removes an inherited variable. */
+  readonly env: Readonly<Record<string, string | null>>;
+  readonly envFile?: string;
+  readonly cwd?: string;
+}
+
+export interface RemoteServerConfig {
+  readonly type: 'http' | 'sse';
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+export type ServerConfig = StdioServerConfig | RemoteServerConfig;
+export type Transport = ServerConfig['type'];
+
+/** `mcpManager.inputs` / mcp.json `inputs`. */
+export interface PromptStringInput {
+  readonly type: 'promptString';
+  readonly id: string;
+  readonly description?: string;
+  readonly password?: boolean;
+  readonly default?: string;
+}
+export interface PickStringInput {
+  readonly type: 'pickString';
+  readonly id: string;
+  readonly description?: string;
+  readonly options: readonly string[];
+  readonly default?: string;
+}
+export type InputDefinition = PromptStringInput | PickStringInput;
+
+export interface RestartPolicyOptions {
+  /** Crashes tolerated inside `windowMs` before giving up (default 5). */
+  readonly maxRestarts?: number;
+  /** Crash-loop window (default 180000 = 3 min). */
+  readonly windowMs?: number;
+  readonly backoffBaseMs?: number;
+  readonly backoffMaxMs?: number;
+}
+
+/** `mcpManager.serverOptions[name]`: options only this extension understands, kept out of mcp.json. */
+export interface ServerOptions {
+  readonly autoStart?: boolean;
+  readonly startupTimeoutMs?: number;
+  readonly requestTimeoutMs?: number;
+  /** Ping health check; `false` (or intervalMs 0) turns it off. */
+  readonly ping?: false | { readonly intervalMs?: number; readonly timeoutMs?: number };
+  readonly restart?: RestartPolicyOptions | false;
+  readonly oauth?: { readonly clientId?: string; readonly scopes?: readonly string[]; readonly clientMetadataUrl?: string };
+}
+
+export const DEFAULT_STARTUP_TIMEOUT_MS = 30_000;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
+
+/** One server as defined by one source, before variable resolution. */
+export interface ServerDefinition {
+  readonly id: ServerId;
+  readonly name: string;
+  readonly source: ServerSource;
+  /** Absolute path of the defining file, when there is one (for diagnostics, tooltips, Open Configuration). */
+  readonly file?: string;
+  readonly config: ServerConfig;
+  readonly options: ServerOptions;
+}

@@ -1,0 +1,20 @@
+/**
+ * Text from servers, files and the network is untrusted. Before it reaches a notification it must not carry
+ * markdown command links, HTML, control characters, or unbounded length.
+ */
+const MAX_NOTIFICATION_CHARS = 300;
+
+export function safeNotificationText(text: string, max = MAX_NOTIFICATION_CHARS): string {
+  let out = text
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g, '')
+    .replace(/\s+/g, ' ')
+    // Markdown links/images ([x](command:...)) become their text; bare command: / vscode: URIs are defused.
+    .replace(/!?\[([^\]]*)\]\(([^)]*)\)/g, '$1')
+    .replace(/\b(command|vscode|code-oss|vscode-insiders):/gi, '$1\u200a:')
+    .replace(/[<>]/g, (c) => (c === '<' ? '‹' : '›'))
+    .replace(/[`*_~]/g, '')
+    .trim();
+  if (out.length > max) out = `${out.slice(0, max - 1)}…`;
+  return out;
+}
