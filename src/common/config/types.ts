@@ -70,3 +70,18 @@ export interface ServerDefinition {
   readonly config: ServerConfig;
   readonly options: ServerOptions;
 }
+
+/** A definition after variable/input/envFile resolution: exactly what a transport needs to start or connect. */
+export type ResolvedLaunch =
+  | {
+      readonly type: 'stdio';
+      readonly command: string;
+      readonly args: readonly string[];
+      /** The complete environment of the child (inherited + envFile + env, PATH entries from env first). */
+      readonly env: Readonly<Record<string, string>>;
+      readonly cwd: string;
+    }
+  | { readonly type: 'http' | 'sse'; readonly url: string; readonly headers: Readonly<Record<string, string>> };
+
+/** Resolves a definition when a server starts (inputs may prompt; secrets come from SecretStorage). */
+export type LaunchResolver = (definition: ServerDefinition) => Promise<ResolvedLaunch>;
