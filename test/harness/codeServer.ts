@@ -48,6 +48,7 @@ export const QUIET_SETTINGS: Record<string, unknown> = {
   'update.mode': 'none',
   'workbench.enableExperiments': false,
   'security.workspace.trust.startupPrompt': 'never',
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
 };
 
 export interface CodeServerOptions {

@@ -1,0 +1,172 @@
+/**
+ * Page object for the real VS Code in the browser: the e2e tier drives it like a person (activity bar, palette,
+ * tree, notifications, output). One Workbench = one contained code-server + one fresh Chromium profile.
+ */
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { CodeServer, type CodeServerOptions, REPO_ROOT, launchBrowser } from '../harness/codeServer';
+
+export const RESULTS_DIR = join(REPO_ROOT, 'test-results', 'e2e');
+
+/** The VSIX `npm run package` produced for the current package.json version. */
+export function builtVsix(): string {
+  const { name, version } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
+  const vsix = join(REPO_ROOT, `${name}-${version}.vsix`);
+  if (!existsSync(vsix)) throw new Error(`${vsix} not found: run \`npm run package\` first (npm run test:e2e does)`);
+  return vsix;
+}
+
+export class Workbench {
+  private constructor(readonly server: CodeServer, readonly context: BrowserContext, readonly page: Page) {}
+
+  static async open(options: Omit<CodeServerOptions, 'vsix'> & { vsix?: string } = {}): Promise<Workbench> {
+    const server = await CodeServer.start({ vsix: builtVsix(), label: 'e2e', ...options });
+    try {
+      const { context, page } = await launchBrowser(join(server.runDir, 'browser'));
+      const wb = new Workbench(server, context, page);
+      await page.goto(server.workbenchUrl());
+      await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+      return wb;
+    } catch (err) {
+      await server.stop();
+      throw err;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.context.close().catch(() => undefined);
+    await this.server.stop();
+  }
+
+  async screenshot(name: string): Promise<string> {
+    mkdirSync(RESULTS_DIR, { recursive: true });
+    const file = join(RESULTS_DIR, `${name.replace(/[^\w.-]+/g, '-')}.png`);
+    await this.page.screenshot({ path: file });
+    return file;
+  }
+
+  get sidebar(): Locator { return this.page.locator('.part.sidebar'); }
+
+  /** Opens the MCP Manager container from the activity bar. */
+  async openMcpManager(): Promise<void> {
+    const entry = this.page.locator('.activitybar a.action-label[aria-label^="MCP Manager"]');
+    await entry.waitFor({ timeout: 60_000 });
+    const selected = await entry.evaluate((el) => el.closest('.action-item')?.classList.contains('checked') ?? false);
+    if (!selected) await entry.click();
+    // With one view in the container VS Code hides the pane header and titles the sidebar "MCP Manager: Servers".
+    await this.sidebar.locator('.composite.title', { hasText: 'MCP Manager' }).waitFor({ timeout: 30_000 });
+  }
+
+  /** Runs `MCP Manager: <title>` from the command palette (retrying while the command is not yet contributed). */
+  async runCommand(title: string, category = 'MCP Manager'): Promise<void> {
+    const label = category ? `${category}: ${title}` : title;
+    const input = this.page.locator('.quick-input-widget input.input');
+    for (let attempt = 0; ; attempt++) {
+      await this.page.keyboard.press('Escape');
+      await this.page.keyboard.press('F1');
+      await input.waitFor({ timeout: 10_000 });
+      await input.fill(`>${label}`);
+      const row = this.page.locator('.quick-input-widget .monaco-list-row', { hasText: label }).first();
+      try {
+        await row.waitFor({ timeout: 5_000 });
+        await this.page.keyboard.press('Enter');
+        return;
+      } catch (err) {
+        if (attempt >= 5) throw err;
+      }
+    }
+  }
+
+  /** The rows of the Servers tree: label, description and accessibility label. */
+  async treeRows(): Promise<{ label: string; description: string; aria: string }[]> {
+    const rows = this.sidebar.locator('.pane-body .monaco-list-row');
+    return rows.evaluateAll((els) => els.map((el) => ({
+      label: el.querySelector('.label-name')?.textContent ?? '',
+      description: el.querySelector('.label-description')?.textContent ?? '',
+      aria: el.getAttribute('aria-label') ?? '',
+    })));
+  }
+
+  /** Text of the Servers view's welcome content (empty when the tree has rows). */
+  async welcomeText(): Promise<string> {
+    const welcome = this.sidebar.locator('.welcome-view-content');
+    await welcome.first().waitFor({ timeout: 30_000 });
+    return (await welcome.first().innerText()).replace(/\u00a0/g, ' ');
+  }
+
+  async notifications(): Promise<string[]> {
+    return this.page.locator('.notification-list-item-message').allInnerTexts();
+  }
+
+  async waitForNotification(text: string | RegExp, timeout = 30_000): Promise<string> {
+    const item = this.page.locator('.notification-list-item-message', { hasText: text }).first();
+    await item.waitFor({ timeout });
+    return item.innerText();
+  }
+
+  /** Waits until the Output panel shows text matching `pattern` (spaces normalized). */
+  async waitForOutput(pattern: RegExp, timeout = 30_000): Promise<string> {
+    await this.page.waitForFunction(({ source, flags }) => {
+      const el = document.querySelector('.part.panel .view-lines');
+      return !!el && new RegExp(source, flags).test((el.textContent ?? '').replace(/\u00a0/g, ' '));
+    }, { source: pattern.source, flags: pattern.flags }, { timeout });
+    return this.outputText();
+  }
+
+  /** Visible text of the Output panel (spaces render as U+00A0). */
+  async outputText(): Promise<string> {
+    const lines = this.page.locator('.part.panel .view-lines');
+    await lines.first().waitFor({ timeout: 30_000 });
+    return (await lines.first().innerText()).replace(/\u00a0/g, ' ');
+  }
+
+  /** Text of the active editor. */
+  async activeEditorText(): Promise<string> {
+    const lines = this.page.locator('.part.editor .editor-instance .view-lines').first();
+    await lines.waitFor({ timeout: 30_000 });
+    return (await lines.innerText()).replace(/\u00a0/g, ' ');
+  }
+
+  /** The extension's log files as VS Code writes them: <user-data>/logs/<date>/exthostN/mcpkit.mcp-manager/*.log. */
+  extensionLogFiles(): string[] {
+    const logs = join(this.server.userDataDir, 'logs');
+    const found: string[] = [];
+    const walk = (dir: string): void => {
+      if (!existsSync(dir)) return;
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const p = join(dir, entry.name);
+        if (entry.isDirectory()) walk(p);
+        else if (p.includes('mcpkit.mcp-manager') && p.endsWith('.log')) found.push(p);
+      }
+    };
+    walk(logs);
+    return found;
+  }
+}
+
+/**
+ * Registers before/after hooks on the calling suite: one Workbench for the suite, a screenshot of every failed test.
+ * Usage: `const wb = useWorkbench({ workspace }); it('...', async () => { await wb().openMcpManager(); })`.
+ */
+export function useWorkbench(options: Parameters<typeof Workbench.open>[0] = {}): () => Workbench {
+  let workbench: Workbench | undefined;
+  before(async function () {
+    this.timeout(180_000);
+    workbench = await Workbench.open(options);
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && workbench) {
+      const file = await workbench.screenshot(`FAILED ${this.currentTest.fullTitle()}`).catch(() => undefined);
+      if (file) console.log(`      screenshot: ${file}`);
+    }
+  });
+  after(async function () {
+    this.timeout(60_000);
+    await workbench?.close();
+  });
+  return () => {
+    if (!workbench) throw new Error('workbench not started');
+    return workbench;
+  };
+}
