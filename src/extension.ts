@@ -15,7 +15,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(logger);
   const log = logger.scoped('activate');
   try {
-    log.info(`MCP Manager ${String(context.extension.packageJSON.version)} activating (VS Code ${vscode.version}, log level ${vscode.LogLevel[logger.channel.logLevel]}, trusted: ${vscode.workspace.isTrusted})`);
+    log.info(`MCP Manager ${(context.extension.packageJSON as { version: string }).version} activating (VS Code ${vscode.version}, log level ${vscode.LogLevel[logger.channel.logLevel]}, trusted: ${vscode.workspace.isTrusted})`);
     const notifier = new Notifier(() => logger.show());
     const secrets = new SecretStore(context.secrets, redactor, logger.scoped('secrets'));
     void secrets;

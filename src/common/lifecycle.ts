@@ -10,11 +10,12 @@ export function toDisposable(fn: () => unknown): IDisposable {
 
 /** Disposes every item, continuing past failures; the first failure is rethrown after all were tried. */
 export function disposeAll(items: Iterable<IDisposable>): void {
-  let first: unknown;
+  const errors: unknown[] = [];
   for (const item of items) {
-    try { item.dispose(); } catch (err) { first ??= err; }
+    try { item.dispose(); } catch (err) { errors.push(err); }
   }
-  if (first !== undefined) throw first;
+  if (errors.length === 1 && errors[0] instanceof Error) throw errors[0];
+  if (errors.length) throw new AggregateError(errors, 'some disposables failed to dispose');
 }
 
 /**

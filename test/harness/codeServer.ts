@@ -93,16 +93,16 @@ export class CodeServer {
       workspaceDir = join(runDir, 'workspace');
       cpSync(options.workspace, workspaceDir, { recursive: true });
     }
-    mkdirSync(join(dirs['user-data']!, 'User'), { recursive: true });
-    writeFileSync(join(dirs['user-data']!, 'User', 'settings.json'), JSON.stringify({ ...QUIET_SETTINGS, ...options.settings }, null, 2));
-    const configFile = join(dirs['config']!, 'code-server.yaml');
+    mkdirSync(join(dirs['user-data'], 'User'), { recursive: true });
+    writeFileSync(join(dirs['user-data'], 'User', 'settings.json'), JSON.stringify({ ...QUIET_SETTINGS, ...options.settings }, null, 2));
+    const configFile = join(dirs['config'], 'code-server.yaml');
     writeFileSync(configFile, 'auth: none\n');
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       HOME: dirs['home'], XDG_CONFIG_HOME: dirs['config'], XDG_DATA_HOME: dirs['data'], XDG_CACHE_HOME: dirs['cache'],
       TMPDIR: dirs['tmp'], VSCODE_CLI_DATA_DIR: undefined, ELECTRON_RUN_AS_NODE: undefined, ...options.env,
     };
-    const server = new CodeServer(runDir, await freePort(), dirs['user-data']!, dirs['extensions']!, workspaceDir, env, tools);
+    const server = new CodeServer(runDir, await freePort(), dirs['user-data'], dirs['extensions'], workspaceDir, env, tools);
     if (options.vsix) server.installExtension(options.vsix);
     await server.launch(configFile, options);
     return server;

@@ -27,7 +27,7 @@ describe('package.json agrees with src/common/contracts.ts', () => {
 
   it('keeps @types/vscode at or below the engine floor (vsce refuses otherwise)', () => {
     const engine = manifest.engines.vscode.replace(/^\^/, '');
-    const types = manifest.devDependencies['@types/vscode']!.replace(/^\^/, '');
+    const types = manifest.devDependencies['@types/vscode'].replace(/^\^/, '');
     const num = (v: string) => v.split('.').map(Number).reduce((a, n) => a * 1000 + n, 0);
     assert.ok(num(types) <= num(engine), `@types/vscode ${types} > engine ${engine}`);
     assert.ok(num(engine) <= num('1.139.0'), 'engine floor must allow the offline VS Code 1.139');
