@@ -1,0 +1,202 @@
+import * as path from 'node:path';
+import { type FormattingOptions, type ParseError, applyEdits, modify, parse } from 'jsonc-parser';
+import { UserFacingError } from '../errors';
+import { looksLikeSecretName } from '../redact';
+import { JSONC_OPTIONS, isObject } from './parse';
+import { findSecretsInArgs } from './secretsInArgs';
+import type { PromptStringInput, ServerConfig } from './types';
+
+/**
+ * Import of servers from other MCP clients (Claude Desktop, Cursor: the `mcpServers` format) into VS Code's format,
+ * with plaintext secrets moved out of the file into SecretStorage behind `${input:…}` password inputs. Pure.
+ */
+
+export type ImportApp = 'claude' | 'cursor';
+
+export interface ImportLocation {
+  readonly app: ImportApp;
+  /** For pickers: "Claude Desktop", "Cursor (user)", "Cursor (folder web)". */
+  readonly label: string;
+  readonly path: string;
+}
+
+/** Where Claude Desktop and Cursor keep their server lists on this platform (files may not exist). */
+export function importLocations(
+  platform: NodeJS.Platform, home: string, env: Readonly<Record<string, string | undefined>>,
+  folders: readonly { name: string; path: string }[] = [],
+): ImportLocation[] {
+  const p = platform === 'win32' ? path.win32 : path.posix;
+  let claudeDir: string;
+  if (platform === 'darwin') claudeDir = p.join(home, 'Library', 'Application Support', 'Claude');
+  else if (platform === 'win32') claudeDir = p.join(env['APPDATA'] || p.join(home, 'AppData', 'Roaming'), 'Claude');
+  else claudeDir = p.join(env['XDG_CONFIG_HOME'] || p.join(home, '.config'), 'Claude');
+  return [
+    { app: 'claude', label: 'Claude Desktop', path: p.join(claudeDir, 'claude_desktop_config.json') },
+    { app: 'cursor', label: 'Cursor (user)', path: p.join(home, '.cursor', 'mcp.json') },
+    ...folders.map((f): ImportLocation => ({ app: 'cursor', label: `Cursor (folder ${f.name})`, path: p.join(f.path, '.cursor', 'mcp.json') })),
+  ];
+}
+
+export interface ImportCandidate {
+  readonly name: string;
+  /** In VS Code's format, secrets still in place. */
+  readonly config: ServerConfig;
+  /** Where it comes from (a location label). */
+  readonly from: string;
+}
+
+/** Reads an `mcpServers` file. Invalid entries are reported (by name, never by value) and skipped. */
+export function parseImportFile(text: string, from: string): { candidates: ImportCandidate[]; errors: string[] } {
+  const parseErrors: ParseError[] = [];
+  const root: unknown = parse(text, parseErrors, JSONC_OPTIONS);
+  if (parseErrors.length || !isObject(root)) return { candidates: [], errors: [`${from}: not a valid JSON object.`] };
+  // Cursor and Claude use "mcpServers"; accept VS Code's "servers" too.
+  const servers = root['mcpServers'] ?? root['servers'];
+  if (servers === undefined) return { candidates: [], errors: [] };
+  if (!isObject(servers)) return { candidates: [], errors: [`${from}: "mcpServers" must be an object.`] };
+  const candidates: ImportCandidate[] = [];
+  const errors: string[] = [];
+  for (const [name, raw] of Object.entries(servers)) {
+    const config = convertEntry(raw);
+    if (typeof config === 'string') errors.push(`${from}: server "${name}" skipped: ${config}`);
+    else candidates.push({ name, config, from });
+  }
+  return { candidates, errors };
+}
+
+const strings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
+const stringRecord = (v: unknown): v is Record<string, string> => isObject(v) && Object.values(v).every((x) => typeof x === 'string');
+
+/** One `mcpServers` entry → VS Code format, or the reason it cannot be converted. */
+export function convertEntry(raw: unknown): ServerConfig | string {
+  if (!isObject(raw)) return 'not an object';
+  const type = raw['type'];
+  if (typeof raw['command'] === 'string' && raw['command'] && (type === undefined || type === 'stdio')) {
+    if (raw['args'] !== undefined && !strings(raw['args'])) return '"args" is not an array of strings';
+    if (raw['env'] !== undefined && !stringRecord(raw['env'])) return '"env" is not an object of strings';
+    const envFile = typeof raw['envFile'] === 'string' ? { envFile: raw['envFile'] } : {};
+    const cwd = typeof raw['cwd'] === 'string' ? { cwd: raw['cwd'] } : {};
+    return { type: 'stdio', command: raw['command'], args: (raw['args'] as string[] | undefined) ?? [], env: (raw['env'] as Record<string, string> | undefined) ?? {}, ...envFile, ...cwd };
+  }
+  const url = raw['url'] ?? raw['serverUrl'];
+  if (typeof url === 'string' && url) {
+    if (type !== undefined && type !== 'http' && type !== 'sse' && type !== 'streamable-http' && type !== 'streamableHttp') return `unsupported type ${JSON.stringify(type)}`;
+    if (raw['headers'] !== undefined && !stringRecord(raw['headers'])) return '"headers" is not an object of strings';
+    return { type: type === 'sse' ? 'sse' : 'http', url, headers: (raw['headers'] as Record<string, string> | undefined) ?? {} };
+  }
+  return typeof type === 'string' && type !== 'stdio' ? `unsupported type ${JSON.stringify(type)}` : 'needs "command" or "url"';
+}
+
+/** A server as it will be written: VS Code's JSON shape (empty fields left out). */
+export function toVsCodeJson(config: ServerConfig): Record<string, unknown> {
+  if (config.type === 'stdio') {
+    return {
+      type: 'stdio', command: config.command,
+      ...(config.args.length ? { args: config.args } : {}),
+      ...(Object.keys(config.env).length ? { env: config.env } : {}),
+      ...(config.envFile !== undefined ? { envFile: config.envFile } : {}),
+      ...(config.cwd !== undefined ? { cwd: config.cwd } : {}),
+    };
+  }
+  return { type: config.type, url: config.url, ...(Object.keys(config.headers).length ? { headers: config.headers } : {}) };
+}
+
+export interface PreparedImport {
+  readonly servers: readonly { readonly name: string; readonly originalName: string; readonly json: Record<string, unknown> }[];
+  /** Password inputs to add to the target, one per moved secret. */
+  readonly inputs: readonly PromptStringInput[];
+  /** Values to store in SecretStorage (purpose 'input', id `<target sourceKey>/<inputId>`). Never write these anywhere else. */
+  readonly secrets: readonly { readonly inputId: string; readonly value: string }[];
+  /** Safe to show and log (names only). */
+  readonly notes: readonly string[];
+}
+
+const AUTH_SCHEME = /^(bearer|basic|token)\s+(\S.*)$/i;
+
+/** A plaintext value worth moving: not empty and not already a variable reference. */
+function isPlainSecret(key: string, value: string): boolean {
+  return looksLikeSecretName(key) && value.trim() !== '' && !value.includes('${');
+}
+
+/**
+ * Chooses final names (a clash with the target gets a `-2`, `-3`… suffix), and moves every plaintext secret (env keys
+ * or headers named like TOKEN, KEY, SECRET, PASSWORD, Authorization) into a password input.
+ */
+export function prepareImport(candidates: readonly ImportCandidate[], existingNames: Iterable<string>, existingInputIds: Iterable<string>): PreparedImport {
+  const names = new Set(existingNames);
+  const inputIds = new Set(existingInputIds);
+  const unique = (base: string, taken: Set<string>) => {
+    let name = base;
+    for (let n = 2; taken.has(name); n++) name = `${base}-${n}`;
+    taken.add(name);
+    return name;
+  };
+  const servers: { name: string; originalName: string; json: Record<string, unknown> }[] = [];
+  const inputs: PromptStringInput[] = [];
+  const secrets: { inputId: string; value: string }[] = [];
+  const notes: string[] = [];
+  for (const c of candidates) {
+    const name = unique(c.name, names);
+    if (name !== c.name) notes.push(`"${c.name}" is imported as "${name}" (the name is taken in the target).`);
+    const moveSecret = (key: string, value: string): string => {
+      const scheme = AUTH_SCHEME.exec(value);
+      const secret = scheme ? scheme[2]! : value;
+      const inputId = unique(`${name}-${key}`.replace(/[^A-Za-z0-9_.-]/g, '_'), inputIds);
+      inputs.push({ type: 'promptString', id: inputId, description: `${key} for MCP server "${name}" (imported; stored in SecretStorage)`, password: true });
+      secrets.push({ inputId, value: secret });
+      notes.push(`"${name}": ${key} moved to SecretStorage as input "${inputId}".`);
+      return scheme ? `${scheme[1]} \${input:${inputId}}` : `\${input:${inputId}}`;
+    };
+    let config: ServerConfig = c.config;
+    if (config.type === 'stdio') {
+      const env: Record<string, string | null> = {};
+      for (const [k, v] of Object.entries(config.env)) env[k] = v !== null && isPlainSecret(k, v) ? moveSecret(k, v) : v;
+      config = { ...config, env };
+      for (const f of findSecretsInArgs(config.args, [])) notes.push(`"${name}": argument ${f.index + 1} ${f.reason}; consider moving it to "env".`);
+    } else {
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(config.headers)) headers[k] = isPlainSecret(k, v) ? moveSecret(k, v) : v;
+      config = { ...config, headers };
+    }
+    servers.push({ name, originalName: c.name, json: toVsCodeJson(config) });
+  }
+  return { servers, inputs, secrets, notes };
+}
+
+export const EMPTY_MCP_JSON_TEXT = '{\n\t"servers": {},\n\t"inputs": []\n}\n';
+
+/** Inserts the prepared servers and inputs into mcp.json text, keeping comments and formatting. */
+export function applyImportToMcpJson(text: string, prepared: PreparedImport): string {
+  let out = text.trim() ? text : EMPTY_MCP_JSON_TEXT;
+  const errors: ParseError[] = [];
+  const root: unknown = parse(out, errors, JSONC_OPTIONS);
+  if (errors.length || !isObject(root)) throw new UserFacingError('The target mcp.json has syntax errors; fix them first (see the Problems view).');
+  if (root['servers'] !== undefined && !isObject(root['servers'])) throw new UserFacingError('The target mcp.json has a "servers" value that is not an object.');
+  if (root['inputs'] !== undefined && !Array.isArray(root['inputs'])) throw new UserFacingError('The target mcp.json has an "inputs" value that is not an array.');
+  const formattingOptions = detectFormatting(out);
+  for (const s of prepared.servers) {
+    out = applyEdits(out, modify(out, ['servers', s.name], s.json, { formattingOptions }));
+  }
+  if (prepared.inputs.length) {
+    if (Array.isArray(root['inputs'])) {
+      for (const input of prepared.inputs) out = applyEdits(out, modify(out, ['inputs', -1], input, { formattingOptions, isArrayInsertion: true }));
+    } else {
+      out = applyEdits(out, modify(out, ['inputs'], prepared.inputs, { formattingOptions }));
+    }
+  }
+  return out;
+}
+
+/** The new `mcpManager.servers` / `mcpManager.inputs` values of one settings scope. */
+export function applyImportToSettings(servers: unknown, inputs: unknown, prepared: PreparedImport): { servers: Record<string, unknown>; inputs: unknown[] } {
+  const nextServers: Record<string, unknown> = { ...(isObject(servers) ? servers : {}) };
+  for (const s of prepared.servers) nextServers[s.name] = s.json;
+  return { servers: nextServers, inputs: [...(Array.isArray(inputs) ? (inputs as unknown[]) : []), ...prepared.inputs] };
+}
+
+export function detectFormatting(text: string): FormattingOptions {
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const indented = /^([ \t]+)\S/m.exec(text);
+  if (!indented || indented[1]!.startsWith('\t')) return { insertSpaces: false, tabSize: 4, eol };
+  return { insertSpaces: true, tabSize: indented[1]!.length, eol };
+}

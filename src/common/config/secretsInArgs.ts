@@ -1,0 +1,35 @@
+import { looksLikeSecretName } from '../redact';
+import type { InputDefinition } from './types';
+
+/** Prefixes of well-known credential formats (GitHub, OpenAI/Anthropic, Slack, AWS, GitLab, Stripe). */
+const TOKEN_SHAPES = /^(gh[pousr]_[A-Za-z0-9]{16,}|github_pat_\w{20,}|sk-[A-Za-z0-9_-]{16,}|xox[abprs]-[A-Za-z0-9-]{10,}|AKIA[0-9A-Z]{16}|glpat-[A-Za-z0-9_-]{16,}|[rs]k_live_[A-Za-z0-9]{16,})$/;
+
+export interface SecretInArgs {
+  readonly index: number;
+  /** Why, without the value: "uses the password input "x"", "looks like a token"… */
+  readonly reason: string;
+}
+
+/**
+ * Arguments that carry a secret: a password input, `--token=…` / `--api-key …` with a literal value, or a value with
+ * the shape of a well-known token. Secrets belong in `env`, because command lines are visible and get logged.
+ */
+export function findSecretsInArgs(args: readonly string[], inputs: readonly InputDefinition[]): SecretInArgs[] {
+  const passwords = new Set(inputs.filter((i) => i.type === 'promptString' && i.password).map((i) => i.id));
+  const out: SecretInArgs[] = [];
+  args.forEach((arg, index) => {
+    const pw = [...arg.matchAll(/\$\{input:([^{}]+)\}/g)].map((m) => m[1]!).find((id) => passwords.has(id));
+    if (pw) { out.push({ index, reason: `uses the password input "${pw}"` }); return; }
+    const flag = /^--?([A-Za-z][\w.-]*)=(.+)$/.exec(arg);
+    if (flag && looksLikeSecretName(flag[1]!) && isLiteral(flag[2]!)) { out.push({ index, reason: `sets "${flag[1]}" to a literal value` }); return; }
+    const prev = index > 0 ? /^--?([A-Za-z][\w.-]*)$/.exec(args[index - 1]!) : null;
+    if (prev && looksLikeSecretName(prev[1]!) && !arg.startsWith('-') && isLiteral(arg)) { out.push({ index, reason: `is the value of "${prev[1]}"` }); return; }
+    if (TOKEN_SHAPES.test(arg)) out.push({ index, reason: 'looks like an access token' });
+  });
+  return out;
+}
+
+/** A literal (not `${env:…}`, which reads the value from the environment at start). */
+function isLiteral(value: string): boolean {
+  return !/^\$\{env:[^{}]+\}$/.test(value);
+}
