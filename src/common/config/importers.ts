@@ -76,13 +76,13 @@ export function convertEntry(raw: unknown): ServerConfig | string {
     if (raw['env'] !== undefined && !stringRecord(raw['env'])) return '"env" is not an object of strings';
     const envFile = typeof raw['envFile'] === 'string' ? { envFile: raw['envFile'] } : {};
     const cwd = typeof raw['cwd'] === 'string' ? { cwd: raw['cwd'] } : {};
-    return { type: 'stdio', command: raw['command'], args: (raw['args'] as string[] | undefined) ?? [], env: (raw['env'] as Record<string, string> | undefined) ?? {}, ...envFile, ...cwd };
+    return { type: 'stdio', command: raw['command'], args: (raw['args']) ?? [], env: (raw['env']) ?? {}, ...envFile, ...cwd };
   }
   const url = raw['url'] ?? raw['serverUrl'];
   if (typeof url === 'string' && url) {
     if (type !== undefined && type !== 'http' && type !== 'sse' && type !== 'streamable-http' && type !== 'streamableHttp') return `unsupported type ${JSON.stringify(type)}`;
     if (raw['headers'] !== undefined && !stringRecord(raw['headers'])) return '"headers" is not an object of strings';
-    return { type: type === 'sse' ? 'sse' : 'http', url, headers: (raw['headers'] as Record<string, string> | undefined) ?? {} };
+    return { type: type === 'sse' ? 'sse' : 'http', url, headers: (raw['headers']) ?? {} };
   }
   return typeof type === 'string' && type !== 'stdio' ? `unsupported type ${JSON.stringify(type)}` : 'needs "command" or "url"';
 }
@@ -140,7 +140,7 @@ export function prepareImport(candidates: readonly ImportCandidate[], existingNa
     if (name !== c.name) notes.push(`"${c.name}" is imported as "${name}" (the name is taken in the target).`);
     const moveSecret = (key: string, value: string): string => {
       const scheme = AUTH_SCHEME.exec(value);
-      const secret = scheme ? scheme[2]! : value;
+      const secret = scheme ? scheme[2] : value;
       const inputId = unique(`${name}-${key}`.replace(/[^A-Za-z0-9_.-]/g, '_'), inputIds);
       inputs.push({ type: 'promptString', id: inputId, description: `${key} for MCP server "${name}" (imported; stored in SecretStorage)`, password: true });
       secrets.push({ inputId, value: secret });
@@ -197,6 +197,6 @@ export function applyImportToSettings(servers: unknown, inputs: unknown, prepare
 export function detectFormatting(text: string): FormattingOptions {
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const indented = /^([ \t]+)\S/m.exec(text);
-  if (!indented || indented[1]!.startsWith('\t')) return { insertSpaces: false, tabSize: 4, eol };
-  return { insertSpaces: true, tabSize: indented[1]!.length, eol };
+  if (!indented || indented[1].startsWith('\t')) return { insertSpaces: false, tabSize: 4, eol };
+  return { insertSpaces: true, tabSize: indented[1].length, eol };
 }

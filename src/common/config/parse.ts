@@ -60,7 +60,7 @@ export function parseMcpJsonText(text: string, source: ServerSource, file?: stri
   const rangeOf = (offset: number, length: number): TextRange => ({ start: offsetToPosition(lines, offset), end: offsetToPosition(lines, offset + length) });
   if (errors.length) {
     const diagnostics = errors.map((e): ConfigDiagnostic => ({ severity: 'error', message: `Syntax error: ${describeParseError(e)}`, range: rangeOf(e.offset, Math.max(e.length, 1)) }));
-    const first = errors[0]!;
+    const first = errors[0];
     const at = offsetToPosition(lines, first.offset);
     return { source, file, entries: [], inputs: [], diagnostics, fileError: `Syntax error at line ${at.line + 1}, column ${at.character + 1}: ${describeParseError(first)}` };
   }
@@ -71,7 +71,7 @@ export function parseMcpJsonText(text: string, source: ServerSource, file?: stri
     for (let p = path; ; p = p.slice(0, -1)) {
       const node = findNodeAtLocation(root, p);
       if (node) {
-        const target: Node = keyOnly && p.length === path.length && node.parent?.type === 'property' ? node.parent.children![0]! : node;
+        const target: Node = keyOnly && p.length === path.length && node.parent?.type === 'property' ? node.parent.children![0] : node;
         return rangeOf(target.offset, target.length);
       }
       if (p.length === 0) return undefined;
@@ -270,7 +270,7 @@ export function parseInputs(value: unknown, report: (message: string, path: Json
         report(`Input "${id}": "options" must be a non-empty array of strings.`, [i, 'options']); return;
       }
       if (seen.has(id)) report(`Input "${id}" is defined more than once; the first definition is used.`, [i, 'id'], 'warning');
-      else out.push({ type: 'pickString', ...common, options: options as string[] });
+      else out.push({ type: 'pickString', ...common, options: options });
     } else {
       report(`Input "${id}" has unsupported type ${JSON.stringify(type)}; expected "promptString" or "pickString".`, [i, 'type']);
       return;
@@ -308,7 +308,7 @@ function offsetToPosition(starts: readonly number[], offset: number): TextPositi
   let lo = 0; let hi = starts.length - 1;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= offset) lo = mid; else hi = mid - 1;
+    if (starts[mid] <= offset) lo = mid; else hi = mid - 1;
   }
-  return { line: lo, character: offset - starts[lo]! };
+  return { line: lo, character: offset - starts[lo] };
 }

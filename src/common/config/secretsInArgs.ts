@@ -18,12 +18,12 @@ export function findSecretsInArgs(args: readonly string[], inputs: readonly Inpu
   const passwords = new Set(inputs.filter((i) => i.type === 'promptString' && i.password).map((i) => i.id));
   const out: SecretInArgs[] = [];
   args.forEach((arg, index) => {
-    const pw = [...arg.matchAll(/\$\{input:([^{}]+)\}/g)].map((m) => m[1]!).find((id) => passwords.has(id));
+    const pw = [...arg.matchAll(/\$\{input:([^{}]+)\}/g)].map((m) => m[1]).find((id) => passwords.has(id));
     if (pw) { out.push({ index, reason: `uses the password input "${pw}"` }); return; }
     const flag = /^--?([A-Za-z][\w.-]*)=(.+)$/.exec(arg);
-    if (flag && looksLikeSecretName(flag[1]!) && isLiteral(flag[2]!)) { out.push({ index, reason: `sets "${flag[1]}" to a literal value` }); return; }
-    const prev = index > 0 ? /^--?([A-Za-z][\w.-]*)$/.exec(args[index - 1]!) : null;
-    if (prev && looksLikeSecretName(prev[1]!) && !arg.startsWith('-') && isLiteral(arg)) { out.push({ index, reason: `is the value of "${prev[1]}"` }); return; }
+    if (flag && looksLikeSecretName(flag[1]) && isLiteral(flag[2])) { out.push({ index, reason: `sets "${flag[1]}" to a literal value` }); return; }
+    const prev = index > 0 ? /^--?([A-Za-z][\w.-]*)$/.exec(args[index - 1]) : null;
+    if (prev && looksLikeSecretName(prev[1]) && !arg.startsWith('-') && isLiteral(arg)) { out.push({ index, reason: `is the value of "${prev[1]}"` }); return; }
     if (TOKEN_SHAPES.test(arg)) out.push({ index, reason: 'looks like an access token' });
   });
   return out;

@@ -24,7 +24,7 @@ const VARIABLE = /\$\{([^{}]*)\}/g;
 /** The `${…}` references in a string, classified. */
 export function findVariables(value: string): VariableRef[] {
   const out: VariableRef[] = [];
-  for (const m of value.matchAll(VARIABLE)) out.push(classify(m[1]!));
+  for (const m of value.matchAll(VARIABLE)) out.push(classify(m[1]));
   return out;
 }
 
