@@ -63,6 +63,10 @@ export interface CodeServerOptions {
   readonly smokeTestDriver?: boolean;
   readonly env?: Record<string, string>;
   readonly label?: string;
+  /** Open `workspace` where it is instead of a copy (npm start's demo). */
+  readonly inPlace?: boolean;
+  /** A fixed port (default: a free one). */
+  readonly port?: number;
 }
 
 export class CodeServer {
@@ -89,7 +93,9 @@ export class CodeServer {
       const p = join(runDir, d); mkdirSync(p, { recursive: true }); return [d, p];
     })) as Record<string, string>;
     let workspaceDir: string | undefined;
-    if (options.workspace) {
+    if (options.workspace && options.inPlace) {
+      workspaceDir = resolve(options.workspace);
+    } else if (options.workspace) {
       workspaceDir = join(runDir, 'workspace');
       cpSync(options.workspace, workspaceDir, { recursive: true });
     }
@@ -102,7 +108,7 @@ export class CodeServer {
       HOME: dirs['home'], XDG_CONFIG_HOME: dirs['config'], XDG_DATA_HOME: dirs['data'], XDG_CACHE_HOME: dirs['cache'],
       TMPDIR: dirs['tmp'], VSCODE_CLI_DATA_DIR: undefined, ELECTRON_RUN_AS_NODE: undefined, ...options.env,
     };
-    const server = new CodeServer(runDir, await freePort(), dirs['user-data'], dirs['extensions'], workspaceDir, env, tools);
+    const server = new CodeServer(runDir, options.port ?? await freePort(), dirs['user-data'], dirs['extensions'], workspaceDir, env, tools);
     if (options.vsix) server.installExtension(options.vsix);
     await server.launch(configFile, options);
     return server;
