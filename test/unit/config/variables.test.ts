@@ -1,0 +1,164 @@
+import * as assert from 'node:assert/strict';
+import type { InputDefinition, ServerConfig, ServerDefinition } from '../../../src/common/config/types';
+import { ConfigResolutionError, type ResolveContext, findVariables, mergeEnvironment, resolveDefinition } from '../../../src/common/config/variables';
+import { type ServerSource, makeServerId } from '../../../src/common/serverId';
+
+function def(config: ServerConfig, source: ServerSource = { kind: 'workspaceMcpJson', folder: 'web' }): ServerDefinition {
+  return { id: makeServerId(source, 's'), name: 's', source, config, options: {} };
+}
+const stdio = (over: Partial<Extract<ServerConfig, { type: 'stdio' }>>): ServerConfig => ({ type: 'stdio', command: 'node', args: [], env: {}, ...over });
+
+function ctx(over: Partial<ResolveContext> = {}): ResolveContext & { asked: string[]; secrets: string[]; warnings: string[] } {
+  const asked: string[] = [];
+  const secrets: string[] = [];
+  const warnings: string[] = [];
+  return {
+    platform: 'linux', home: '/home/u', env: { PATH: '/usr/bin:/bin', HOME: '/home/u', KEEP: '1', DROP: 'x' },
+    folders: [{ name: 'api', path: '/w/api' }, { name: 'web', path: '/w/web' }],
+    inputs: [
+      { type: 'promptString', id: 'tok', password: true },
+      { type: 'promptString', id: 'name' },
+    ],
+    getInput: (i: InputDefinition) => { asked.push(i.id); return Promise.resolve(i.id === 'tok' ? 's3cret-value' : `v-${i.id}`); },
+    readFile: (p: string) => (p === '/w/web/.env' ? Promise.resolve('FROM_FILE=f\nAPI_TOKEN=file-secret\nPATH=/file/bin\n') : Promise.reject(new Error('ENOENT'))),
+    onSecret: (v) => secrets.push(v),
+    onWarning: (m) => warnings.push(m),
+    asked, secrets, warnings,
+    ...over,
+  };
+}
+
+async function args(a: string[], c = ctx(), source?: ServerSource): Promise<readonly string[]> {
+  const r = await resolveDefinition(def(stdio({ args: a }), source), c);
+  assert.equal(r.type, 'stdio');
+  return r.type === 'stdio' ? r.args : [];
+}
+
+describe('config/variables: each variable', () => {
+  const cases: [string, string, string][] = [
+    ['${workspaceFolder} is the defining folder', '${workspaceFolder}/x', '/w/web/x'],
+    ['${workspaceFolder:name}', '${workspaceFolder:api}', '/w/api'],
+    ['${userHome}', '${userHome}/.cache', '/home/u/.cache'],
+    ['${env:NAME}', 'k=${env:KEEP}', 'k=1'],
+    ['${env:UNSET} is empty', '[${env:NOPE}]', '[]'],
+    ['${pathSeparator} and ${/}', 'a${pathSeparator}b${/}c', 'a/b/c'],
+    ['${input:id} (non-password)', '--name=${input:name}', '--name=v-name'],
+    ['no variables', 'plain $HOME {x}', 'plain $HOME {x}'],
+  ];
+  for (const [name, input, expected] of cases) {
+    it(name, async () => assert.deepEqual(await args([input]), [expected]));
+  }
+
+  it('${workspaceFolder} of a settings server is the first folder', async () => {
+    assert.deepEqual(await args(['${workspaceFolder}'], ctx(), { kind: 'userSettings' }), ['/w/api']);
+  });
+
+  it('${pathSeparator} is \\ on Windows', async () => {
+    assert.deepEqual(await args(['a${/}b'], ctx({ platform: 'win32', env: {} })), ['a\\b']);
+  });
+
+  it('${env:name} is case-insensitive on Windows', async () => {
+    assert.deepEqual(await args(['${env:path}'], ctx({ platform: 'win32', env: { Path: 'C:\\bin' } })), ['C:\\bin']);
+  });
+
+  it('asks each input once per resolution', async () => {
+    const c = ctx();
+    await resolveDefinition(def(stdio({ args: ['${input:name}', '${input:name}'], env: { N: '${input:name}' } })), c);
+    assert.deepEqual(c.asked, ['name']);
+  });
+
+  it('registers password values as secrets and warns (without the value) when one is in args', async () => {
+    const c = ctx();
+    await args(['--t', '${input:tok}'], c);
+    assert.ok(c.secrets.includes('s3cret-value'));
+    assert.equal(c.warnings.length, 1);
+    assert.ok(!c.warnings[0]!.includes('s3cret-value'));
+  });
+
+  it('findVariables classifies', () => {
+    assert.deepEqual(findVariables('${a} ${input:x} ${env:} ${workspaceFolder:w}').map((v) => v.kind), ['unknown', 'input', 'unknown', 'workspaceFolder']);
+  });
+});
+
+describe('config/variables: errors', () => {
+  const cases: [string, string, RegExp][] = [
+    ['unknown variable', '${config:editor.fontSize}', /unknown variable \$\{config:editor.fontSize\}/],
+    ['unknown input', '${input:missing}', /unknown input "missing"/],
+    ['unknown folder', '${workspaceFolder:nope}', /no workspace folder named "nope"/],
+  ];
+  for (const [name, input, re] of cases) {
+    it(name, async () => {
+      await assert.rejects(args([input]), (err: unknown) => err instanceof ConfigResolutionError && re.test(err.message));
+    });
+  }
+
+  it('${workspaceFolder} without folders', async () => {
+    await assert.rejects(args(['${workspaceFolder}'], ctx({ folders: [] })), ConfigResolutionError);
+  });
+
+  it('an unreadable envFile', async () => {
+    await assert.rejects(resolveDefinition(def(stdio({ envFile: 'missing.env' })), ctx()), /cannot read envFile "\/w\/web\/missing.env"/);
+  });
+
+  it('passes the input lookup failure (e.g. cancellation) through', async () => {
+    class Cancelled extends Error {}
+    await assert.rejects(args(['${input:name}'], ctx({ getInput: () => Promise.reject(new Cancelled()) })), Cancelled);
+  });
+});
+
+describe('config/variables: cwd, envFile, env and PATH', () => {
+  it('cwd defaults to the defining folder, else the first folder, else home', async () => {
+    const cwdOf = async (source: ServerSource, folders = ctx().folders) => {
+      const r = await resolveDefinition(def(stdio({}), source), ctx({ folders }));
+      return r.type === 'stdio' ? r.cwd : '';
+    };
+    assert.equal(await cwdOf({ kind: 'workspaceMcpJson', folder: 'web' }), '/w/web');
+    assert.equal(await cwdOf({ kind: 'userMcpJson' }), '/w/api');
+    assert.equal(await cwdOf({ kind: 'userMcpJson' }, []), '/home/u');
+  });
+
+  it('resolves ~ and relative cwd', async () => {
+    const cwd = async (c: string) => { const r = await resolveDefinition(def(stdio({ cwd: c })), ctx()); return r.type === 'stdio' ? r.cwd : ''; };
+    assert.equal(await cwd('~/src'), '/home/u/src');
+    assert.equal(await cwd('~'), '/home/u');
+    assert.equal(await cwd('sub/dir'), '/w/web/sub/dir');
+    assert.equal(await cwd('/abs/./x'), '/abs/x');
+  });
+
+  it('env is inherited + envFile + env; null removes; PATH entries from env first', async () => {
+    const c = ctx();
+    const r = await resolveDefinition(def(stdio({ envFile: '${workspaceFolder}/.env', env: { FROM_FILE: 'override', DROP: null, PATH: '/env/bin:/usr/bin', TOKEN: '${input:tok}' } })), c);
+    assert.equal(r.type, 'stdio');
+    if (r.type !== 'stdio') return;
+    assert.equal(r.env['KEEP'], '1');
+    assert.equal(r.env['FROM_FILE'], 'override');
+    assert.equal(r.env['API_TOKEN'], 'file-secret');
+    assert.equal('DROP' in r.env, false);
+    assert.equal(r.env['PATH'], '/env/bin:/usr/bin:/file/bin:/bin');
+    assert.equal(r.env['TOKEN'], 's3cret-value');
+    assert.ok(c.secrets.includes('file-secret'), 'secret-named envFile values are registered');
+  });
+
+  it('mergeEnvironment on Windows keeps one Path, case-insensitively', () => {
+    const env = mergeEnvironment({ Path: 'C:\\Windows;C:\\bin', Foo: 'a' }, {}, { PATH: 'D:\\tools;c:\\bin', FOO: 'b' }, 'win32');
+    assert.deepEqual(env, { Path: 'D:\\tools;c:\\bin;C:\\Windows', Foo: 'b' });
+  });
+
+  it('PATH: null removes it', () => {
+    assert.deepEqual(mergeEnvironment({ PATH: '/bin', A: '1' }, {}, { PATH: null }, 'linux'), { A: '1' });
+  });
+
+  it('does not touch PATH when neither env nor envFile sets it', () => {
+    assert.equal(mergeEnvironment({ PATH: '/bin:/bin' }, {}, { A: 'x' }, 'linux')['PATH'], '/bin:/bin');
+  });
+});
+
+describe('config/variables: remote servers', () => {
+  it('resolves url and headers, registering secret-named header values (also without the scheme)', async () => {
+    const c = ctx();
+    const r = await resolveDefinition(def({ type: 'http', url: 'https://h/${input:name}', headers: { Authorization: 'Bearer ${input:tok}', 'X-Trace': 'on' } }), c);
+    assert.deepEqual(r, { type: 'http', url: 'https://h/v-name', headers: { Authorization: 'Bearer s3cret-value', 'X-Trace': 'on' } });
+    assert.ok(c.secrets.includes('Bearer s3cret-value'));
+    assert.ok(c.secrets.includes('s3cret-value'));
+  });
+});
