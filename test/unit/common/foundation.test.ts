@@ -1,0 +1,148 @@
+import * as assert from 'node:assert/strict';
+import { Disposable, Emitter, disposeAll, toDisposable } from '../../../src/common/lifecycle';
+import { REDACTED, Redactor, looksLikeSecretName } from '../../../src/common/redact';
+import { safeNotificationText } from '../../../src/common/sanitize';
+import { SECRET_INDEX_KEY, parseSecretKey, secretKey } from '../../../src/common/secretKeys';
+import { isWorkspaceDefined, makeServerId, parseServerId, type ServerSource } from '../../../src/common/serverId';
+import { ALL_STATE_KINDS, canStart, canStop, presentState, type ServerState } from '../../../src/common/serverState';
+import { serverContextValue, serverRow, sortServers } from '../../../src/common/treeModel';
+import type { ServerSnapshot } from '../../../src/common/model';
+
+describe('ServerId', () => {
+  const sources: [ServerSource, string][] = [
+    [{ kind: 'workspaceMcpJson', folder: 'app' }, 'workspace:app#srv'],
+    [{ kind: 'workspaceSettings' }, 'settings:workspace#srv'],
+    [{ kind: 'userSettings' }, 'settings:user#srv'],
+    [{ kind: 'userMcpJson' }, 'userMcpJson#srv'],
+  ];
+  for (const [source, id] of sources) {
+    it(`${source.kind} ⇄ ${id}`, () => {
+      assert.equal(makeServerId(source, 'srv'), id);
+      assert.deepEqual(parseServerId(id), { source, name: 'srv' });
+    });
+  }
+  it('keeps # and : inside names', () => {
+    const id = makeServerId({ kind: 'workspaceMcpJson', folder: 'a' }, 'x#y:z');
+    assert.deepEqual(parseServerId(id), { source: { kind: 'workspaceMcpJson', folder: 'a' }, name: 'x#y:z' });
+  });
+  it('rejects malformed ids', () => {
+    for (const bad of ['', '#x', 'settings:user#', 'nope#x', 'workspace:#x']) assert.equal(parseServerId(bad), undefined, bad);
+  });
+  it('knows which sources the workspace defines', () => {
+    assert.deepEqual(sources.map(([s]) => isWorkspaceDefined(s)), [true, true, false, false]);
+  });
+});
+
+describe('SecretStorage key scheme', () => {
+  it('builds and parses mcpManager/v1/<purpose>/<id>', () => {
+    const key = secretKey('oauthTokens', 'settings:user#remote');
+    assert.equal(key, 'mcpManager/v1/oauthTokens/settings:user#remote');
+    assert.deepEqual(parseSecretKey(key), { purpose: 'oauthTokens', id: 'settings:user#remote' });
+  });
+  it('rejects foreign, unknown-purpose and empty keys', () => {
+    assert.equal(parseSecretKey('other/v1/input/x'), undefined);
+    assert.equal(parseSecretKey('mcpManager/v1/bogus/x'), undefined);
+    assert.equal(parseSecretKey(SECRET_INDEX_KEY), undefined);
+    assert.throws(() => secretKey('input', ''));
+  });
+});
+
+describe('server state presentation', () => {
+  it('gives every state a codicon and a word', () => {
+    for (const kind of ALL_STATE_KINDS) {
+      const p = presentState(kind);
+      assert.match(p.icon, /^[a-z-]+(~spin)?$/, kind);
+      assert.ok(p.word.length > 0, kind);
+    }
+  });
+  it('knows when Start and Stop apply', () => {
+    const s = (state: ServerState) => [canStart(state), canStop(state)];
+    assert.deepEqual(s({ kind: 'stopped' }), [true, false]);
+    assert.deepEqual(s({ kind: 'running', since: 0 }), [false, true]);
+    assert.deepEqual(s({ kind: 'failed', reason: 'x' }), [true, false]);
+    assert.deepEqual(s({ kind: 'needsTrust' }), [false, false]);
+  });
+});
+
+describe('tree rows (pure)', () => {
+  const snap = (name: string, state: ServerState, transport: ServerSnapshot['transport'] = 'stdio'): ServerSnapshot =>
+    ({ id: makeServerId({ kind: 'userSettings' }, name), name, source: { kind: 'userSettings' }, transport, state });
+
+  it('puts the state word in the accessibility label always, and in the description unless running/stopped', () => {
+    for (const kind of ALL_STATE_KINDS) {
+      const state = { kind, since: 0, reason: 'r', by: 'x', attempt: 1, nextTryAt: 0 } as unknown as ServerState;
+      const row = serverRow(snap('a', state));
+      assert.ok(row.accessibilityLabel.includes(presentState(kind).word), kind);
+      const quiet = kind === 'running' || kind === 'stopped';
+      assert.equal(row.description?.includes(presentState(kind).word), !quiet, kind);
+      assert.ok(row.description?.startsWith('stdio'), kind);
+    }
+  });
+  it('builds context value tokens for menus', () => {
+    assert.equal(serverContextValue(snap('a', { kind: 'stopped' })), 'mcpServer;stopped;canStart;stdio;');
+    assert.equal(serverContextValue(snap('a', { kind: 'running', since: 1 }, 'http')), 'mcpServer;running;canStop;canRestart;http;');
+  });
+  it('shows a failure reason in the tooltip', () => {
+    assert.match(serverRow(snap('a', { kind: 'failed', reason: 'exited with code 3' })).tooltip, /Reason: exited with code 3/);
+  });
+  it('sorts by name', () => {
+    assert.deepEqual(sortServers([snap('b', { kind: 'stopped' }), snap('a', { kind: 'stopped' })]).map((s) => s.name), ['a', 'b']);
+  });
+});
+
+describe('redaction', () => {
+  it('masks registered secret values anywhere', () => {
+    const r = new Redactor();
+    r.add('s3cr3t-value', undefined, 'ab');
+    assert.equal(r.redact('env TOKEN=s3cr3t-value and s3cr3t-value'), `env TOKEN=${REDACTED} and ${REDACTED}`);
+    assert.equal(r.redact('ab stays: too short to register'), 'ab stays: too short to register');
+  });
+  it('masks credential shapes it was never told about', () => {
+    const r = new Redactor();
+    assert.doesNotMatch(r.redact('Authorization: Bearer eyJhbGciOi.abc.def'), /eyJ/);
+    assert.doesNotMatch(r.redact('GET /cb?code=SplxlOBeZQQYbYS6WxSbIA&state=xyz123'), /SplxlOBeZQQYbYS6WxSbIA|xyz123/);
+    assert.doesNotMatch(r.redact('{"access_token":"tok-123","refresh_token":"ref-456"}'), /tok-123|ref-456/);
+  });
+  it('recognises secret-looking names', () => {
+    for (const n of ['GITHUB_TOKEN', 'API_KEY', 'apiKey', 'Authorization', 'DB_PASSWORD', 'client_secret']) assert.ok(looksLikeSecretName(n), n);
+    for (const n of ['PATH', 'HOME', 'DEBUG', 'keyboard_layout', 'PORT']) assert.ok(!looksLikeSecretName(n), n);
+  });
+});
+
+describe('notification sanitizing', () => {
+  it('defuses command links, markup and control characters', () => {
+    const out = safeNotificationText('Boom [click](command:workbench.action.terminal.new) <img src=x> `x`\u0007 vscode://evil');
+    assert.doesNotMatch(out, /\]\(|command:|<img|\u0007|vscode:\/\//);
+    assert.match(out, /Boom click/);
+  });
+  it('bounds length', () => {
+    assert.equal(safeNotificationText('x'.repeat(1000)).length, 300);
+  });
+});
+
+describe('lifecycle', () => {
+  it('disposes registrations in reverse order, and late registrations at once', () => {
+    const order: string[] = [];
+    class Owner extends Disposable {
+      add(name: string) { return this._register(toDisposable(() => order.push(name))); }
+    }
+    const o = new Owner();
+    o.add('a'); o.add('b');
+    o.dispose();
+    assert.deepEqual(order, ['b', 'a']);
+    o.add('late');
+    assert.deepEqual(order, ['b', 'a', 'late']);
+  });
+  it('keeps disposing past a failure and rethrows it', () => {
+    let ran = false;
+    assert.throws(() => disposeAll([toDisposable(() => { throw new Error('x'); }), toDisposable(() => { ran = true; })]), /x/);
+    assert.ok(ran);
+  });
+  it('Emitter stops delivering after the listener is disposed', () => {
+    const e = new Emitter<number>();
+    const got: number[] = [];
+    const sub = e.event((n) => got.push(n));
+    e.fire(1); sub.dispose(); e.fire(2);
+    assert.deepEqual(got, [1]);
+  });
+});
