@@ -140,7 +140,7 @@ describe('config/parse: secrets in args', () => {
   it('warns, with a diagnostic on the argument, and keeps the server usable', () => {
     const r = parseText(`{ "inputs": [{ "type": "promptString", "id": "tok", "password": true }],
       "servers": { "s": { "command": "x", "args": ["--verbose",\n "--token=\${input:tok}", "--api-key", "abc123", "ghp_abcdefghijklmnopqrstuvwxyz0123"] } } }`);
-    const e = r.entries[0]!;
+    const e = r.entries[0];
     assert.ok(e.config);
     assert.equal(e.warnings.length, 3);
     const warnings = r.diagnostics.filter((d) => d.severity === 'warning');

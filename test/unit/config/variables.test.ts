@@ -72,7 +72,7 @@ describe('config/variables: each variable', () => {
     await args(['--t', '${input:tok}'], c);
     assert.ok(c.secrets.includes('s3cret-value'));
     assert.equal(c.warnings.length, 1);
-    assert.ok(!c.warnings[0]!.includes('s3cret-value'));
+    assert.ok(!c.warnings[0].includes('s3cret-value'));
   });
 
   it('findVariables classifies', () => {
