@@ -34,16 +34,60 @@ export function serverContextValue(s: ServerSnapshot): string {
   return `${tokens.join(';')};`;
 }
 
-export function serverRow(s: ServerSnapshot): TreeRow {
+/** Extra facts for a server row that are not part of its state (from the catalog, health and definition). */
+export interface ServerRowDetails {
+  /** e.g. "17 tools, 3 prompts" (catalogSummary). */
+  readonly summary?: string;
+  /** Command line or URL, secrets already masked. */
+  readonly endpoint?: string;
+  readonly lastPingLatencyMs?: number;
+  readonly restarts?: number;
+  readonly now?: number;
+}
+
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ${s % 60} s`;
+  return `${Math.floor(m / 60)} h ${m % 60} min`;
+}
+
+function stateLines(s: ServerSnapshot, now: number): (string | undefined)[] {
+  const st = s.state;
+  switch (st.kind) {
+    case 'running':
+      return [st.pid ? `PID: ${st.pid}` : undefined, `Uptime: ${formatDuration(now - st.since)}`,
+        st.serverInfo ? `Server: ${st.serverInfo.title ?? st.serverInfo.name} ${st.serverInfo.version}` : undefined];
+    case 'starting': return [st.pid ? `PID: ${st.pid}` : undefined];
+    case 'restarting': return [`Reason: ${st.reason}`, `Restart attempt ${st.attempt} in ${formatDuration(st.nextTryAt - now)}`];
+    case 'failed': {
+      const exit = st.exitCode != null ? `exit code ${st.exitCode}` : st.signal ? `signal ${st.signal}` : undefined;
+      const tail = st.stderrTail?.slice(-8) ?? [];
+      return [`Reason: ${st.reason}`, exit ? `Last exit: ${exit}` : undefined, tail.length ? `stderr (last lines):\n${tail.map((l) => `  ${l}`).join('\n')}` : undefined];
+    }
+    case 'configError': return [`Reason: ${st.reason}`];
+    case 'shadowed': return [`Shadowed by: ${st.by} (a definition with the same name and higher precedence)`];
+    case 'needsSignIn': return [st.reason ? `Reason: ${st.reason}` : undefined, 'Run "Sign In to Server" to connect.'];
+    case 'needsTrust': return ['Restricted Mode: servers defined by this workspace start only once you trust it.'];
+    case 'stopped': return [];
+  }
+}
+
+export function serverRow(s: ServerSnapshot, details: ServerRowDetails = {}): TreeRow {
   const p = presentState(s.state.kind);
+  const now = details.now ?? Date.now();
   const quiet = s.state.kind === 'running' || s.state.kind === 'stopped';
-  const description = [s.transport ?? 'invalid', quiet ? undefined : p.word].filter(Boolean).join(' · ');
+  const description = [s.transport ?? 'invalid', quiet ? undefined : p.word, s.state.kind === 'running' ? details.summary : undefined]
+    .filter(Boolean).join(' · ');
   const tooltip = [
     `${s.name} — ${p.word}`,
     `Source: ${describeSource(s.source)}${s.file ? ` (${s.file})` : ''}`,
     s.transport ? `Transport: ${s.transport}` : undefined,
-    s.state.kind === 'failed' || s.state.kind === 'configError' ? `Reason: ${s.state.reason}` : undefined,
-    s.state.kind === 'shadowed' ? `Shadowed by: ${s.state.by}` : undefined,
+    details.endpoint ? `${s.transport === 'stdio' ? 'Command' : 'URL'}: ${details.endpoint}` : undefined,
+    ...stateLines(s, now),
+    details.restarts ? `Restarts: ${details.restarts}` : undefined,
+    details.lastPingLatencyMs !== undefined ? `Last ping: ${details.lastPingLatencyMs} ms` : undefined,
   ].filter(Boolean).join('\n');
   return {
     label: s.name,

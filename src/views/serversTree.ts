@@ -1,10 +1,32 @@
+import type { Prompt, Resource, ResourceTemplate, Tool } from '@modelcontextprotocol/sdk/types.js';
 import * as vscode from 'vscode';
+import { type CatalogGroup, type CatalogView, catalogGroups, catalogSummary, promptRow, resourceRow, resourceTemplateRow, toolRow } from '../common/catalogTree';
 import { CONTEXT_KEYS, SERVERS_VIEW_ID } from '../common/contracts';
-import { Disposable } from '../common/lifecycle';
+import { Disposable, type IDisposable } from '../common/lifecycle';
 import type { ServerSnapshot, ServersModel } from '../common/model';
-import { type TreeRow, serverRow, sortServers } from '../common/treeModel';
+import type { ServerId } from '../common/serverId';
+import { type ServerRowDetails, type TreeRow, serverRow, sortServers } from '../common/treeModel';
 
-export type ServersTreeNode = { readonly kind: 'server'; readonly server: ServerSnapshot };
+/** What the tree needs beyond the server list: catalogs and health (the ServerManager provides them). */
+export interface CatalogSource {
+  getCatalog(id: ServerId): CatalogView;
+  getHealth(id: ServerId): { readonly lastPingLatencyMs?: number };
+  readonly onDidChangeCatalog: (listener: (e: { readonly id: ServerId }) => void) => IDisposable;
+}
+
+/** A server node keeps its identity across refreshes (VS Code matches nodes by object); its snapshot is replaced. */
+export interface ServerNode { readonly kind: 'server'; server: ServerSnapshot }
+
+export type ServersTreeNode =
+  | ServerNode
+  | { readonly kind: 'group'; readonly serverId: ServerId; readonly group: CatalogGroup; readonly row: TreeRow }
+  | { readonly kind: 'tool'; readonly serverId: ServerId; readonly tool: Tool }
+  | { readonly kind: 'resource'; readonly serverId: ServerId; readonly resource: Resource }
+  | { readonly kind: 'resourceTemplate'; readonly serverId: ServerId; readonly template: ResourceTemplate }
+  | { readonly kind: 'prompt'; readonly serverId: ServerId; readonly prompt: Prompt };
+
+/** Coalescing window for bursts of model events (ms). */
+const REFRESH_COALESCE_MS = 50;
 
 export function toTreeItem(row: TreeRow, id: string): vscode.TreeItem {
   const item = new vscode.TreeItem(row.label, row.collapsible ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
@@ -17,21 +39,52 @@ export function toTreeItem(row: TreeRow, id: string): vscode.TreeItem {
   return item;
 }
 
-/** The Servers view: a thin adapter over the ServersModel; refreshes come from model events only. */
+/** The Servers view: a thin adapter over the model; refreshes come from model events only, per node, coalesced. */
 export class ServersTree extends Disposable implements vscode.TreeDataProvider<ServersTreeNode> {
   private readonly changeEmitter = this._register(new vscode.EventEmitter<ServersTreeNode | undefined>());
   readonly onDidChangeTreeData = this.changeEmitter.event;
   readonly view: vscode.TreeView<ServersTreeNode>;
+  private pending: Set<ServerId> | 'all' | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  /** Server nodes last handed to VS Code, by id (so a refresh can name the exact node). */
+  private readonly serverNodes = new Map<ServerId, ServerNode>();
 
-  constructor(private readonly model: ServersModel) {
+  constructor(private readonly model: ServersModel, private readonly catalogs?: CatalogSource, private readonly endpointOf?: (id: ServerId) => string | undefined) {
     super();
     this.view = this._register(vscode.window.createTreeView(SERVERS_VIEW_ID, { treeDataProvider: this, showCollapseAll: true }));
-    this._register(model.onDidChange(() => this.refresh()));
+    this._register(model.onDidChange((changed) => this.schedule(changed === 'all' ? 'all' : changed)));
+    if (catalogs) this._register(catalogs.onDidChangeCatalog(({ id }) => this.schedule([id])));
+    this._register({ dispose: () => clearTimeout(this.timer) });
     this.updateContext();
   }
 
-  refresh(): void {
-    this.changeEmitter.fire(undefined);
+  /** Expanding a server (for startOnExpand). */
+  get onDidExpandServer(): vscode.Event<ServerSnapshot> {
+    return (listener, thisArg, disposables) => this.view.onDidExpandElement((e) => {
+      if (e.element.kind === 'server') listener.call(thisArg, e.element.server);
+    }, undefined, disposables);
+  }
+
+  refresh(): void { this.schedule('all'); }
+
+  private schedule(changed: readonly ServerId[] | 'all'): void {
+    if (changed === 'all' || this.pending === 'all') this.pending = 'all';
+    else { this.pending ??= new Set(); for (const id of changed) this.pending.add(id); }
+    this.timer ??= setTimeout(() => this.flush(), REFRESH_COALESCE_MS);
+  }
+
+  private flush(): void {
+    this.timer = undefined;
+    const pending = this.pending;
+    this.pending = undefined;
+    if (pending === 'all' || !pending) this.changeEmitter.fire(undefined);
+    else for (const id of pending) {
+      const node = this.serverNodes.get(id);
+      const snap = this.model.get(id);
+      if (!node || !snap) { this.changeEmitter.fire(undefined); break; }
+      node.server = snap;
+      this.changeEmitter.fire(node);
+    }
     this.updateContext();
   }
 
@@ -40,11 +93,62 @@ export class ServersTree extends Disposable implements vscode.TreeDataProvider<S
   }
 
   getTreeItem(node: ServersTreeNode): vscode.TreeItem {
-    return toTreeItem(serverRow(node.server), node.server.id);
+    switch (node.kind) {
+      case 'server': {
+        const s = node.server;
+        const catalog = this.catalogs?.getCatalog(s.id);
+        const details: ServerRowDetails = {
+          summary: catalog && s.state.kind === 'running' ? catalogSummary(s.state.capabilities, catalog) : undefined,
+          endpoint: this.endpointOf?.(s.id),
+          lastPingLatencyMs: this.catalogs?.getHealth(s.id).lastPingLatencyMs,
+        };
+        return toTreeItem(serverRow(s, details), s.id);
+      }
+      case 'group': return toTreeItem(node.row, `${node.serverId}/${node.group}`);
+      case 'tool': return toTreeItem(toolRow(node.tool), `${node.serverId}/tool/${node.tool.name}`);
+      case 'resource': return toTreeItem(resourceRow(node.resource), `${node.serverId}/resource/${node.resource.uri}`);
+      case 'resourceTemplate': return toTreeItem(resourceTemplateRow(node.template), `${node.serverId}/template/${node.template.uriTemplate}`);
+      case 'prompt': return toTreeItem(promptRow(node.prompt), `${node.serverId}/prompt/${node.prompt.name}`);
+    }
   }
 
   getChildren(node?: ServersTreeNode): ServersTreeNode[] {
-    if (!node) return sortServers(this.model.list()).map((server) => ({ kind: 'server', server }));
+    if (!node) {
+      this.serverNodes.clear();
+      return sortServers(this.model.list()).map((server) => {
+        const n: ServerNode = { kind: 'server', server };
+        this.serverNodes.set(server.id, n);
+        return n;
+      });
+    }
+    if (node.kind === 'server') {
+      const server = this.model.get(node.server.id) ?? node.server;
+      if (server.state.kind !== 'running' || !this.catalogs) return [];
+      const catalog = this.catalogs.getCatalog(server.id);
+      return catalogGroups(server.state.capabilities, catalog).map(({ group, row }) => ({ kind: 'group', serverId: server.id, group, row }));
+    }
+    if (node.kind === 'group' && this.catalogs) {
+      const c = this.catalogs.getCatalog(node.serverId);
+      const serverId = node.serverId;
+      switch (node.group) {
+        case 'tools': return c.tools.map((tool) => ({ kind: 'tool', serverId, tool }));
+        case 'resources': return c.resources.map((resource) => ({ kind: 'resource', serverId, resource }));
+        case 'resourceTemplates': return c.resourceTemplates.map((template) => ({ kind: 'resourceTemplate', serverId, template }));
+        case 'prompts': return c.prompts.map((prompt) => ({ kind: 'prompt', serverId, prompt }));
+      }
+    }
     return [];
+  }
+
+  getParent(node: ServersTreeNode): ServersTreeNode | undefined {
+    if (node.kind === 'server') return undefined;
+    const server = this.serverNodes.get(node.serverId);
+    if (node.kind === 'group' || !server) return server;
+    const group: CatalogGroup = node.kind === 'tool' ? 'tools' : node.kind === 'resource' ? 'resources' : node.kind === 'resourceTemplate' ? 'resourceTemplates' : 'prompts';
+    const snap = this.model.get(node.serverId);
+    const catalog = this.catalogs?.getCatalog(node.serverId);
+    if (!snap || snap.state.kind !== 'running' || !catalog) return server;
+    const g = catalogGroups(snap.state.capabilities, catalog).find((x) => x.group === group);
+    return g ? { kind: 'group', serverId: node.serverId, group, row: g.row } : server;
   }
 }

@@ -1,0 +1,158 @@
+import type { Prompt, Resource, ResourceTemplate, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { ServerCapabilities } from './serverState';
+import type { TreeRow } from './treeModel';
+
+/** The groups under a running server, each only when the server has the capability. */
+export type CatalogGroup = 'tools' | 'resources' | 'resourceTemplates' | 'prompts';
+
+export interface CatalogView {
+  readonly tools: readonly Tool[];
+  readonly resources: readonly Resource[];
+  readonly resourceTemplates: readonly ResourceTemplate[];
+  readonly prompts: readonly Prompt[];
+}
+
+const GROUPS: readonly { group: CatalogGroup; label: string; icon: string; capability: keyof ServerCapabilities }[] = [
+  { group: 'tools', label: 'Tools', icon: 'tools', capability: 'tools' },
+  { group: 'resources', label: 'Resources', icon: 'file', capability: 'resources' },
+  { group: 'resourceTemplates', label: 'Resource Templates', icon: 'file-symlink-file', capability: 'resources' },
+  { group: 'prompts', label: 'Prompts', icon: 'comment-discussion', capability: 'prompts' },
+];
+
+export function catalogGroups(capabilities: ServerCapabilities | undefined, catalog: CatalogView): { group: CatalogGroup; row: TreeRow }[] {
+  return GROUPS.filter((g) => capabilities?.[g.capability]).map((g) => {
+    const count = catalog[g.group].length;
+    return {
+      group: g.group,
+      row: {
+        label: g.label,
+        description: String(count),
+        icon: g.icon,
+        accessibilityLabel: `${g.label}, ${count} item${count === 1 ? '' : 's'}`,
+        tooltip: `${count} ${g.label.toLowerCase()}`,
+        contextValue: `mcpGroup;${g.group};`,
+        collapsible: count > 0,
+      },
+    };
+  });
+}
+
+/** One line per property: `name: type (required) — description`, nested objects flattened with dots. */
+export function summarizeSchema(schema: unknown, prefix = '', depth = 0): string[] {
+  if (!isObject(schema) || depth > 3) return [];
+  const props = isObject(schema['properties']) ? schema['properties'] : {};
+  const required = new Set(Array.isArray(schema['required']) ? schema['required'].filter((r): r is string => typeof r === 'string') : []);
+  const lines: string[] = [];
+  for (const [name, prop] of Object.entries(props)) {
+    if (!isObject(prop)) continue;
+    const type = schemaType(prop);
+    const desc = typeof prop['description'] === 'string' ? ` — ${oneLine(prop['description'], 80)}` : '';
+    lines.push(`${prefix}${name}: ${type}${required.has(name) ? ' (required)' : ''}${desc}`);
+    if (type === 'object') lines.push(...summarizeSchema(prop, `${prefix}${name}.`, depth + 1));
+  }
+  return lines;
+}
+
+function schemaType(prop: Record<string, unknown>): string {
+  if (Array.isArray(prop['enum'])) return prop['enum'].map((v) => JSON.stringify(v)).join(' | ');
+  const t = prop['type'];
+  if (Array.isArray(t)) return t.join(' | ');
+  if (t === 'array' && isObject(prop['items'])) return `${schemaType(prop['items'])}[]`;
+  return typeof t === 'string' ? t : 'any';
+}
+
+export function toolAnnotations(tool: Tool): string[] {
+  const a = tool.annotations;
+  if (!a) return [];
+  const out: string[] = [];
+  if (a.readOnlyHint) out.push('read-only');
+  if (a.destructiveHint && !a.readOnlyHint) out.push('destructive');
+  if (a.idempotentHint) out.push('idempotent');
+  if (a.openWorldHint) out.push('open world');
+  return out;
+}
+
+export function isDestructive(tool: Tool): boolean {
+  // The spec's default for destructiveHint is true only when readOnlyHint is false; we confirm only when declared.
+  return tool.annotations?.destructiveHint === true && tool.annotations.readOnlyHint !== true;
+}
+
+export function toolRow(tool: Tool): TreeRow {
+  const title = tool.title ?? tool.annotations?.title;
+  const notes = toolAnnotations(tool);
+  const params = summarizeSchema(tool.inputSchema);
+  const tooltip = [
+    title && title !== tool.name ? `${title} (${tool.name})` : tool.name,
+    tool.description ? oneLine(tool.description, 500) : undefined,
+    notes.length ? `Annotations: ${notes.join(', ')}` : undefined,
+    params.length ? `Parameters:\n${params.map((p) => `  ${p}`).join('\n')}` : 'No parameters',
+  ].filter(Boolean).join('\n');
+  return {
+    label: title ?? tool.name,
+    description: oneLine(tool.description ?? '', 80),
+    icon: notes.includes('destructive') ? 'warning' : 'symbol-method',
+    accessibilityLabel: `Tool ${title ?? tool.name}${notes.length ? `, ${notes.join(', ')}` : ''}`,
+    tooltip,
+    contextValue: `mcpTool;${notes.includes('destructive') ? 'destructive;' : ''}`,
+    collapsible: false,
+  };
+}
+
+export function resourceRow(resource: Resource): TreeRow {
+  const label = resource.title ?? resource.name;
+  return {
+    label,
+    description: resource.uri,
+    icon: resource.mimeType?.startsWith('image/') ? 'file-media' : resource.mimeType?.startsWith('text/') || resource.mimeType === 'application/json' ? 'file-text' : 'file',
+    accessibilityLabel: `Resource ${label}`,
+    tooltip: [label, resource.uri, resource.mimeType, resource.description && oneLine(resource.description, 500), resource.size !== undefined ? `${resource.size} bytes` : undefined].filter(Boolean).join('\n'),
+    contextValue: 'mcpResource;',
+    collapsible: false,
+  };
+}
+
+export function resourceTemplateRow(template: ResourceTemplate): TreeRow {
+  const label = template.title ?? template.name;
+  return {
+    label,
+    description: template.uriTemplate,
+    icon: 'file-symlink-file',
+    accessibilityLabel: `Resource template ${label}`,
+    tooltip: [label, template.uriTemplate, template.mimeType, template.description && oneLine(template.description, 500)].filter(Boolean).join('\n'),
+    contextValue: 'mcpResourceTemplate;',
+    collapsible: false,
+  };
+}
+
+export function promptRow(prompt: Prompt): TreeRow {
+  const label = prompt.title ?? prompt.name;
+  const args = (prompt.arguments ?? []).map((a) => `  ${a.name}${a.required ? ' (required)' : ''}${a.description ? ` — ${oneLine(a.description, 80)}` : ''}`);
+  return {
+    label,
+    description: oneLine(prompt.description ?? '', 80),
+    icon: 'comment',
+    accessibilityLabel: `Prompt ${label}`,
+    tooltip: [label, prompt.description && oneLine(prompt.description, 500), args.length ? `Arguments:\n${args.join('\n')}` : 'No arguments'].filter(Boolean).join('\n'),
+    contextValue: 'mcpPrompt;',
+    collapsible: false,
+  };
+}
+
+/** "17 tools" style counts for the server's description. */
+export function catalogSummary(capabilities: ServerCapabilities | undefined, catalog: CatalogView): string | undefined {
+  const parts: string[] = [];
+  const add = (n: number, one: string, many: string) => parts.push(`${n} ${n === 1 ? one : many}`);
+  if (capabilities?.tools) add(catalog.tools.length, 'tool', 'tools');
+  if (capabilities?.resources) add(catalog.resources.length, 'resource', 'resources');
+  if (capabilities?.prompts) add(catalog.prompts.length, 'prompt', 'prompts');
+  return parts.length ? parts.join(', ') : undefined;
+}
+
+function oneLine(text: string, max: number): string {
+  const t = text.replace(/\s+/g, ' ').trim();
+  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
