@@ -4,12 +4,15 @@ import type { Logger } from '../log';
 import type { Notifier } from '../vscode-adapters/notifier';
 import type { ServersTree } from '../views/serversTree';
 import { type CommandHandler, registerCommand } from './commandRunner';
+import { type ConfigCommandDeps, clearSecrets, importServers, setSecret } from './configCommands';
 import { openConfiguration } from './openConfiguration';
 
 export interface CommandDeps {
   readonly logger: Logger;
   readonly notifier: Notifier;
   readonly tree: ServersTree;
+  /** Server configuration (issue #3): Import Servers..., Set Secret..., Clear Secrets.... */
+  readonly config?: ConfigCommandDeps;
 }
 
 /**
@@ -21,6 +24,15 @@ export function commandTable(deps: CommandDeps): Partial<Record<CommandVerb, Com
     openConfiguration: () => openConfiguration(),
     showExtensionLog: () => deps.logger.show(),
     refresh: () => deps.tree.refresh(),
+    ...(deps.config ? configCommandTable(deps.config) : {}),
+  };
+}
+
+function configCommandTable(config: ConfigCommandDeps): Partial<Record<CommandVerb, CommandHandler>> {
+  return {
+    importServers: () => importServers(config),
+    setSecret: () => setSecret(config),
+    clearSecrets: () => clearSecrets(config),
   };
 }
 

@@ -1,0 +1,178 @@
+import * as os from 'node:os';
+import * as vscode from 'vscode';
+import { SETTINGS, SETTINGS_SECTION } from '../common/contracts';
+import { UserCancelledError, UserFacingError } from '../common/errors';
+import {
+  EMPTY_MCP_JSON_TEXT, type ImportCandidate, type PreparedImport, applyImportToMcpJson, applyImportToSettings, importLocations, parseImportFile, prepareImport,
+} from '../common/config/importers';
+import { inputSecretId, isObject, parseMcpJsonText } from '../common/config/parse';
+import { type ServerSource, sourceKey } from '../common/serverId';
+import { safeNotificationText } from '../common/sanitize';
+import { describeSource } from '../common/treeModel';
+import type { ConfigFeatures } from '../config';
+import { askString } from '../config/launch';
+import { userMcpJsonUri } from '../config/configService';
+import type { ComponentLogger } from '../log';
+import type { SecretStore } from '../vscode-adapters/secretStore';
+
+export interface ConfigCommandDeps {
+  readonly config: ConfigFeatures;
+  readonly secrets: SecretStore;
+  /** The extension's globalStorageUri (the user mcp.json is two levels up). */
+  readonly globalStorageUri: vscode.Uri;
+  readonly log: ComponentLogger;
+}
+
+type ImportTarget =
+  | { readonly kind: 'file'; readonly uri: vscode.Uri; readonly source: ServerSource; readonly label: string }
+  | { readonly kind: 'settings'; readonly target: vscode.ConfigurationTarget; readonly source: ServerSource; readonly label: string };
+
+/**
+ * Import Servers...: reads Claude Desktop's and Cursor's server lists, lets the user pick servers and a target, moves
+ * plaintext secrets into SecretStorage behind password inputs, and writes VS Code-format entries with
+ * comment-preserving edits.
+ */
+export async function importServers(deps: ConfigCommandDeps): Promise<void> {
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  const locations = importLocations(process.platform, os.homedir(), process.env, folders.map((f) => ({ name: f.name, path: f.uri.fsPath })));
+  const candidates: ImportCandidate[] = [];
+  for (const loc of locations) {
+    let text: string;
+    try { text = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.file(loc.path))); } catch { continue; }
+    const r = parseImportFile(text, loc.label);
+    for (const e of r.errors) deps.log.warn(`import: ${e}`);
+    candidates.push(...r.candidates);
+    deps.log.info(`import: ${r.candidates.length} server(s) in ${loc.label} (${loc.path})`);
+  }
+  if (candidates.length === 0) {
+    throw new UserFacingError(`No servers found to import. Looked for: ${locations.map((l) => l.label).join(', ')}.`);
+  }
+  const picked = await vscode.window.showQuickPick(
+    candidates.map((c) => ({
+      label: c.name,
+      description: c.from,
+      detail: deps.config.redactor.redact(c.config.type === 'stdio' ? `stdio: ${[c.config.command, ...c.config.args].join(' ')}` : `${c.config.type}: ${c.config.url}`),
+      candidate: c,
+    })),
+    { canPickMany: true, title: 'Import MCP Servers', placeHolder: 'Pick the servers to import', ignoreFocusOut: true },
+  );
+  if (!picked || picked.length === 0) throw new UserCancelledError();
+  const target = await pickTarget(deps.globalStorageUri);
+  const existing = await readTargetNames(target);
+  const prepared = prepareImport(picked.map((p) => p.candidate), existing.names, existing.inputIds);
+  // Secrets first: if SecretStorage fails, nothing is written and no reference dangles.
+  for (const s of prepared.secrets) await deps.secrets.store('input', inputSecretId(target.source, s.inputId), s.value);
+  await writeTarget(target, prepared);
+  for (const note of prepared.notes) deps.log.info(`import: ${note}`);
+  deps.log.info(`import: ${prepared.servers.length} server(s) written to ${target.label}; ${prepared.secrets.length} secret(s) moved to SecretStorage`);
+  await deps.config.service.reload();
+  const moved = prepared.secrets.length ? ` ${prepared.secrets.length} secret value(s) were moved to SecretStorage.` : '';
+  void vscode.window.showInformationMessage(safeNotificationText(`Imported ${prepared.servers.length} server(s) into ${target.label}.${moved}`));
+}
+
+async function pickTarget(globalStorageUri: vscode.Uri): Promise<ImportTarget> {
+  const targets: ImportTarget[] = [
+    ...(vscode.workspace.workspaceFolders ?? []).map((f): ImportTarget => ({
+      kind: 'file', uri: vscode.Uri.joinPath(f.uri, '.vscode', 'mcp.json'), source: { kind: 'workspaceMcpJson', folder: f.name }, label: `${f.name}/.vscode/mcp.json`,
+    })),
+    { kind: 'file', uri: userMcpJsonUri(globalStorageUri), source: { kind: 'userMcpJson' }, label: 'User mcp.json' },
+    { kind: 'settings', target: vscode.ConfigurationTarget.Global, source: { kind: 'userSettings' }, label: 'User settings (mcpManager.servers)' },
+    ...(vscode.workspace.workspaceFolders?.length
+      ? [{ kind: 'settings', target: vscode.ConfigurationTarget.Workspace, source: { kind: 'workspaceSettings' }, label: 'Workspace settings (mcpManager.servers)' } as const]
+      : []),
+  ];
+  const choice = await vscode.window.showQuickPick(
+    targets.map((t) => ({ label: t.label, description: t.kind === 'file' ? t.uri.fsPath : undefined, target: t })),
+    { title: 'Import MCP Servers', placeHolder: 'Where should the servers be written?', ignoreFocusOut: true },
+  );
+  if (!choice) throw new UserCancelledError();
+  return choice.target;
+}
+
+async function readTargetNames(target: ImportTarget): Promise<{ names: string[]; inputIds: string[] }> {
+  if (target.kind === 'settings') {
+    const config = vscode.workspace.getConfiguration(SETTINGS_SECTION);
+    const pick = (i: { globalValue?: unknown; workspaceValue?: unknown } | undefined): unknown => (target.target === vscode.ConfigurationTarget.Global ? i?.globalValue : i?.workspaceValue);
+    const servers = pick(config.inspect(SETTINGS.servers));
+    const inputs = pick(config.inspect(SETTINGS.inputs));
+    const inputList: unknown[] = Array.isArray(inputs) ? (inputs as unknown[]) : [];
+    return {
+      names: isObject(servers) ? Object.keys(servers) : [],
+      inputIds: inputList.flatMap((i) => (isObject(i) && typeof i['id'] === 'string' ? [i['id']] : [])),
+    };
+  }
+  const text = await readText(target.uri);
+  if (text === undefined) return { names: [], inputIds: [] };
+  const parsed = parseMcpJsonText(text, target.source);
+  return { names: parsed.entries.map((e) => e.name), inputIds: parsed.inputs.map((i) => i.id) };
+}
+
+async function writeTarget(target: ImportTarget, prepared: PreparedImport): Promise<void> {
+  if (target.kind === 'settings') {
+    const config = vscode.workspace.getConfiguration(SETTINGS_SECTION);
+    const scope = (i: { globalValue?: unknown; workspaceValue?: unknown } | undefined) => (target.target === vscode.ConfigurationTarget.Global ? i?.globalValue : i?.workspaceValue);
+    const next = applyImportToSettings(scope(config.inspect(SETTINGS.servers)), scope(config.inspect(SETTINGS.inputs)), prepared);
+    await config.update(SETTINGS.servers, next.servers, target.target);
+    if (prepared.inputs.length) await config.update(SETTINGS.inputs, next.inputs, target.target);
+    return;
+  }
+  if ((await readText(target.uri)) === undefined) {
+    await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(target.uri, '..'));
+    await vscode.workspace.fs.writeFile(target.uri, new TextEncoder().encode(EMPTY_MCP_JSON_TEXT));
+  }
+  // Edit through the document, so unsaved changes in an open editor are kept and the edit can be undone.
+  const doc = await vscode.workspace.openTextDocument(target.uri);
+  const before = doc.getText();
+  const after = applyImportToMcpJson(before, prepared);
+  const edit = new vscode.WorkspaceEdit();
+  edit.replace(target.uri, new vscode.Range(doc.positionAt(0), doc.positionAt(before.length)), after);
+  if (!(await vscode.workspace.applyEdit(edit))) throw new UserFacingError(`Could not edit ${target.label}.`);
+  await doc.save();
+  await vscode.window.showTextDocument(doc, { preview: false });
+}
+
+async function readText(uri: vscode.Uri): Promise<string | undefined> {
+  try { return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)); } catch { return undefined; }
+}
+
+/** Set Secret...: sets (or replaces) the stored value of one password input. */
+export async function setSecret(deps: ConfigCommandDeps): Promise<void> {
+  const items = deps.config.service.parsedSources.flatMap((s) => s.inputs
+    .filter((i) => i.type === 'promptString' && i.password)
+    .map((i) => ({ label: i.id, description: describeSource(s.source), detail: i.description, source: s.source, input: i })));
+  if (items.length === 0) throw new UserFacingError('No password inputs are configured. Add one to "inputs" (with "password": true) and reference it as ${input:id}.');
+  const stored = new Set((await deps.secrets.list('input')).map((k) => k.id));
+  const choice = await vscode.window.showQuickPick(
+    items.map((it) => ({ ...it, label: `${stored.has(inputSecretId(it.source, it.input.id)) ? '$(key)' : '$(circle-outline)'} ${it.label}` })),
+    { title: 'Set Secret', placeHolder: 'Which input?', matchOnDescription: true },
+  );
+  if (!choice || choice.input.type !== 'promptString') throw new UserCancelledError();
+  const value = await askString(choice.input, describeSource(choice.source), true);
+  await deps.secrets.store('input', inputSecretId(choice.source, choice.input.id), value);
+  deps.log.info(`secret for input "${choice.input.id}" of ${sourceKey(choice.source)} set; restart servers that use it to apply`);
+  void vscode.window.showInformationMessage(safeNotificationText(`Secret "${choice.input.id}" saved. Restart the servers that use it to apply it.`));
+}
+
+/** Clear Secrets...: deletes one stored input secret, or all of them (and forgets remembered non-password inputs). */
+export async function clearSecrets(deps: ConfigCommandDeps): Promise<void> {
+  const stored = await deps.secrets.list('input');
+  const ALL = '$(trash) All input secrets';
+  const items = [
+    { label: ALL, description: `${stored.length} stored; also forgets input values remembered for this session`, id: undefined as string | undefined },
+    ...stored.map((k) => {
+      const slash = k.id.lastIndexOf('/');
+      return { label: k.id.slice(slash + 1), description: k.id.slice(0, slash), id: k.id };
+    }),
+  ];
+  const choice = await vscode.window.showQuickPick(items, { title: 'Clear Secrets', placeHolder: 'Which secret should be deleted?' });
+  if (!choice) throw new UserCancelledError();
+  if (choice.id === undefined) {
+    for (const k of stored) await deps.secrets.delete('input', k.id);
+    deps.config.inputs.forget();
+    deps.log.info(`cleared ${stored.length} input secret(s)`);
+  } else {
+    await deps.secrets.delete('input', choice.id);
+    deps.config.inputs.forget(choice.id);
+    deps.log.info(`cleared one input secret of ${choice.description}`);
+  }
+}

@@ -1,0 +1,68 @@
+import * as vscode from 'vscode';
+import { snapshotFor } from '../common/config/snapshots';
+import type { LaunchResolver } from '../common/config/types';
+import { Disposable } from '../common/lifecycle';
+import type { Redactor } from '../common/redact';
+import type { Logger } from '../log';
+import type { ServerRegistry } from '../servers/serverRegistry';
+import type { SecretStore } from '../vscode-adapters/secretStore';
+import { ConfigService, userMcpJsonUri } from './configService';
+import { InputValues, StartGate, createLaunchResolver } from './launch';
+
+export { ConfigService, type ConfigChange, type ConfigChangeListener } from './configService';
+export { InputValues, StartGate, type StartPreparation } from './launch';
+
+export interface ConfigFeatureDeps {
+  readonly context: Pick<vscode.ExtensionContext, 'globalState' | 'globalStorageUri'>;
+  readonly logger: Logger;
+  readonly secrets: SecretStore;
+  /** When given, the registry shows every configured server (config-derived states; runtime states are kept). */
+  readonly registry?: ServerRegistry;
+}
+
+/**
+ * Server configuration as one feature: the service (servers, definitions, plans), the LaunchResolver, the trust /
+ * first-start gate, and the input values used by the Set Secret... / Clear Secrets... commands.
+ */
+export class ConfigFeatures extends Disposable {
+  readonly service: ConfigService;
+  readonly inputs: InputValues;
+  readonly resolveLaunch: LaunchResolver;
+  readonly gate: StartGate;
+  readonly redactor: Redactor;
+  /** Resolves after the first load (and after the registry, if any, shows it). */
+  readonly ready: Promise<void>;
+  private readonly trustEmitter = this._register(new vscode.EventEmitter<void>());
+  /** Fires after Restricted Mode ends and `needsTrust` servers became startable (start them if they should auto-start). */
+  readonly onDidGrantTrust = this.trustEmitter.event;
+
+  constructor(deps: ConfigFeatureDeps) {
+    super();
+    const log = deps.logger.scoped('config');
+    this.redactor = deps.logger.redactor;
+    this.service = this._register(new ConfigService(userMcpJsonUri(deps.context.globalStorageUri), log));
+    this.inputs = new InputValues(deps.secrets, log);
+    this.resolveLaunch = createLaunchResolver(this.service, this.inputs, this.redactor, log);
+    this.gate = new StartGate(this.resolveLaunch, this.service, deps.context.globalState, this.redactor, deps.logger.scoped('trust'));
+    const registry = deps.registry;
+    const sync = () => {
+      if (!registry) return;
+      registry.replaceAll(this.service.servers.map((s) => snapshotFor(s, registry.get(s.id), vscode.workspace.isTrusted)));
+    };
+    // Registered first, so the registry shows a change before the server manager (registered later) applies it.
+    this._register(this.service.onDidChange(sync));
+    this._register(vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      log.info('workspace trusted: workspace-defined servers may start');
+      sync();
+      this.trustEmitter.fire();
+    }));
+    this.ready = this.service.ready;
+  }
+}
+
+/**
+ * The entry point extension.ts calls: `context.subscriptions.push(registerConfigFeatures({ context, logger, secrets, registry }))`.
+ */
+export function registerConfigFeatures(deps: ConfigFeatureDeps): ConfigFeatures {
+  return new ConfigFeatures(deps);
+}
