@@ -1,0 +1,157 @@
+import { StringDecoder } from 'node:string_decoder';
+import type { IDisposable } from '../common/lifecycle';
+import type { Redactor } from '../common/redact';
+
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
+
+/**
+ * Where one server's output goes (the VS Code side wires it to the server's LogOutputChannel). Lines arrive already
+ * redacted and tagged (`[server stderr] …`), in batches: one call per flush, not one per line.
+ */
+export interface ServerLogSink {
+  append(level: LogLevel, lines: readonly string[]): void;
+}
+
+/** A sink that drops everything (servers started without a log). */
+export const NULL_LOG_SINK: ServerLogSink = { append: () => undefined };
+
+/** MCP `notifications/message` levels (RFC 5424) mapped onto the five levels of a VS Code LogOutputChannel. */
+export function mcpLevelToLogLevel(level: string): LogLevel {
+  switch (level) {
+    case 'debug': return 'debug';
+    case 'info': case 'notice': return 'info';
+    case 'warning': return 'warn';
+    case 'error': case 'critical': case 'alert': case 'emergency': return 'error';
+    default: return 'info';
+  }
+}
+
+export interface StderrCollectorOptions {
+  /** Lines kept for the `failed` state's stderr tail. */
+  readonly tailLines: number;
+  /** Lines are batched and written to the sink at most this often (ms). */
+  readonly flushIntervalMs: number;
+  /** At most this many lines per flush reach the sink; the rest are counted and reported as dropped. */
+  readonly maxLinesPerFlush: number;
+  /** Longer lines are cut (characters). */
+  readonly maxLineLength: number;
+}
+
+export const DEFAULT_STDERR_OPTIONS: StderrCollectorOptions = {
+  tailLines: 50,
+  flushIntervalMs: 100,
+  maxLinesPerFlush: 500,
+  maxLineLength: 4_096,
+};
+
+/** How much of a chunk is decoded for the tail while lines are being dropped (bytes). */
+const FLOOD_TAIL_DECODE_BYTES = 16 * 1024;
+const STDERR_TAG = '[server stderr] ';
+
+/**
+ * A server's stderr: split into lines, kept in a bounded ring for the stderr tail, and written to the sink in
+ * coalesced, redacted batches. Memory is bounded whatever the child writes: during a flood only newline counts
+ * and the last few KiB of each chunk are looked at, and the overflow is reported as "N lines dropped".
+ */
+export class StderrCollector implements IDisposable {
+  private readonly options: StderrCollectorOptions;
+  private decoder = new StringDecoder('utf8');
+  private carry = '';
+  private pending: string[] = [];
+  private dropped = 0;
+  private readonly ring: string[] = [];
+  private ringStart = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private disposed = false;
+  /** Total bytes seen, for diagnostics. */
+  bytes = 0;
+
+  constructor(private readonly sink: ServerLogSink, private readonly redactor: Redactor, options?: Partial<StderrCollectorOptions>) {
+    this.options = { ...DEFAULT_STDERR_OPTIONS, ...options };
+  }
+
+  push(chunk: Buffer): void {
+    if (this.disposed) return;
+    this.bytes += chunk.length;
+    if (this.pending.length >= this.options.maxLinesPerFlush) this.pushFlooded(chunk);
+    else this.pushLines(this.decoder.write(chunk));
+    this.schedule();
+  }
+
+  /** The last lines, redacted (for `failed.stderrTail` and error details). */
+  tail(): string[] {
+    const n = this.ring.length;
+    const lines: string[] = [];
+    for (let i = 0; i < n; i++) lines.push(this.ring[(this.ringStart + i) % n]);
+    if (this.carry) lines.push(this.carry);
+    return lines.slice(-this.options.tailLines).map((l) => this.redactor.redact(l));
+  }
+
+  /** Writes what is pending now (and the unterminated last line when `final`). */
+  flush(final = false): void {
+    if (this.timer) { clearTimeout(this.timer); this.timer = undefined; }
+    if (final) {
+      this.pushLines(this.decoder.end());
+      if (this.carry) { this.addLine(this.carry); this.carry = ''; }
+    }
+    if (!this.pending.length && !this.dropped) return;
+    const lines = this.pending.map((l) => STDERR_TAG + this.redactor.redact(l));
+    if (this.dropped) lines.push(`${STDERR_TAG}… ${this.dropped} more lines not shown (stderr is writing faster than it can be logged)`);
+    this.pending = [];
+    this.dropped = 0;
+    this.sink.append('warn', lines);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.flush(true);
+    this.disposed = true;
+  }
+
+  private pushLines(text: string): void {
+    if (!text) return;
+    const parts = (this.carry + text).split('\n');
+    this.carry = this.cut(parts.pop() ?? '');
+    for (const p of parts) this.addLine(p);
+  }
+
+  /** Over budget: count the lines instead of decoding them; keep only the end of the chunk for the tail. */
+  private pushFlooded(chunk: Buffer): void {
+    let newlines = 0;
+    for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) newlines++;
+    if (newlines === 0) {
+      if (this.carry.length < this.options.maxLineLength) this.carry = this.cut(this.carry + this.decoder.write(chunk));
+      return;
+    }
+    this.decoder = new StringDecoder('utf8');
+    const start = Math.max(0, chunk.length - FLOOD_TAIL_DECODE_BYTES);
+    const parts = this.decoder.write(chunk.subarray(start)).split('\n');
+    this.carry = this.cut(parts.pop() ?? '');
+    // Lines fully inside the decoded window go to the tail; all of them count as dropped from the log.
+    const complete = start === 0 ? parts : parts.slice(1);
+    for (const p of complete.slice(-this.options.tailLines)) this.remember(this.cut(p.replace(/\r$/, '')));
+    this.dropped += newlines;
+  }
+
+  private addLine(raw: string): void {
+    const line = this.cut(raw.replace(/\r$/, ''));
+    this.remember(line);
+    if (this.pending.length < this.options.maxLinesPerFlush) this.pending.push(line);
+    else this.dropped++;
+  }
+
+  private remember(line: string): void {
+    if (this.ring.length < this.options.tailLines) { this.ring.push(line); return; }
+    this.ring[this.ringStart] = line;
+    this.ringStart = (this.ringStart + 1) % this.ring.length;
+  }
+
+  private cut(line: string): string {
+    return line.length > this.options.maxLineLength ? `${line.slice(0, this.options.maxLineLength)}…` : line;
+  }
+
+  private schedule(): void {
+    if (this.timer || this.disposed) return;
+    this.timer = setTimeout(() => { this.timer = undefined; this.flush(); }, this.options.flushIntervalMs);
+  }
+}

@@ -1,0 +1,221 @@
+import type { CallToolResult, CompleteRequest, CompleteResult, GetPromptResult, LoggingLevel, ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
+import type { LaunchResolver, ServerDefinition } from '../common/config/types';
+import { errorMessage } from '../common/errors';
+import { Disposable, Emitter, toDisposable, type IDisposable } from '../common/lifecycle';
+import type { ServerSnapshot, ServersModel } from '../common/model';
+import { Redactor } from '../common/redact';
+import type { ServerId } from '../common/serverId';
+import type { ServerState } from '../common/serverState';
+import { UserFacingError } from '../common/errors';
+import type { ProcessLedger } from './ledger';
+import { NULL_LOG_SINK, type LogLevel, type ServerLogSink } from './logSink';
+import {
+  EMPTY_CATALOG, ServerHandle, type CatalogKind, type RequestCallOptions, type RootsProvider, type ServerCatalog,
+  type ServerHandleTiming, type ServerHealth,
+} from './serverHandle';
+import { StdioTransport, type StdioTransportOptions } from './stdioTransport';
+import type { TransportFactories, TransportFactory } from './transport';
+
+/** deactivate()'s budget for stopping every server (ms). */
+export const DEFAULT_STOP_ALL_DEADLINE_MS = 4_000;
+/** Share of the stopAll budget spent on graceful stops before every remaining process group is killed. */
+const STOP_ALL_GRACEFUL_SHARE = 0.75;
+
+export interface ServerManagerOptions {
+  readonly resolveLaunch: LaunchResolver;
+  /** Transports by launch type. Defaults to `{ stdio: stdioTransportFactory() }`; HTTP/SSE plug in here. */
+  readonly transports?: TransportFactories;
+  /** The log of one server (e.g. its own LogOutputChannel). Called once per server. */
+  readonly sinkFor?: (definition: ServerDefinition) => ServerLogSink;
+  /** The shared redactor (secrets registered anywhere are masked in server output too). */
+  readonly redactor?: Redactor;
+  /** Records spawned process groups so a later window can reap them if this one dies. */
+  readonly ledger?: ProcessLedger;
+  readonly roots?: RootsProvider;
+  readonly clientInfo?: { readonly name: string; readonly version: string };
+  readonly timing?: Partial<ServerHandleTiming>;
+  readonly random?: () => number;
+}
+
+export function stdioTransportFactory(options?: StdioTransportOptions): TransportFactory {
+  return (launch, context) => {
+    if (launch.type !== 'stdio') throw new Error(`the stdio transport cannot connect to a '${launch.type}' server`);
+    return new StdioTransport(launch, context, options);
+  };
+}
+
+export class UnknownServerError extends UserFacingError {
+  constructor(readonly id: string) { super(`No server with id '${id}'`); this.name = 'UnknownServerError'; }
+}
+
+/**
+ * All servers: the service the UI uses. Takes definitions (from config) and a launch resolver, owns one ServerHandle
+ * per definition, and exposes state and catalog as events. Implements the views' ServersModel.
+ */
+export class ServerManager extends Disposable implements ServersModel {
+  private readonly handles = new Map<ServerId, { handle: ServerHandle; subscriptions: IDisposable[] }>();
+  private readonly transports: TransportFactories;
+  private readonly redactor: Redactor;
+
+  private readonly _onDidChangeState = this._register(new Emitter<{ readonly id: ServerId; readonly state: ServerState }>());
+  readonly onDidChangeState = this._onDidChangeState.event;
+  private readonly _onDidChangeCatalog = this._register(new Emitter<{ readonly id: ServerId; readonly catalog: ServerCatalog }>());
+  readonly onDidChangeCatalog = this._onDidChangeCatalog.event;
+  private readonly _onDidChange = this._register(new Emitter<readonly ServerId[] | 'all'>());
+  /** ServersModel: fires the ids whose snapshot changed, or 'all' after setDefinitions. */
+  readonly onDidChange = this._onDidChange.event;
+
+  constructor(private readonly options: ServerManagerOptions) {
+    super();
+    this.transports = options.transports ?? { stdio: stdioTransportFactory() };
+    this.redactor = options.redactor ?? new Redactor();
+    this._register(toDisposable(() => {
+      for (const { handle, subscriptions } of this.handles.values()) { subscriptions.forEach((s) => s.dispose()); handle.dispose(); }
+      this.handles.clear();
+    }));
+  }
+
+  /**
+   * Replaces the set of definitions. Removed servers are stopped and forgotten; changed ones keep running with the old
+   * launch until restarted (the returned ids are those running servers whose definition changed).
+   */
+  async setDefinitions(definitions: readonly ServerDefinition[]): Promise<ServerId[]> {
+    const next = new Map(definitions.map((d) => [d.id, d]));
+    const removed: Promise<void>[] = [];
+    const changedRunning: ServerId[] = [];
+    for (const [id, entry] of this.handles) {
+      if (next.has(id)) continue;
+      this.handles.delete(id);
+      entry.subscriptions.forEach((s) => s.dispose());
+      removed.push(entry.handle.stop().finally(() => entry.handle.dispose()));
+    }
+    for (const def of definitions) {
+      const existing = this.handles.get(def.id);
+      if (existing) {
+        if (JSON.stringify(existing.handle.definition) !== JSON.stringify(def)) {
+          existing.handle.updateDefinition(def);
+          if (existing.handle.state.kind !== 'stopped' && existing.handle.state.kind !== 'failed') changedRunning.push(def.id);
+        }
+        continue;
+      }
+      this.handles.set(def.id, this.createHandle(def));
+    }
+    this._onDidChange.fire('all');
+    await Promise.allSettled(removed);
+    return changedRunning;
+  }
+
+  // ---- ServersModel ------------------------------------------------------------------------------------------------
+
+  list(): readonly ServerSnapshot[] {
+    return [...this.handles.values()].map(({ handle }) => snapshot(handle));
+  }
+
+  get(id: ServerId): ServerSnapshot | undefined {
+    const entry = this.handles.get(id);
+    return entry && snapshot(entry.handle);
+  }
+
+  // ---- lifecycle ---------------------------------------------------------------------------------------------------
+
+  /** Resolves when running and listed; rejects with ServerStartError / CommandNotFoundError detail / UserCancelledError. */
+  start(id: ServerId): Promise<void> { return this.handle(id).start(); }
+  /** Graceful stop; called again while stopping, kills at once. */
+  stop(id: ServerId): Promise<void> { return this.handle(id).stop(); }
+  restart(id: ServerId): Promise<void> { return this.handle(id).restart(); }
+
+  /**
+   * Stops every server in parallel within `deadlineMs` (deactivate): graceful ladders first, then, at 75 % of the
+   * budget, every remaining process group is killed. Never takes (much) longer than the deadline.
+   */
+  async stopAll(deadlineMs = DEFAULT_STOP_ALL_DEADLINE_MS): Promise<void> {
+    const handles = [...this.handles.values()].map((e) => e.handle);
+    const all = Promise.allSettled(handles.map((h) => h.stop()));
+    let timer: NodeJS.Timeout | undefined;
+    let deadline: NodeJS.Timeout | undefined;
+    const forced = new Promise<void>((resolve) => {
+      timer = setTimeout(() => { void Promise.allSettled(handles.map((h) => h.forceStop())).then(() => resolve()); }, deadlineMs * STOP_ALL_GRACEFUL_SHARE);
+      deadline = setTimeout(resolve, deadlineMs);
+    });
+    try {
+      await Promise.race([all, forced]);
+    } finally {
+      clearTimeout(timer);
+      clearTimeout(deadline);
+    }
+  }
+
+  // ---- queries -----------------------------------------------------------------------------------------------------
+
+  getState(id: ServerId): ServerState { return this.handle(id).state; }
+  getCatalog(id: ServerId): ServerCatalog { return this.handles.get(id)?.handle.catalog ?? EMPTY_CATALOG; }
+  getHealth(id: ServerId): ServerHealth { return this.handles.get(id)?.handle.health ?? {}; }
+  getPid(id: ServerId): number | undefined { return this.handles.get(id)?.handle.pid; }
+  refreshCatalog(id: ServerId, kinds?: readonly CatalogKind[]): Promise<void> { return this.handle(id).refreshCatalog(kinds); }
+
+  // ---- requests ----------------------------------------------------------------------------------------------------
+
+  callTool(id: ServerId, name: string, args?: Record<string, unknown>, options?: RequestCallOptions): Promise<CallToolResult> {
+    return this.handle(id).callTool(name, args, options);
+  }
+  readResource(id: ServerId, uri: string, options?: RequestCallOptions): Promise<ReadResourceResult> {
+    return this.handle(id).readResource(uri, options);
+  }
+  getPrompt(id: ServerId, name: string, args?: Record<string, string>, options?: RequestCallOptions): Promise<GetPromptResult> {
+    return this.handle(id).getPrompt(name, args, options);
+  }
+  complete(id: ServerId, params: CompleteRequest['params'], options?: RequestCallOptions): Promise<CompleteResult> {
+    return this.handle(id).complete(params, options);
+  }
+  setLogLevel(id: ServerId, level: LoggingLevel): Promise<void> { return this.handle(id).setLogLevel(level); }
+
+  /** Workspace folders changed: every running server with roots is told. */
+  async notifyRootsChanged(): Promise<void> {
+    await Promise.allSettled([...this.handles.values()].map((e) => e.handle.notifyRootsChanged()));
+  }
+
+  // ---- internals ---------------------------------------------------------------------------------------------------
+
+  private handle(id: ServerId): ServerHandle {
+    const entry = this.handles.get(id);
+    if (!entry) throw new UnknownServerError(id);
+    return entry.handle;
+  }
+
+  private createHandle(definition: ServerDefinition): { handle: ServerHandle; subscriptions: IDisposable[] } {
+    const sink = this.options.sinkFor?.(definition) ?? NULL_LOG_SINK;
+    const ledger = this.options.ledger;
+    const handle = new ServerHandle({
+      definition,
+      resolveLaunch: this.options.resolveLaunch,
+      transports: this.transports,
+      sink,
+      redactor: this.redactor,
+      roots: this.options.roots,
+      clientInfo: this.options.clientInfo,
+      timing: this.options.timing,
+      random: this.options.random,
+      onProcessSpawned: ledger && ((pid) => {
+        ledger.add(pid, definition.id).catch((err: unknown) => logTo(sink, 'warn', `ledger: ${errorMessage(err)}`));
+      }),
+      onProcessGone: ledger && ((pid) => {
+        ledger.remove(pid).catch((err: unknown) => logTo(sink, 'warn', `ledger: ${errorMessage(err)}`));
+      }),
+    });
+    const id = definition.id;
+    const subscriptions = [
+      handle.onDidChangeState((state) => { this._onDidChangeState.fire({ id, state }); this._onDidChange.fire([id]); }),
+      handle.onDidChangeCatalog((catalog) => this._onDidChangeCatalog.fire({ id, catalog })),
+    ];
+    return { handle, subscriptions };
+  }
+}
+
+function snapshot(handle: ServerHandle): ServerSnapshot {
+  const d = handle.definition;
+  return { id: d.id, name: d.name, source: d.source, file: d.file, transport: d.config.type, state: handle.state };
+}
+
+function logTo(sink: ServerLogSink, level: LogLevel, message: string): void {
+  sink.append(level, [`[supervisor] ${message}`]);
+}

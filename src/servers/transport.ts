@@ -1,0 +1,46 @@
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { ResolvedLaunch } from '../common/config/types';
+import type { Redactor } from '../common/redact';
+import type { ServerId } from '../common/serverId';
+import type { ServerLogSink } from './logSink';
+
+/** How a transport's connection ended. */
+export interface TransportExit {
+  readonly code: number | null;
+  readonly signal: string | null;
+  /** True when terminate()/kill() caused it (a stop the user or the supervisor asked for). */
+  readonly requested: boolean;
+}
+
+/**
+ * An SDK transport the supervisor can own: it knows its process (if any), how it ended, and how to stop.
+ * `close()` (called by the SDK Client) is the same as `terminate()`.
+ */
+export interface ManagedTransport extends Transport {
+  readonly pid: number | undefined;
+  /** Set just before `onclose` fires. */
+  readonly exit: TransportExit | undefined;
+  /** Last lines of the server's diagnostics (stderr for stdio), redacted. */
+  stderrTail(): readonly string[];
+  /** Graceful stop (for stdio: the stdin → SIGTERM → SIGKILL ladder). Called again while stopping, it forces. */
+  terminate(): Promise<void>;
+  /** Immediate stop, no grace (kill-on-hang). */
+  kill(): Promise<void>;
+}
+
+/** What a transport factory gets besides the launch. */
+export interface TransportContext {
+  readonly serverId: ServerId;
+  readonly serverName: string;
+  readonly sink: ServerLogSink;
+  readonly redactor: Redactor;
+  /** A process group now exists (for the orphan ledger). */
+  readonly onProcessSpawned?: (pid: number) => void;
+  /** That process group is gone. */
+  readonly onProcessGone?: (pid: number) => void;
+}
+
+export type TransportFactory = (launch: ResolvedLaunch, context: TransportContext) => ManagedTransport;
+
+/** Transport factories by launch type; HTTP/SSE are plugged in by whoever implements them. */
+export type TransportFactories = Partial<Record<ResolvedLaunch['type'], TransportFactory>>;
