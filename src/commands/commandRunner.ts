@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { COMMANDS, type CommandVerb, commandId } from '../common/contracts';
-import { UserCancelledError, UserFacingError, errorMessage } from '../common/errors';
+import { ServerActionError, UserCancelledError, UserFacingError, errorMessage } from '../common/errors';
 import { safeNotificationText } from '../common/sanitize';
 import type { ComponentLogger } from '../log';
 import type { Notifier } from '../vscode-adapters/notifier';
@@ -18,9 +18,9 @@ export function registerCommand(verb: CommandVerb, handler: CommandHandler, log:
       return await handler(...args);
     } catch (err) {
       if (err instanceof UserCancelledError || err instanceof vscode.CancellationError) return undefined;
-      const message = err instanceof UserFacingError ? err.message : `${COMMANDS[verb].replace(/\.\.\.$/, '')} failed: ${errorMessage(err)}`;
+      const message = err instanceof UserFacingError || err instanceof ServerActionError ? err.message : `${COMMANDS[verb].replace(/\.\.\.$/, '')} failed: ${errorMessage(err)}`;
       log.error(`${id}: ${errorMessage(err)}${err instanceof Error && err.stack && !(err instanceof UserFacingError) ? `\n${err.stack}` : ''}`);
-      notifier.error(safeNotificationText(message));
+      notifier.error(safeNotificationText(message), err instanceof ServerActionError ? err.serverId : undefined);
       return undefined;
     }
   });

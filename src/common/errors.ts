@@ -12,3 +12,11 @@ export function errorMessage(err: unknown): string {
   if (err instanceof Error) return err.message;
   return typeof err === 'string' ? err : JSON.stringify(err) ?? String(err);
 }
+
+/** A failure of one server's operation: the notification's "Open Log" opens that server's log. */
+export class ServerActionError extends Error {
+  constructor(message: string, readonly serverId: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ServerActionError';
+  }
+}

@@ -1,0 +1,54 @@
+import * as vscode from 'vscode';
+import { SERVERS_VIEW_ID } from '../common/contracts';
+import { ServerActionError, UserCancelledError, errorMessage } from '../common/errors';
+import type { ServerSnapshot, ServersModel } from '../common/model';
+import type { ServerId } from '../common/serverId';
+import { canStart, canStop } from '../common/serverState';
+import type { CommandHandler } from './commandRunner';
+import { pickServer } from './pickers';
+
+/** The lifecycle operations the commands need (ServerManager implements them). */
+export interface ServerLifecycle extends ServersModel {
+  start(id: ServerId): Promise<void>;
+  stop(id: ServerId): Promise<void>;
+  restart(id: ServerId): Promise<void>;
+}
+
+export interface ServerCommandDeps {
+  readonly servers: ServerLifecycle;
+  readonly showServerLog: (server: ServerSnapshot) => void;
+}
+
+/**
+ * Runs one server operation with progress in the Servers view itself (no toast); a failure names the server and
+ * its notification's "Open Log" opens that server's log.
+ */
+async function operate(verb: string, s: ServerSnapshot, task: () => Promise<void>): Promise<void> {
+  try {
+    await vscode.window.withProgress({ location: { viewId: SERVERS_VIEW_ID } }, task);
+  } catch (err) {
+    if (err instanceof UserCancelledError) throw err;
+    throw new ServerActionError(`Could not ${verb} '${s.name}': ${errorMessage(err)}`, s.id, { cause: err });
+  }
+}
+
+export function serverCommands({ servers, showServerLog }: ServerCommandDeps): Record<'startServer' | 'stopServer' | 'restartServer' | 'showServerLog', CommandHandler> {
+  return {
+    startServer: async (arg) => {
+      const s = await pickServer(servers, arg, 'Start which server?', (x) => canStart(x.state));
+      await operate('start', s, () => servers.start(s.id));
+    },
+    stopServer: async (arg) => {
+      const s = await pickServer(servers, arg, 'Stop which server?', (x) => canStop(x.state));
+      await operate('stop', s, () => servers.stop(s.id));
+    },
+    restartServer: async (arg) => {
+      const s = await pickServer(servers, arg, 'Restart which server?', (x) => x.state.kind !== 'configError' && x.state.kind !== 'shadowed');
+      await operate('restart', s, () => servers.restart(s.id));
+    },
+    showServerLog: async (arg) => {
+      const s = await pickServer(servers, arg, 'Show the log of which server?');
+      showServerLog(s);
+    },
+  };
+}
