@@ -5,6 +5,7 @@ import { Disposable, type IDisposable, toDisposable } from '../common/lifecycle'
 import { type ConfiguredServer, type MergedConfig, mergeSources, parseServerOptions, runnableDefinitions } from '../common/config/merge';
 import { type ConfigDiagnostic, type ParsedSource, parseMcpJsonText, parseSettingsValues } from '../common/config/parse';
 import { type ConfigPlan, computePlan, isEmptyPlan } from '../common/config/plan';
+import { ReloadQueue } from '../common/config/reloadQueue';
 import type { InputDefinition, ServerDefinition } from '../common/config/types';
 import { type ServerSource, sourceKey } from '../common/serverId';
 import type { ComponentLogger } from '../log';
@@ -40,8 +41,7 @@ export class ConfigService extends Disposable {
   private readonly listeners = new Set<ConfigChangeListener>();
   private readonly diagnostics = this._register(vscode.languages.createDiagnosticCollection('mcpManager'));
   private readonly folderWatchers: IDisposable[] = [];
-  private queue: Promise<void> = Promise.resolve();
-  private pending: Promise<void> | undefined;
+  private readonly reloads = new ReloadQueue(() => this.doReload());
   private loadedOnce = false;
   /** Resolves after the first load. */
   readonly ready: Promise<void>;
@@ -77,10 +77,7 @@ export class ConfigService extends Disposable {
 
   /** Re-reads everything. Calls made while a reload is waiting to start share it. Never rejects. */
   reload(): Promise<void> {
-    if (this.pending) return this.pending;
-    const run = async () => { this.pending = undefined; await this.doReload(); };
-    this.pending = this.queue = this.queue.then(run, run);
-    return this.pending;
+    return this.reloads.request();
   }
 
   private async doReload(): Promise<void> {
