@@ -38,7 +38,7 @@ export class StatusItem extends Disposable {
     const s = statusSummary(this.model);
     this.item.text = s.text;
     this.item.tooltip = s.tooltip;
-    this.item.accessibilityInformation = { label: s.tooltip.split('\n')[0]! };
+    this.item.accessibilityInformation = { label: s.tooltip.split('\n')[0] };
     this.item.backgroundColor = s.warn ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     this.item.show();
   }
