@@ -37,6 +37,8 @@ if (tests) {
     bundle: true,
     outfile: 'dist/extension.js',
     external: ['vscode'],
+    // Prefer ESM builds: jsonc-parser's UMD main uses dynamic requires that esbuild cannot bundle.
+    mainFields: ['module', 'main'],
     format: 'cjs',
     platform: 'node',
     target: 'node20',

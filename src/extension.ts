@@ -1,12 +1,17 @@
 import * as vscode from 'vscode';
 import { EXTENSION_LOG_NAME } from './common/contracts';
 import { Redactor } from './common/redact';
+import { describeEndpoint } from './common/treeModel';
 import { registerCommands } from './commands';
+import { registerConfigFeatures } from './config';
+import { ServerFeatures } from './features/servers';
 import { Logger } from './log';
-import { ServerRegistry } from './servers/serverRegistry';
 import { ServersTree } from './views/serversTree';
+import { StatusItem } from './views/statusItem';
 import { Notifier } from './vscode-adapters/notifier';
 import { SecretStore } from './vscode-adapters/secretStore';
+
+let servers: ServerFeatures | undefined;
 
 /** Composition root: constructs, registers for disposal, and wires. No behaviour lives here. */
 export function activate(context: vscode.ExtensionContext): void {
@@ -16,12 +21,31 @@ export function activate(context: vscode.ExtensionContext): void {
   const log = logger.scoped('activate');
   try {
     log.info(`MCP Manager ${(context.extension.packageJSON as { version: string }).version} activating (VS Code ${vscode.version}, log level ${vscode.LogLevel[logger.channel.logLevel]}, trusted: ${vscode.workspace.isTrusted})`);
-    const notifier = new Notifier(() => logger.show());
     const secrets = new SecretStore(context.secrets, redactor, logger.scoped('secrets'));
-    void secrets;
-    const registry = new ServerRegistry();
-    const tree = new ServersTree(registry);
-    context.subscriptions.push(registry, tree, ...registerCommands({ logger, notifier, tree }));
+    const config = registerConfigFeatures({ context, logger, secrets });
+    servers = new ServerFeatures({ context, logger, redactor, config });
+    const { registry, manager, logs } = servers;
+    const notifier = new Notifier((serverId) => {
+      const snap = serverId ? registry.get(serverId as never) : undefined;
+      if (snap) logs.show(snap.id, snap.name); else logger.show();
+    });
+    const tree = new ServersTree(registry, manager, (id) => describeEndpoint(config.service.definitions.find((d) => d.id === id)?.config, redactor));
+    context.subscriptions.push(
+      config, servers, tree, new StatusItem(registry),
+      tree.onDidExpandServer((s) => servers?.onExpand(s.id)),
+      ...registerCommands({
+        logger, notifier, tree,
+        config: { config, secrets, globalStorageUri: context.globalStorageUri, log: logger.scoped('config') },
+        servers: {
+          servers: { list: () => registry.list(), get: (id) => registry.get(id), onDidChange: registry.onDidChange, start: (id) => manager.start(id), stop: (id) => manager.stop(id), restart: (id) => manager.restart(id) },
+          showServerLog: (s) => logs.show(s.id, s.name),
+        },
+        reload: async () => {
+          await config.service.reload();
+          await Promise.allSettled(registry.list().filter((s) => s.state.kind === 'running').map((s) => manager.refreshCatalog(s.id)));
+        },
+      }),
+    );
     log.info('activated');
   } catch (err) {
     log.error(err instanceof Error ? err : String(err));
@@ -30,6 +54,8 @@ export function activate(context: vscode.ExtensionContext): void {
   }
 }
 
-export function deactivate(): void {
-  // Everything is owned by context.subscriptions; server shutdown joins here with the supervision feature.
+/** VS Code waits (briefly) for this: every server is stopped in parallel under a deadline, then process groups are killed. */
+export async function deactivate(): Promise<void> {
+  await servers?.shutdown();
+  servers = undefined;
 }

@@ -6,13 +6,18 @@ import type { ServersTree } from '../views/serversTree';
 import { type CommandHandler, registerCommand } from './commandRunner';
 import { type ConfigCommandDeps, clearSecrets, importServers, setSecret } from './configCommands';
 import { openConfiguration } from './openConfiguration';
+import { type ServerCommandDeps, serverCommands } from './serverCommands';
 
 export interface CommandDeps {
   readonly logger: Logger;
   readonly notifier: Notifier;
   readonly tree: ServersTree;
-  /** Server configuration (issue #3): Import Servers..., Set Secret..., Clear Secrets.... */
-  readonly config?: ConfigCommandDeps;
+  /** Server configuration: Import Servers..., Set Secret..., Clear Secrets.... */
+  readonly config: ConfigCommandDeps;
+  /** Server lifecycle: Start / Stop / Restart Server, Show Server Log. */
+  readonly servers: ServerCommandDeps;
+  /** Re-reads the configuration and every running server's catalog. */
+  readonly reload: () => Promise<void>;
 }
 
 /**
@@ -23,8 +28,9 @@ export function commandTable(deps: CommandDeps): Partial<Record<CommandVerb, Com
   return {
     openConfiguration: () => openConfiguration(),
     showExtensionLog: () => deps.logger.show(),
-    refresh: () => deps.tree.refresh(),
-    ...(deps.config ? configCommandTable(deps.config) : {}),
+    refresh: async () => { await deps.reload(); deps.tree.refresh(); },
+    ...configCommandTable(deps.config),
+    ...serverCommands(deps.servers),
   };
 }
 

@@ -1,4 +1,8 @@
+import { findSecretsInArgs } from './config/secretsInArgs';
+import { formatCommandLine } from './config/startConfirmation';
+import type { ServerConfig } from './config/types';
 import type { ServerSnapshot } from './model';
+import { REDACTED, type Redactor } from './redact';
 import { sourceKey, type ServerSource } from './serverId';
 import { presentState } from './serverState';
 
@@ -104,4 +108,13 @@ export function serverRow(s: ServerSnapshot, details: ServerRowDetails = {}): Tr
 /** Stable ordering: by name, then by source precedence key. */
 export function sortServers(list: readonly ServerSnapshot[]): ServerSnapshot[] {
   return [...list].sort((a, b) => a.name.localeCompare(b.name) || sourceKey(a.source).localeCompare(sourceKey(b.source)));
+}
+
+/** The command line or URL of a server for tooltips: secrets masked (registered values, secret-looking args, URL credentials). */
+export function describeEndpoint(config: ServerConfig | undefined, redactor: Redactor): string | undefined {
+  if (!config) return undefined;
+  if (config.type !== 'stdio') return redactor.redact(config.url.replace(/\/\/[^/@]*@/, `//${REDACTED}@`));
+  const flagged = new Set(findSecretsInArgs(config.args, []).map((f) => f.index));
+  const args = config.args.map((a, i) => (flagged.has(i) ? a.replace(/^(--?[\w.-]+=).*$|^.*$/s, (_m, flag?: string) => `${flag ?? ''}${REDACTED}`) : a));
+  return formatCommandLine({ type: 'stdio', command: config.command, args, env: {}, cwd: '' }, (s) => redactor.redact(s));
 }

@@ -9,7 +9,7 @@ import { CodeServer, REPO_ROOT, launchBrowser } from '../harness/codeServer';
 
 const TIMEOUT_MS = 10 * 60_000;
 /** Workbench chatter forwarded with the extension host's console; known harmless offline (REAL-VSCODE.md). */
-const NOISE = [/open-vsx\.org/, /^\s*at /, /^\[(AgentHost|AccountPolicyGate|Service Worker)/, /^Creat(ing|ion of)/, /vsda/];
+const NOISE = [/open-vsx\.org/, /^\s*at /, /^\[(AgentHost|AccountPolicyGate|Service Worker)/, /^Creat(ing|ion of)/, /vsda/, /authentication provider 'github'/, /^Resolv(ing|ed) connection token/];
 
 async function main(): Promise<number> {
   const workspace = process.env['MCP_INTEGRATION_WORKSPACE'] ?? join(REPO_ROOT, 'test', 'fixtures', 'workspaces', 'basic');
