@@ -6,6 +6,8 @@ import {
   EMPTY_MCP_JSON_TEXT, type ImportCandidate, type PreparedImport, applyImportToMcpJson, applyImportToSettings, importLocations, parseImportFile, prepareImport,
 } from '../common/config/importers';
 import { inputSecretId, isObject, parseMcpJsonText } from '../common/config/parse';
+import { maskSecretArgs } from '../common/config/secretsInArgs';
+import { REDACTED } from '../common/redact';
 import { type ServerSource, sourceKey } from '../common/serverId';
 import { safeNotificationText } from '../common/sanitize';
 import { describeSource } from '../common/treeModel';
@@ -51,7 +53,7 @@ export async function importServers(deps: ConfigCommandDeps): Promise<void> {
     candidates.map((c) => ({
       label: c.name,
       description: c.from,
-      detail: deps.config.redactor.redact(c.config.type === 'stdio' ? `stdio: ${[c.config.command, ...c.config.args].join(' ')}` : `${c.config.type}: ${c.config.url}`),
+      detail: deps.config.redactor.redact(c.config.type === 'stdio' ? `stdio: ${[c.config.command, ...maskSecretArgs(c.config.args, [], REDACTED)].join(' ')}` : `${c.config.type}: ${c.config.url}`),
       candidate: c,
     })),
     { canPickMany: true, title: 'Import MCP Servers', placeHolder: 'Pick the servers to import', ignoreFocusOut: true },

@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
+import { ConfiguredServersModel } from '../common/config/configuredModel';
 import { snapshotFor } from '../common/config/snapshots';
+import type { ServersModel } from '../common/model';
 import type { LaunchResolver } from '../common/config/types';
 import { Disposable } from '../common/lifecycle';
 import type { Redactor } from '../common/redact';
@@ -27,7 +29,10 @@ export interface ConfigFeatureDeps {
 export class ConfigFeatures extends Disposable {
   readonly service: ConfigService;
   readonly inputs: InputValues;
+  /** Resolution only (variables, inputs, envFile, env); no trust check. */
   readonly resolveLaunch: LaunchResolver;
+  /** Trust check + resolution + first-start confirmation, as one LaunchResolver (see StartGate.gatedResolver). */
+  readonly gatedResolveLaunch: LaunchResolver;
   readonly gate: StartGate;
   readonly redactor: Redactor;
   /** Resolves after the first load (and after the registry, if any, shows it). */
@@ -44,6 +49,7 @@ export class ConfigFeatures extends Disposable {
     this.inputs = new InputValues(deps.secrets, log);
     this.resolveLaunch = createLaunchResolver(this.service, this.inputs, this.redactor, log);
     this.gate = new StartGate(this.resolveLaunch, this.service, deps.context.globalState, this.redactor, deps.logger.scoped('trust'));
+    this.gatedResolveLaunch = this.gate.gatedResolver;
     const registry = deps.registry;
     const sync = () => {
       if (!registry) return;
@@ -57,6 +63,21 @@ export class ConfigFeatures extends Disposable {
       this.trustEmitter.fire();
     }));
     this.ready = this.service.ready;
+  }
+
+  /**
+   * A ServersModel for the views over a runtime model (e.g. the server manager, which knows only runnable servers):
+   * lists every configured entry, with configError / shadowed / needsTrust where they apply.
+   */
+  createServersModel(runtime: ServersModel): ConfiguredServersModel {
+    const service = this.service;
+    const model = new ConfiguredServersModel(
+      { get servers() { return service.servers; }, onDidChange: (listener) => service.onDidChange(() => listener()) },
+      runtime,
+      () => vscode.workspace.isTrusted,
+    );
+    model.trustChangedOn(this.onDidGrantTrust);
+    return this._register(model);
   }
 }
 

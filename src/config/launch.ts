@@ -3,8 +3,8 @@ import * as vscode from 'vscode';
 import { SETTINGS, SETTINGS_SECTION } from '../common/contracts';
 import { UserCancelledError, errorMessage } from '../common/errors';
 import { inputSecretId } from '../common/config/parse';
-import { findSecretsInArgs } from '../common/config/secretsInArgs';
-import { confirmationFingerprint, formatCommandLine, rememberFingerprint, trustDecision } from '../common/config/startConfirmation';
+import { findSecretsInArgs, maskSecretArgs } from '../common/config/secretsInArgs';
+import { WorkspaceTrustRequiredError, confirmationFingerprint, formatCommandLine, rememberFingerprint, trustDecision } from '../common/config/startConfirmation';
 import type { InputDefinition, LaunchResolver, ResolvedLaunch, ServerDefinition } from '../common/config/types';
 import { ConfigResolutionError, resolveDefinition } from '../common/config/variables';
 import { REDACTED, type Redactor } from '../common/redact';
@@ -152,6 +152,20 @@ export class StartGate {
     return { kind: 'ready', launch };
   }
 
+  /**
+   * `prepareStart` as a LaunchResolver, for a server manager that takes one: throws WorkspaceTrustRequiredError
+   * (show `needsTrust`), UserCancelledError (cancelled / declined: stay stopped) or ConfigResolutionError.
+   */
+  readonly gatedResolver: LaunchResolver = async (def) => {
+    const r = await this.prepareStart(def);
+    switch (r.kind) {
+      case 'ready': return r.launch;
+      case 'needsTrust': throw new WorkspaceTrustRequiredError(def.name);
+      case 'cancelled': throw new UserCancelledError();
+      case 'configError': throw new ConfigResolutionError(r.reason);
+    }
+  };
+
   private decide(def: ServerDefinition) {
     const confirmFirstStart = vscode.workspace.getConfiguration(SETTINGS_SECTION).get<boolean>(SETTINGS.confirmFirstStart, true);
     const confirmed = this.globalState.get<string[]>(CONFIRMED_KEY, []);
@@ -159,8 +173,10 @@ export class StartGate {
   }
 
   private async confirm(def: ServerDefinition, launch: Extract<ResolvedLaunch, { type: 'stdio' }>): Promise<boolean> {
+    // Flags are found on the unresolved args (which know the password inputs); the mask is applied to the resolved ones.
     const flagged = new Set(def.config.type === 'stdio' ? findSecretsInArgs(def.config.args, this.config.inputsFor(def.source)).map((f) => f.index) : []);
-    const args = launch.args.map((a, i) => (flagged.has(i) ? a.replace(/^(--?[\w.-]+=).*$|^.*$/s, (_m, flag?: string) => `${flag ?? ''}${REDACTED}`) : a));
+    const masked = maskSecretArgs(launch.args, [], REDACTED);
+    const args = launch.args.map((a, i) => (flagged.has(i) ? (/^(--?[A-Za-z][\w.-]*=)/.exec(a)?.[1] ?? '') + REDACTED : masked[i] ?? a));
     const commandLine = formatCommandLine({ ...launch, args }, (s) => this.redactor.redact(s));
     const envNames = def.config.type === 'stdio' ? Object.keys(def.config.env) : [];
     const detail = [

@@ -33,3 +33,13 @@ export function findSecretsInArgs(args: readonly string[], inputs: readonly Inpu
 function isLiteral(value: string): boolean {
   return !/^\$\{env:[^{}]+\}$/.test(value);
 }
+
+/** The args with every finding masked (`--token=••••`, or the whole value), for display. */
+export function maskSecretArgs(args: readonly string[], inputs: readonly InputDefinition[], mask: string): string[] {
+  const flagged = new Set(findSecretsInArgs(args, inputs).map((f) => f.index));
+  return args.map((a, i) => {
+    if (!flagged.has(i)) return a;
+    const flag = /^(--?[A-Za-z][\w.-]*=)/.exec(a);
+    return flag ? `${flag[1]}${mask}` : mask;
+  });
+}

@@ -46,3 +46,11 @@ export function rememberFingerprint(list: readonly string[], fingerprint: string
   const next = [...list.filter((f) => f !== fingerprint), fingerprint];
   return next.slice(Math.max(0, next.length - MAX_REMEMBERED_CONFIRMATIONS));
 }
+
+/** Thrown by the gated LaunchResolver when Restricted Mode blocks a workspace-defined server: show `needsTrust`. */
+export class WorkspaceTrustRequiredError extends Error {
+  constructor(readonly serverName: string) {
+    super(`"${serverName}" is defined by the workspace and does not start in Restricted Mode. Trust the workspace to start it.`);
+    this.name = 'WorkspaceTrustRequiredError';
+  }
+}

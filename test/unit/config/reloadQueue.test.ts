@@ -5,6 +5,10 @@ import { type ConfigPlan, computePlan } from '../../../src/common/config/plan';
 import type { ConfiguredServer } from '../../../src/common/config/merge';
 import { ReloadQueue } from '../../../src/common/config/reloadQueue';
 import { snapshotFor } from '../../../src/common/config/snapshots';
+import { ConfiguredServersModel } from '../../../src/common/config/configuredModel';
+import { Emitter } from '../../../src/common/lifecycle';
+import type { ServersModel } from '../../../src/common/model';
+import { type ServerId, makeServerId } from '../../../src/common/serverId';
 
 const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -65,5 +69,39 @@ describe('config/snapshots', () => {
     assert.deepEqual(snapshotFor(get('settings:workspace#ok'), running, true).state, { kind: 'running', since: 1 });
     const blocked = snapshotFor(get('settings:workspace#ok'), undefined, false);
     assert.equal(snapshotFor(get('settings:workspace#ok'), blocked, true).state.kind, 'stopped', 'trust granted: needsTrust → stopped');
+  });
+});
+
+describe('config/configuredModel', () => {
+  it('lists every configured entry, runtime snapshots for runnable ones, needsTrust while untrusted', () => {
+    const servers = mergeSources([
+      parseSettingsValues({ run: { command: 'x' }, bad: { type: 'nope' } }, [], { kind: 'workspaceSettings' }),
+      parseSettingsValues({ run: { command: 'y' }, mine: { command: 'z' } }, [], { kind: 'userSettings' }),
+    ]).servers;
+    const configChanged = new Emitter<void>();
+    const runtimeChanged = new Emitter<readonly ServerId[] | 'all'>();
+    const runtimeStates = new Map<string, 'running' | 'stopped'>([['settings:workspace#run', 'stopped'], ['settings:user#mine', 'running']]);
+    const runtime: ServersModel = {
+      onDidChange: runtimeChanged.event,
+      list: () => [],
+      get: (id: ServerId) => {
+        const s = servers.find((x) => x.id === id);
+        const k = runtimeStates.get(id);
+        return s && k ? { ...snapshotFor(s, undefined, true), state: k === 'running' ? { kind: 'running' as const, since: 1 } : { kind: 'stopped' as const } } : undefined;
+      },
+    };
+    let trusted = false;
+    const model = new ConfiguredServersModel({ servers, onDidChange: configChanged.event }, runtime, () => trusted);
+    const events: unknown[] = [];
+    model.onDidChange((e) => events.push(e));
+    const kinds = () => Object.fromEntries(model.list().map((s) => [s.id, s.state.kind]));
+    assert.deepEqual(kinds(), { 'settings:workspace#run': 'needsTrust', 'settings:workspace#bad': 'configError', 'settings:user#run': 'shadowed', 'settings:user#mine': 'running' });
+    trusted = true;
+    model.trustChanged();
+    assert.equal(model.get(makeServerId({ kind: 'workspaceSettings' }, 'run'))?.state.kind, 'stopped');
+    configChanged.fire();
+    runtimeChanged.fire([makeServerId({ kind: 'userSettings' }, 'mine')]);
+    assert.deepEqual(events, ['all', 'all', ['settings:user#mine']]);
+    model.dispose();
   });
 });

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { confirmationFingerprint, formatCommandLine, rememberFingerprint, trustDecision, MAX_REMEMBERED_CONFIRMATIONS } from '../../../src/common/config/startConfirmation';
+import { maskSecretArgs } from '../../../src/common/config/secretsInArgs';
 import type { ServerConfig, ServerDefinition } from '../../../src/common/config/types';
 import { Redactor } from '../../../src/common/redact';
 import { type ServerSource, makeServerId } from '../../../src/common/serverId';
@@ -54,5 +55,11 @@ describe('config/startConfirmation', () => {
     assert.equal(list.length, MAX_REMEMBERED_CONFIRMATIONS);
     assert.equal(list.at(-1), String(MAX_REMEMBERED_CONFIRMATIONS + 9));
     assert.deepEqual(rememberFingerprint(['a', 'b'], 'a'), ['b', 'a']);
+  });
+});
+
+describe('config/secretsInArgs: masking for display', () => {
+  it('masks flagged values only', () => {
+    assert.deepEqual(maskSecretArgs(['-v', '--api-key=abc', '--token', 'xyz', 'ghp_abcdefghijklmnopqrstu', 'plain'], [], '••'), ['-v', '--api-key=••', '--token', '••', '••', 'plain']);
   });
 });

@@ -1,0 +1,50 @@
+import { Emitter, type IDisposable, Disposable } from '../lifecycle';
+import type { ServerSnapshot, ServersModel } from '../model';
+import { type ServerId, isWorkspaceDefined } from '../serverId';
+import type { ConfiguredServer } from './merge';
+import { snapshotFor } from './snapshots';
+
+export interface ConfiguredServersSource {
+  readonly servers: readonly ConfiguredServer[];
+  onDidChange(listener: () => void): IDisposable;
+}
+
+/**
+ * The views' ServersModel when a runtime model (the server manager, which only knows runnable definitions) exists:
+ * every configured entry is listed; runnable ones show their runtime snapshot, the others their config state
+ * (configError, shadowed), and workspace-defined servers show `needsTrust` while stopped in Restricted Mode.
+ */
+export class ConfiguredServersModel extends Disposable implements ServersModel {
+  private readonly emitter = this._register(new Emitter<readonly ServerId[] | 'all'>());
+  readonly onDidChange = this.emitter.event;
+
+  constructor(private readonly config: ConfiguredServersSource, private readonly runtime: ServersModel, private readonly trusted: () => boolean) {
+    super();
+    this._register(config.onDidChange(() => this.emitter.fire('all')));
+    this._register(runtime.onDidChange((ids) => this.emitter.fire(ids)));
+  }
+
+  /** Call when trust changes (onDidGrantWorkspaceTrust). */
+  trustChanged(): void { this.emitter.fire('all'); }
+
+  trustChangedOn(event: (listener: () => void) => IDisposable): void {
+    this._register(event(() => this.trustChanged()));
+  }
+
+  list(): readonly ServerSnapshot[] {
+    return this.config.servers.map((s) => this.snapshot(s));
+  }
+
+  get(id: ServerId): ServerSnapshot | undefined {
+    const s = this.config.servers.find((x) => x.id === id);
+    return s && this.snapshot(s);
+  }
+
+  private snapshot(s: ConfiguredServer): ServerSnapshot {
+    const trusted = this.trusted();
+    const runtime = s.problem ? undefined : this.runtime.get(s.id);
+    if (!runtime) return snapshotFor(s, undefined, trusted);
+    if (!trusted && isWorkspaceDefined(s.source) && runtime.state.kind === 'stopped') return { ...runtime, state: { kind: 'needsTrust' } };
+    return runtime;
+  }
+}
