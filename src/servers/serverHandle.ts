@@ -162,6 +162,7 @@ export class ServerHandle extends Disposable {
    */
   start(): Promise<void> {
     if (this.isDisposed) return Promise.reject(new UserCancelledError());
+    if (this.stopping) return this.stopping.then(() => this.start());
     const kind = this._state.kind;
     if (kind === 'running' && this.conn?.initialized && !this.waiters.length) return Promise.resolve();
     const wait = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
