@@ -1,0 +1,151 @@
+import * as assert from 'node:assert/strict';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { McpError, ErrorCode } from '@modelcontextprotocol/sdk/types.js';
+import { RemoteTransport, TransportMemory, remoteTransportFactory } from '../../../src/remote/httpTransport';
+import { Redactor } from '../../../src/common/redact';
+import { makeServerId } from '../../../src/common/serverId';
+import { ServerManager } from '../../../src/servers/serverManager';
+import type { ServerDefinition } from '../../../src/common/config/types';
+import { MemorySink, startFixture, waitFor, type FixtureServer } from './helpers';
+
+const FAST = { baseDelayMs: 100, maxDelayMs: 500, maxAttempts: 20 };
+
+async function connect(transport: RemoteTransport): Promise<Client> {
+  const client = new Client({ name: 'remote-test', version: '0' }, { capabilities: {} });
+  await client.connect(transport);
+  return client;
+}
+
+describe('remote transport against server-everything (127.0.0.1)', function () {
+  this.timeout(60_000);
+  const servers: FixtureServer[] = [];
+  const clients: Client[] = [];
+  afterEach(async () => {
+    await Promise.allSettled(clients.splice(0).map((c) => c.close()));
+    await Promise.allSettled(servers.splice(0).map((s) => s.stop()));
+  });
+
+  async function fixture(mode: 'http' | 'sse', port = 0): Promise<FixtureServer> {
+    const s = await startFixture('everythingHttp.mjs', [mode, String(port)]);
+    servers.push(s);
+    return s;
+  }
+
+  it('Streamable HTTP: initialize, list and call; keeps the session id; DELETEs it on close', async () => {
+    const s = await fixture('http');
+    const t = new RemoteTransport({ type: 'http', url: `http://127.0.0.1:${s.port}/mcp`, headers: {} });
+    const client = await connect(t);
+    assert.equal(t.currentKind, 'http');
+    const sid = t.sessionId;
+    assert.ok(sid, 'session id kept');
+    const tools = await client.listTools();
+    assert.ok(tools.tools.some((x) => x.name === 'echo'));
+    const r = await client.callTool({ name: 'echo', arguments: { message: 'hi' } });
+    assert.match(JSON.stringify(r.content), /hi/);
+    await client.close();
+    await waitFor(() => s.lines.includes(`DELETE ${sid}`), 5_000, 'DELETE of the session');
+    assert.equal(t.exit?.requested, true);
+  });
+
+  it('SSE: initialize, list and call', async () => {
+    const s = await fixture('sse');
+    const t = new RemoteTransport({ type: 'sse', url: `http://127.0.0.1:${s.port}/sse`, headers: {} });
+    const client = await connect(t);
+    clients.push(client);
+    assert.equal(t.currentKind, 'sse');
+    const prompts = await client.listPrompts();
+    assert.ok(prompts.prompts.length > 0);
+    const r = await client.callTool({ name: 'get-sum', arguments: { a: 2, b: 3 } });
+    assert.match(JSON.stringify(r.content), /5/);
+  });
+
+  it('type http against an SSE-only server falls back to SSE and remembers it', async () => {
+    const s = await fixture('sse');
+    const memory = new TransportMemory();
+    const launch = { type: 'http' as const, url: `http://127.0.0.1:${s.port}/sse`, headers: {} };
+    const t = new RemoteTransport(launch, { memory, serverId: 'srv' });
+    const client = await connect(t);
+    clients.push(client);
+    assert.equal(t.currentKind, 'sse');
+    assert.ok((await client.listTools()).tools.length > 0);
+    assert.equal(memory.get('srv', launch.url), 'sse');
+    const again = new RemoteTransport(launch, { memory, serverId: 'srv' });
+    assert.equal(again.currentKind, 'sse', 'the next connection goes straight to SSE');
+  });
+
+  it('a server restart mid-session re-initializes transparently; an in-flight request fails clearly', async () => {
+    const s1 = await fixture('http');
+    const port = s1.port;
+    const t = new RemoteTransport({ type: 'http', url: `http://127.0.0.1:${port}/mcp`, headers: {} }, { recovery: FAST });
+    const client = await connect(t);
+    clients.push(client);
+    const firstSession = t.sessionId;
+    const inFlight = client.callTool({ name: 'trigger-long-running-operation', arguments: { duration: 20, steps: 20 } }, undefined, { timeout: 30_000 });
+    const failed = inFlight.then(() => undefined, (e: unknown) => e);
+    await new Promise((r) => setTimeout(r, 500));
+    const t0 = Date.now();
+    await s1.stop();
+    const err = await failed;
+    assert.ok(err instanceof McpError && err.code === Number(ErrorCode.ConnectionClosed), `in-flight request failed with ConnectionClosed: ${String(err)}`);
+    assert.ok(Date.now() - t0 < 5_000, 'failed promptly, did not hang');
+    await fixture('http', port);
+    const r = await client.callTool({ name: 'echo', arguments: { message: 'back' } });
+    assert.match(JSON.stringify(r.content), /back/);
+    assert.notEqual(t.sessionId, firstSession, 'a new session');
+  });
+
+  it('404 session-not-found re-initializes and retries the request', async () => {
+    const s1 = await fixture('http');
+    const port = s1.port;
+    const t = new RemoteTransport({ type: 'http', url: `http://127.0.0.1:${port}/mcp`, headers: {} }, { recovery: FAST });
+    const client = await connect(t);
+    clients.push(client);
+    await s1.stop();
+    await fixture('http', port); // fresh process: the old session is unknown → 404
+    const r = await client.listTools();
+    assert.ok(r.tools.length > 0);
+  });
+
+  it('gives up after its recovery budget and closes (the supervisor takes over)', async () => {
+    const s1 = await fixture('http');
+    const t = new RemoteTransport({ type: 'http', url: `http://127.0.0.1:${s1.port}/mcp`, headers: {} }, { recovery: { baseDelayMs: 20, maxDelayMs: 40, maxAttempts: 3 } });
+    const client = await connect(t);
+    clients.push(client);
+    let closed = false;
+    client.onclose = () => { closed = true; };
+    await s1.stop();
+    await assert.rejects(client.listTools());
+    await waitFor(() => closed, 5_000, 'close');
+    assert.equal(t.exit?.requested, false);
+  });
+
+  it('plugs into ServerManager as the http TransportFactory', async () => {
+    const s = await fixture('http');
+    const redactor = new Redactor();
+    const id = makeServerId({ kind: 'userSettings' }, 'remote');
+    const def: ServerDefinition = {
+      id, name: 'remote', source: { kind: 'userSettings' },
+      config: { type: 'http', url: `http://127.0.0.1:${s.port}/mcp`, headers: { 'X-Api-Key': 'sekret-value' } }, options: { ping: false },
+    };
+    const sink = new MemorySink();
+    const manager = new ServerManager({
+      resolveLaunch: () => Promise.resolve({ type: 'http', url: `http://127.0.0.1:${s.port}/mcp`, headers: { 'X-Api-Key': 'sekret-value' } }),
+      transports: { http: remoteTransportFactory(), sse: remoteTransportFactory() },
+      sinkFor: () => sink, redactor,
+    });
+    try {
+      await manager.setDefinitions([def]);
+      await manager.start(id);
+      assert.equal(manager.getState(id).kind, 'running');
+      assert.ok(manager.getCatalog(id).tools.length > 0);
+      const r = await manager.callTool(id, 'echo', { message: 'via manager' });
+      assert.match(JSON.stringify(r.content), /via manager/);
+      await manager.stop(id);
+      assert.equal(manager.getState(id).kind, 'stopped');
+      assert.ok(!sink.lines.join('\n').includes('sekret-value'), 'header value never logged');
+    } finally {
+      await manager.stopAll();
+      manager.dispose();
+    }
+  });
+});
