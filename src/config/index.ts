@@ -1,12 +1,10 @@
 import * as vscode from 'vscode';
 import { ConfiguredServersModel } from '../common/config/configuredModel';
-import { snapshotFor } from '../common/config/snapshots';
 import type { ServersModel } from '../common/model';
 import type { LaunchResolver } from '../common/config/types';
 import { Disposable } from '../common/lifecycle';
 import type { Redactor } from '../common/redact';
 import type { Logger } from '../log';
-import type { ServerRegistry } from '../servers/serverRegistry';
 import type { SecretStore } from '../vscode-adapters/secretStore';
 import { ConfigService, userMcpJsonUri } from './configService';
 import { InputValues, StartGate, createLaunchResolver } from './launch';
@@ -18,8 +16,6 @@ export interface ConfigFeatureDeps {
   readonly context: Pick<vscode.ExtensionContext, 'globalState' | 'globalStorageUri'>;
   readonly logger: Logger;
   readonly secrets: SecretStore;
-  /** When given, the registry shows every configured server (config-derived states; runtime states are kept). */
-  readonly registry?: ServerRegistry;
 }
 
 /**
@@ -35,7 +31,7 @@ export class ConfigFeatures extends Disposable {
   readonly gatedResolveLaunch: LaunchResolver;
   readonly gate: StartGate;
   readonly redactor: Redactor;
-  /** Resolves after the first load (and after the registry, if any, shows it). */
+  /** Resolves after the first load. */
   readonly ready: Promise<void>;
   private readonly trustEmitter = this._register(new vscode.EventEmitter<void>());
   /** Fires after Restricted Mode ends and `needsTrust` servers became startable (start them if they should auto-start). */
@@ -50,16 +46,8 @@ export class ConfigFeatures extends Disposable {
     this.resolveLaunch = createLaunchResolver(this.service, this.inputs, this.redactor, log);
     this.gate = new StartGate(this.resolveLaunch, this.service, deps.context.globalState, this.redactor, deps.logger.scoped('trust'));
     this.gatedResolveLaunch = this.gate.gatedResolver;
-    const registry = deps.registry;
-    const sync = () => {
-      if (!registry) return;
-      registry.replaceAll(this.service.servers.map((s) => snapshotFor(s, registry.get(s.id), vscode.workspace.isTrusted)));
-    };
-    // Registered first, so the registry shows a change before the server manager (registered later) applies it.
-    this._register(this.service.onDidChange(sync));
     this._register(vscode.workspace.onDidGrantWorkspaceTrust(() => {
       log.info('workspace trusted: workspace-defined servers may start');
-      sync();
       this.trustEmitter.fire();
     }));
     this.ready = this.service.ready;
@@ -82,7 +70,7 @@ export class ConfigFeatures extends Disposable {
 }
 
 /**
- * The entry point extension.ts calls: `context.subscriptions.push(registerConfigFeatures({ context, logger, secrets, registry }))`.
+ * The entry point extension.ts calls: `context.subscriptions.push(registerConfigFeatures({ context, logger, secrets }))`.
  */
 export function registerConfigFeatures(deps: ConfigFeatureDeps): ConfigFeatures {
   return new ConfigFeatures(deps);

@@ -1,19 +1,17 @@
 import * as vscode from 'vscode';
 import type { ConfigFeatures } from '../config';
-import { snapshotFor } from '../common/config/snapshots';
-import type { LaunchResolver, ServerDefinition } from '../common/config/types';
+import type { ConfiguredServersModel } from '../common/config/configuredModel';
+import type { ServerDefinition } from '../common/config/types';
 import { SETTINGS, SETTINGS_SECTION, commandId } from '../common/contracts';
-import { UserCancelledError, UserFacingError, errorMessage } from '../common/errors';
+import { errorMessage } from '../common/errors';
 import { Disposable } from '../common/lifecycle';
 import type { Redactor } from '../common/redact';
 import type { ServerId } from '../common/serverId';
 import { canStart } from '../common/serverState';
 import type { Logger } from '../log';
 import { ProcessLedger } from '../servers/ledger';
-import { ServerManager } from '../servers/serverManager';
-import { ServerRegistry } from '../servers/serverRegistry';
+import { ServerManager, stdioTransportFactory } from '../servers/serverManager';
 import type { TransportFactories } from '../servers/transport';
-import { stdioTransportFactory } from '../servers/serverManager';
 import { ServerLogs } from '../vscode-adapters/serverLogs';
 
 export interface ServerFeatureDeps {
@@ -25,15 +23,13 @@ export interface ServerFeatureDeps {
   readonly transports?: TransportFactories;
 }
 
-/** The server's config reason for not starting, as a typed user-facing error (the gate returned a value, not a throw). */
-export class ServerNotStartableError extends UserFacingError {}
-
 /**
  * Servers as one feature: the ServerManager (supervision) fed by the configuration's plans, the view model
- * (ServerRegistry) kept in step with both, per-server logs, the orphan ledger, and autoStart. Owns everything it creates.
+ * derived from both, per-server logs, the orphan ledger, and autoStart. Owns everything it creates.
  */
 export class ServerFeatures extends Disposable {
-  readonly registry = this._register(new ServerRegistry());
+  /** The views' model: every configured entry, with the manager's runtime state for the runnable ones. */
+  readonly registry: ConfiguredServersModel;
   readonly logs = this._register(new ServerLogs());
   readonly manager: ServerManager;
   private readonly log;
@@ -41,18 +37,9 @@ export class ServerFeatures extends Disposable {
   constructor(private readonly deps: ServerFeatureDeps) {
     super();
     this.log = deps.logger.scoped('servers');
-    const gated: LaunchResolver = async (def) => {
-      const prep = await deps.config.gate.prepareStart(def);
-      switch (prep.kind) {
-        case 'ready': return prep.launch;
-        case 'cancelled': throw new UserCancelledError();
-        case 'needsTrust': throw new ServerNotStartableError(`'${def.name}' is defined by this workspace, which is in Restricted Mode. Trust the workspace to start it.`);
-        case 'configError': throw new ServerNotStartableError(prep.reason);
-      }
-    };
     const ledger = new ProcessLedger(vscode.Uri.joinPath(deps.context.globalStorageUri, 'process-ledger.json').fsPath);
     this.manager = this._register(new ServerManager({
-      resolveLaunch: gated,
+      resolveLaunch: deps.config.gatedResolveLaunch,
       transports: { stdio: stdioTransportFactory(), ...deps.transports },
       sinkFor: (def) => this.logs.sinkFor(def),
       redactor: deps.redactor,
@@ -60,17 +47,16 @@ export class ServerFeatures extends Disposable {
       roots: () => (vscode.workspace.workspaceFolders ?? []).map((f) => ({ uri: f.uri.toString(), name: f.name })),
       clientInfo: { name: 'mcp-manager', version: (deps.context.extension.packageJSON as { version: string }).version },
     }));
-    this._register(this.manager.onDidChangeState(({ id }) => this.syncOne(id)));
+    this.registry = deps.config.createServersModel(this.manager);
     this._register(vscode.workspace.onDidChangeWorkspaceFolders(() => { void this.manager.notifyRootsChanged(); }));
     this._register(deps.config.service.onDidChange(async (change) => {
       const changedRunning = await this.manager.setDefinitions(change.definitions);
-      this.syncAll();
       for (const id of changedRunning) {
         this.log.info(`${id}: configuration changed, restarting`);
         this.manager.restart(id).catch((err: unknown) => this.log.warn(`${id}: restart after a configuration change failed: ${errorMessage(err)}`));
       }
     }));
-    this._register(deps.config.onDidGrantTrust(() => { this.syncAll(); this.autoStart(); }));
+    this._register(deps.config.onDidGrantTrust(() => this.autoStart()));
     void this.initialize(ledger);
   }
 
@@ -85,21 +71,11 @@ export class ServerFeatures extends Disposable {
     }
     await this.deps.config.ready;
     await this.manager.setDefinitions(this.deps.config.service.definitions);
-    this.syncAll();
     this.autoStart();
   }
 
   private definitionOf(id: ServerId): ServerDefinition | undefined {
     return this.deps.config.service.definitions.find((d) => d.id === id);
-  }
-
-  private syncOne(id: ServerId): void {
-    const configured = this.deps.config.service.servers.find((s) => s.id === id);
-    if (configured) this.registry.update(snapshotFor(configured, this.manager.get(id), vscode.workspace.isTrusted));
-  }
-
-  private syncAll(): void {
-    this.registry.replaceAll(this.deps.config.service.servers.map((s) => snapshotFor(s, this.manager.get(s.id), vscode.workspace.isTrusted)));
   }
 
   /** Starts servers that should start with the window (per-server option, else the mcpManager.autoStart setting). */

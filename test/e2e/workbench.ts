@@ -2,8 +2,9 @@
  * Page object for the real VS Code in the browser: the e2e tier drives it like a person (activity bar, palette,
  * tree, notifications, output). One Workbench = one contained code-server + one fresh Chromium profile.
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { CodeServer, type CodeServerOptions, REPO_ROOT, launchBrowser } from '../harness/codeServer';
 
@@ -76,6 +77,29 @@ export class Workbench {
         if (attempt >= 5) throw err;
       }
     }
+  }
+
+  /** Waits until a tree row whose label is `label` has an accessibility label matching `aria`. */
+  async waitForServer(label: string, aria: RegExp, timeout = 60_000): Promise<void> {
+    await this.page.waitForFunction(({ label, source, flags }) => [...document.querySelectorAll('.part.sidebar .pane-body .monaco-list-row')].some((el) =>
+      el.querySelector('.label-name')?.textContent === label && new RegExp(source, flags).test(el.getAttribute('aria-label') ?? '')),
+    { label, source: aria.source, flags: aria.flags }, { timeout });
+  }
+
+  /** Picks an item by its visible label in an open QuickPick. */
+  async pickQuickItem(text: string | RegExp): Promise<void> {
+    const row = this.page.locator('.quick-input-widget .monaco-list-row', { hasText: text }).first();
+    await row.waitFor({ timeout: 20_000 });
+    await row.click();
+  }
+
+  /** Clicks a button of the modal dialog (e.g. a first-start confirmation). Returns the dialog's text. */
+  async answerDialog(button: string, timeout = 20_000): Promise<string> {
+    const dialog = this.page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout });
+    const text = await dialog.innerText();
+    await dialog.locator('.monaco-button', { hasText: button }).first().click();
+    return text;
   }
 
   /** The rows of the Servers tree: label, description and accessibility label. */
@@ -169,4 +193,34 @@ export function useWorkbench(options: Parameters<typeof Workbench.open>[0] = {})
     if (!workbench) throw new Error('workbench not started');
     return workbench;
   };
+}
+
+/** A throw-away workspace folder with the given files (paths relative to it); returns its path. */
+export function makeWorkspace(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'mcpm-ws-'));
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, rel)), { recursive: true });
+    writeFileSync(join(dir, rel), text);
+  }
+  return dir;
+}
+
+/** Absolute path of a fixture MCP server (test/fixtures/servers/NAME). */
+export const fixtureServer = (name: string): string => join(REPO_ROOT, 'test', 'fixtures', 'servers', name);
+
+/** Every file under `dir` whose contents include `needle` (binary-safe). */
+export function filesContaining(dir: string, needle: string): string[] {
+  const hits: string[] = [];
+  const walk = (d: string): void => {
+    if (!existsSync(d)) return;
+    for (const entry of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, entry.name);
+      if (entry.isDirectory()) walk(p);
+      else if (entry.isFile()) {
+        try { if (readFileSync(p).includes(needle)) hits.push(p); } catch { /* unreadable socket etc. */ }
+      }
+    }
+  };
+  walk(dir);
+  return hits;
 }

@@ -5,7 +5,8 @@ import { Redactor } from '../../src/common/redact';
 import { type ServerId, makeServerId } from '../../src/common/serverId';
 import { type ConfigFeatures, registerConfigFeatures } from '../../src/config';
 import { Logger } from '../../src/log';
-import { ServerRegistry } from '../../src/servers/serverRegistry';
+import type { ServersModel } from '../../src/common/model';
+import { toDisposable } from '../../src/common/lifecycle';
 import { SecretStore } from '../../src/vscode-adapters/secretStore';
 
 /** A fake secret that must never leave SecretStorage. */
@@ -39,7 +40,7 @@ function recordingLogger(redactor: Redactor): { logger: Logger; lines: string[] 
   return { logger, lines };
 }
 
-function waitFor(registry: ServerRegistry, predicate: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+function waitFor(registry: ServersModel, predicate: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
   if (predicate()) return Promise.resolve();
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => { sub.dispose(); reject(new Error(`timed out waiting for ${what}`)); }, timeoutMs);
@@ -53,7 +54,7 @@ describe('Server configuration (issue #3) in the extension host', () => {
   let folder: vscode.WorkspaceFolder;
   let mcpJson: vscode.Uri;
   let original: Uint8Array;
-  let registry: ServerRegistry;
+  let registry: ServersModel & vscode.Disposable;
   let features: ConfigFeatures;
   let secrets: MemorySecretStorage;
   let globalState: MemoryMemento;
@@ -72,14 +73,14 @@ describe('Server configuration (issue #3) in the extension host', () => {
     ({ logger, lines } = recordingLogger(redactor));
     secrets = new MemorySecretStorage();
     globalState = new MemoryMemento();
-    registry = new ServerRegistry();
     const storage = vscode.Uri.joinPath(folder.uri, '.test-global-storage', 'globalStorage', 'mcpkit.mcp-manager');
     features = registerConfigFeatures({
       context: { globalState, globalStorageUri: storage },
       logger,
       secrets: new SecretStore(secrets, redactor, logger.scoped('secrets')),
-      registry,
     });
+    // No server manager here: every configured entry shows its config-derived state.
+    registry = features.createServersModel({ onDidChange: () => toDisposable(() => undefined), list: () => [], get: () => undefined });
     await features.ready;
   });
 
@@ -109,7 +110,7 @@ describe('Server configuration (issue #3) in the extension host', () => {
   });
 
   it('shows a broken entry as configError with a diagnostic on its line', async () => {
-    const text = new TextDecoder().decode(original).replace('"url": "http://127.0.0.1:9/mcp"', '"type": "websocket", "url": "ws://x"');
+    const text = new TextDecoder().decode(original).replace('"type": "http"', '"type": "websocket"');
     await vscode.workspace.fs.writeFile(mcpJson, new TextEncoder().encode(text));
     await waitFor(registry, () => registry.get(id('remote'))?.state.kind === 'configError', 'remote to show a config error');
     assert.equal(registry.get(id('echo'))?.state.kind === 'configError', false, 'the other server keeps working');
