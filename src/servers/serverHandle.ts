@@ -87,11 +87,17 @@ class Connection extends Disposable {
   /** Why the supervisor ended this connection (startup timeout, failed ping, failed initialize). */
   failure: string | undefined;
   initialized = false;
-  constructor(readonly generation: number, readonly client: Client, readonly transport: ManagedTransport) { super(); }
-  add<T extends IDisposable>(d: T): T { return this._register(d); }
+  private readonly timers = new Set<NodeJS.Timeout>();
+  constructor(readonly generation: number, readonly client: Client, readonly transport: ManagedTransport) {
+    super();
+    this._register(toDisposable(() => { for (const t of this.timers) clearTimeout(t); this.timers.clear(); }));
+  }
+  /** A timer owned by this connection: cleared when it goes away (the set only holds pending timers). */
   timeout(ms: number, fn: () => void): IDisposable {
-    const t = setTimeout(fn, ms);
-    return this.add(toDisposable(() => clearTimeout(t)));
+    if (this.isDisposed) return toDisposable(() => undefined);
+    const t = setTimeout(() => { this.timers.delete(t); fn(); }, ms);
+    this.timers.add(t);
+    return toDisposable(() => { clearTimeout(t); this.timers.delete(t); });
   }
 }
 
@@ -298,7 +304,7 @@ export class ServerHandle extends Disposable {
       for (const [k, v] of Object.entries(launch.env)) if (looksLikeSecretName(k)) this.options.redactor.add(v);
       this.log('info', `starting: ${[launch.command, ...launch.args].join(' ')} (cwd ${launch.cwd}, ${Object.keys(launch.env).length} env vars)`);
     } else {
-      for (const v of Object.values(launch.headers)) this.options.redactor.add(v);
+      for (const [k, v] of Object.entries(launch.headers)) if (looksLikeSecretName(k)) this.options.redactor.add(v);
       this.log('info', `connecting: ${launch.url}`);
     }
     const factory = this.options.transports[launch.type];
