@@ -1,0 +1,134 @@
+/**
+ * The MCP conformance suite's client under test, built from the extension's own remote core (RemoteTransport,
+ * RemoteAuth, PendingFlows, LoopbackRedirect): `node <out>/src/remote/conformanceClient.js <server-url>`, with
+ * MCP_CONFORMANCE_SCENARIO and MCP_CONFORMANCE_CONTEXT set by the suite. The browser step is a redirect-following
+ * fetch that hands the callback to the same callback handling the URI handler uses. Exits 0 on success.
+ */
+import { ClientCredentialsProvider, PrivateKeyJwtProvider } from '@modelcontextprotocol/sdk/client/auth-extensions.js';
+import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { ElicitRequestSchema, type ElicitResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import { errorMessage } from '../common/errors';
+import { Redactor } from '../common/redact';
+import { RemoteTransport } from './httpTransport';
+import { followAuthorization } from './oauth/browserless';
+import { LoopbackRedirect } from './oauth/loopback';
+import { staticClientSecretKey, type OAuthSettings } from './oauth/provider';
+import { RemoteAuth } from './oauth/remoteAuth';
+import { MemorySecretBackend } from './oauth/secretBackend';
+
+/** The client metadata document URL the suite's CIMD scenarios expect (any HTTPS URL the test AS accepts). */
+const CIMD_URL = 'https://conformance-test.local/client-metadata.json';
+const SERVER_ID = 'conformance#server';
+
+type Context = Record<string, unknown>;
+
+function str(ctx: Context, key: string): string | undefined {
+  const v = ctx[key];
+  return typeof v === 'string' ? v : undefined;
+}
+
+function log(message: string): void {
+  process.stderr.write(`[conformance-client] ${message}\n`);
+}
+
+/** Arguments for a tool from its input schema: defaults, else a plain value of the property's type. */
+export function argumentsFor(tool: Tool): Record<string, unknown> {
+  const args: Record<string, unknown> = {};
+  const props = (tool.inputSchema.properties ?? {}) as Record<string, { type?: string; default?: unknown; enum?: unknown[] }>;
+  for (const [name, schema] of Object.entries(props)) {
+    if (schema.default !== undefined) args[name] = schema.default;
+    else if (schema.enum?.length) args[name] = schema.enum[0];
+    else if (schema.type === 'number' || schema.type === 'integer') args[name] = 1;
+    else if (schema.type === 'boolean') args[name] = true;
+    else if (schema.type === 'string') args[name] = 'test';
+  }
+  return args;
+}
+
+/** An elicitation answered with the requested schema's defaults. */
+export function elicitationDefaults(schema: { properties?: Record<string, unknown> } | undefined): Record<string, string | number | boolean | string[]> {
+  const content: Record<string, string | number | boolean | string[]> = {};
+  for (const [name, prop] of Object.entries(schema?.properties ?? {})) {
+    const d = (prop as { default?: unknown }).default;
+    if (typeof d === 'string' || typeof d === 'number' || typeof d === 'boolean' || (Array.isArray(d) && d.every((x) => typeof x === 'string'))) {
+      content[name] = d;
+    }
+  }
+  return content;
+}
+
+export async function runScenario(serverUrl: string, scenario: string, ctx: Context): Promise<void> {
+  const redactor = new Redactor();
+  const secrets = new MemorySecretBackend();
+  const remoteAuth = new RemoteAuth({ secrets, redactor, log: (level, m) => log(`${level}: ${redactor.redact(m)}`), clientName: 'mcp-manager-conformance' });
+  const loopback = await LoopbackRedirect.start((url) => remoteAuth.handleCallback(url));
+  let fetchFn: FetchLike | undefined;
+  let authProvider: OAuthClientProvider | undefined;
+  try {
+    if (scenario === 'auth/client-credentials-basic') {
+      authProvider = new ClientCredentialsProvider({ clientId: str(ctx, 'client_id') ?? '', clientSecret: str(ctx, 'client_secret') ?? '' });
+    } else if (scenario === 'auth/client-credentials-jwt') {
+      authProvider = new PrivateKeyJwtProvider({
+        clientId: str(ctx, 'client_id') ?? '', privateKey: str(ctx, 'private_key_pem') ?? '', algorithm: str(ctx, 'signing_algorithm') ?? 'ES256',
+      });
+    } else if (scenario.startsWith('auth/')) {
+      let settings: OAuthSettings = { clientMetadataUrl: CIMD_URL };
+      const clientId = str(ctx, 'client_id');
+      if (clientId) {
+        settings = { clientId };
+        const secret = str(ctx, 'client_secret');
+        if (secret) await secrets.store('oauthClient', staticClientSecretKey(SERVER_ID), secret);
+      }
+      fetchFn = remoteAuth.interactiveFetch({ serverId: SERVER_ID, serverName: 'conformance', url: serverUrl, settings }, {
+        redirectUri: loopback.redirectUri,
+        // The browser step: follow the redirects; the callback goes to the same handling as the URI handler's.
+        openBrowser: (authorizationUrl) => followAuthorization(authorizationUrl, loopback.redirectUri, (callbackUrl) => {
+          const outcome = remoteAuth.handleCallback(callbackUrl);
+          if (!outcome.ok) throw new Error(`callback rejected: ${outcome.message}`);
+        }),
+      });
+    }
+
+    const client = new Client({ name: 'mcp-manager', version: '0.1.0' }, { capabilities: { elicitation: { form: { applyDefaults: true } } } });
+    client.setRequestHandler(ElicitRequestSchema, (request): ElicitResult => {
+      const schema = 'requestedSchema' in request.params ? request.params.requestedSchema : undefined;
+      return { action: 'accept', content: elicitationDefaults(schema) };
+    });
+    const transport = new RemoteTransport({ type: 'http', url: serverUrl, headers: {} }, {
+      fetch: fetchFn, authProvider, redactor, log: (level, m) => log(`${level}: ${m}`),
+    });
+    await client.connect(transport);
+    log(`connected (${transport.currentKind})`);
+    const { tools } = await client.listTools();
+    for (const tool of tools) {
+      const result = await client.callTool({ name: tool.name, arguments: argumentsFor(tool) });
+      log(`called ${tool.name}${result.isError ? ' (tool error)' : ''}`);
+    }
+    await client.close();
+  } finally {
+    await loopback.dispose();
+    remoteAuth.dispose();
+  }
+}
+
+async function main(): Promise<number> {
+  const serverUrl = process.argv[2];
+  const scenario = process.env['MCP_CONFORMANCE_SCENARIO'] ?? '';
+  if (!serverUrl) { log('usage: conformanceClient <server-url>'); return 2; }
+  let ctx: Context = {};
+  try { ctx = JSON.parse(process.env['MCP_CONFORMANCE_CONTEXT'] ?? '{}') as Context; } catch { /* no context */ }
+  try {
+    await runScenario(serverUrl, scenario, ctx);
+    log(`scenario ${scenario || '(none)'} done`);
+    return 0;
+  } catch (err) {
+    log(`scenario ${scenario} failed: ${errorMessage(err)}`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  void main().then((code) => process.exit(code));
+}

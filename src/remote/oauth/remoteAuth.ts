@@ -1,0 +1,277 @@
+import { auth, extractWWWAuthenticateParams, type OAuthDiscoveryState } from '@modelcontextprotocol/sdk/client/auth.js';
+import { OAuthError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
+import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { UserCancelledError, errorMessage } from '../../common/errors';
+import { Emitter } from '../../common/lifecycle';
+import type { Redactor } from '../../common/redact';
+import type { LogLevel } from '../../servers/logSink';
+import { SignInFailedError, SignInRequiredError, isSignInRequired } from '../errors';
+import { CallbackRejectedError, PendingFlows, callbackParamsFromUrl, type CallbackOutcome, type CallbackParams } from './pendingFlows';
+import { McpOAuthProvider, type OAuthSettings, type ProviderMode, type StoredTokens } from './provider';
+import type { SecretBackend } from './secretBackend';
+
+/** Tokens are refreshed this long before they expire (ms). */
+export const REFRESH_SKEW_MS = 60_000;
+
+export interface RemoteAuthDeps {
+  readonly secrets: SecretBackend;
+  readonly redactor: Redactor;
+  readonly log: (level: LogLevel, message: string) => void;
+  readonly flows?: PendingFlows;
+  readonly clientName?: string;
+  readonly now?: () => number;
+  /** The network (defaults to the global fetch, resolved per call so the extension host's proxy support applies). */
+  readonly fetch?: FetchLike;
+}
+
+/** One server as OAuth sees it. */
+export interface OAuthTarget {
+  readonly serverId: string;
+  readonly serverName: string;
+  /** The MCP endpoint (the protected resource). */
+  readonly url: string;
+  readonly settings?: OAuthSettings;
+}
+
+export interface SignInOptions {
+  readonly redirectUri: string;
+  /** Opens the authorization URL (the browser in VS Code; a redirect-following fetch in the conformance client). */
+  readonly openBrowser: (authorizationUrl: string) => Promise<void>;
+  readonly signal?: AbortSignal;
+  /** Extra scope (step-up); defaults to one a server asked for with 403 insufficient_scope. */
+  readonly scope?: string;
+}
+
+export interface SignInRequiredEvent { readonly serverId: string; readonly reason: string; readonly scope?: string }
+
+/**
+ * OAuth for remote MCP servers, on the SDK's `auth()` and our OAuthClientProvider. Silent side: an OAuth-aware
+ * fetch per server that adds the bearer token, refreshes before expiry and on 401, and turns anything that needs the
+ * user into SignInRequiredError (never a browser mid-request). Interactive side: `signIn`, which runs the SDK flow
+ * with a pending-flow state and waits for the one callback (URI handler, loopback or browserless fetch).
+ */
+export class RemoteAuth {
+  readonly flows: PendingFlows;
+  private readonly discovery = new Map<string, OAuthDiscoveryState>();
+  private readonly silentProviders = new Map<string, McpOAuthProvider>();
+  private readonly refreshing = new Map<string, Promise<void>>();
+  /** Scopes servers asked for with 403 insufficient_scope, kept for the next sign-in. */
+  private readonly stepUpScopes = new Map<string, string>();
+  private readonly _onDidRequireSignIn = new Emitter<SignInRequiredEvent>();
+  readonly onDidRequireSignIn = this._onDidRequireSignIn.event;
+  private readonly _onDidSignIn = new Emitter<{ readonly serverId: string }>();
+  readonly onDidSignIn = this._onDidSignIn.event;
+
+  constructor(private readonly deps: RemoteAuthDeps) {
+    this.flows = deps.flows ?? new PendingFlows();
+  }
+
+  private get net(): FetchLike {
+    return this.deps.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  }
+
+  /** Handles an OAuth redirect (full URL or query). Logs the outcome without code, state or URL. */
+  handleCallback(urlOrParams: string | CallbackParams): CallbackOutcome {
+    const params = typeof urlOrParams === 'string' ? callbackParamsFromUrl(urlOrParams) : urlOrParams;
+    this.deps.redactor.add(params.code, params.state);
+    const outcome = this.flows.handle(params);
+    if (outcome.ok) this.deps.log('info', `[oauth] sign-in callback accepted${outcome.serverId ? ` for ${outcome.serverId}` : ''}`);
+    else this.deps.log('warn', `[oauth] sign-in callback rejected (${outcome.reason}): ${outcome.message}`);
+    return outcome;
+  }
+
+  /** The fetch a transport uses for an OAuth-protected server. */
+  fetchFor(target: OAuthTarget): FetchLike {
+    return this.createFetch(target, () => this.silentProvider(target), async (provider, challenge) => {
+      if (challenge.kind === 'insufficientScope') {
+        this.stepUpScopes.set(target.serverId, challenge.scope ?? '');
+        throw this.requireSignIn(target, `the server needs additional permission${challenge.scope ? ` (${challenge.scope})` : ''}`, challenge.scope);
+      }
+      await this.silentAuth(target, provider, challenge.resourceMetadataUrl, challenge.scope);
+    });
+  }
+
+  /**
+   * An interactive fetch (the conformance client): 401 and 403 insufficient_scope run a whole sign-in inside the
+   * request, then retry it once.
+   */
+  interactiveFetch(target: OAuthTarget, options: Omit<SignInOptions, 'scope'>): FetchLike {
+    let provider: McpOAuthProvider | undefined;
+    const get = (): McpOAuthProvider => (provider ??= this.provider(target, {
+      kind: 'interactive', redirectUri: options.redirectUri, flows: this.flows, openBrowser: options.openBrowser,
+    }));
+    return this.createFetch(target, get, async (p, challenge) => {
+      if (challenge.kind === 'insufficientScope') await p.invalidateCredentials('tokens');
+      await this.runInteractive(target, p, { ...options, scope: challenge.scope }, challenge.resourceMetadataUrl);
+    });
+  }
+
+  /** Interactive sign-in: runs the SDK flow, waits for the callback, stores tokens and registration. */
+  async signIn(target: OAuthTarget, options: SignInOptions): Promise<void> {
+    const provider = this.provider(target, {
+      kind: 'interactive', redirectUri: options.redirectUri, flows: this.flows, openBrowser: options.openBrowser,
+    });
+    const scope = options.scope ?? (this.stepUpScopes.get(target.serverId) || undefined);
+    await this.runInteractive(target, provider, { ...options, scope });
+  }
+
+  /** Deletes this server's tokens and the registration they were issued to. */
+  async signOut(target: Pick<OAuthTarget, 'serverId' | 'serverName'> & Partial<OAuthTarget>): Promise<void> {
+    const provider = this.provider({ url: 'http://127.0.0.1/', ...target }, { kind: 'silent' });
+    const record = await provider.storedTokens();
+    await this.deps.secrets.delete('oauthTokens', target.serverId);
+    if (record?.clientKey) await this.deps.secrets.delete('oauthClient', record.clientKey);
+    this.forget(target.serverId);
+    this.deps.log('info', `[oauth] signed out of ${target.serverName}`);
+  }
+
+  /** Drops in-memory state of a server (after sign-out, or when another window changed its secrets). */
+  forget(serverId: string): void {
+    this.silentProviders.get(serverId)?.reload();
+    this.silentProviders.delete(serverId);
+    this.discovery.delete(serverId);
+    this.stepUpScopes.delete(serverId);
+  }
+
+  /** Everything in memory (Clear All Stored Data). */
+  forgetAll(): void {
+    for (const id of [...this.silentProviders.keys()]) this.forget(id);
+    this.discovery.clear();
+    this.flows.cancelAll();
+  }
+
+  async storedTokens(serverId: string): Promise<StoredTokens | undefined> {
+    return this.provider({ serverId, serverName: serverId, url: 'http://127.0.0.1/' }, { kind: 'silent' }).storedTokens();
+  }
+
+  dispose(): void {
+    this.flows.cancelAll();
+    this._onDidRequireSignIn.dispose();
+    this._onDidSignIn.dispose();
+  }
+
+  // ---- internals --------------------------------------------------------------------------------------------------
+
+  private provider(target: OAuthTarget, mode: ProviderMode): McpOAuthProvider {
+    return new McpOAuthProvider({
+      serverId: target.serverId, serverName: target.serverName, secrets: this.deps.secrets, settings: target.settings ?? {},
+      redactor: this.deps.redactor, discovery: this.discovery, clientName: this.deps.clientName, now: this.deps.now,
+      log: (level, message) => this.deps.log(level, `[oauth] ${target.serverName}: ${message}`),
+    }, mode);
+  }
+
+  private silentProvider(target: OAuthTarget): McpOAuthProvider {
+    let p = this.silentProviders.get(target.serverId);
+    if (!p) { p = this.provider(target, { kind: 'silent' }); this.silentProviders.set(target.serverId, p); }
+    return p;
+  }
+
+  private requireSignIn(target: OAuthTarget, reason: string, scope?: string): SignInRequiredError {
+    const err = new SignInRequiredError(target.serverName, reason, scope);
+    this.deps.log('warn', `[oauth] ${target.serverName}: ${reason}`);
+    this._onDidRequireSignIn.fire({ serverId: target.serverId, reason, scope });
+    return err;
+  }
+
+  /** Silent auth: refresh (single flight per server); anything interactive becomes SignInRequiredError. */
+  private silentAuth(target: OAuthTarget, provider: McpOAuthProvider, resourceMetadataUrl?: URL, scope?: string): Promise<void> {
+    let running = this.refreshing.get(target.serverId);
+    if (!running) {
+      running = (async () => {
+        try {
+          const result = await auth(provider, { serverUrl: target.url, resourceMetadataUrl, scope, fetchFn: this.net });
+          if (result !== 'AUTHORIZED') throw new SignInRequiredError(target.serverName, 'sign-in needed');
+          this.deps.log('info', `[oauth] ${target.serverName}: token refreshed`);
+        } catch (err) {
+          if (isSignInRequired(err)) {
+            provider.reload();
+            throw this.requireSignIn(target, err.reason, scope);
+          }
+          throw err;
+        }
+      })().finally(() => this.refreshing.delete(target.serverId));
+      this.refreshing.set(target.serverId, running);
+    }
+    return running;
+  }
+
+  private async runInteractive(target: OAuthTarget, provider: McpOAuthProvider, options: SignInOptions, resourceMetadataUrl?: URL): Promise<void> {
+    const { signal, scope } = options;
+    if (signal?.aborted) throw new UserCancelledError();
+    this.deps.log('info', `[oauth] ${target.serverName}: signing in${scope ? ` (scope ${scope})` : ''}`);
+    let result = await auth(provider, { serverUrl: target.url, resourceMetadataUrl, scope, fetchFn: this.net });
+    if (result === 'REDIRECT') {
+      const flow = provider.pendingFlow;
+      if (!flow) throw new SignInFailedError('The sign-in did not start');
+      const onAbort = (): void => flow.cancel(new UserCancelledError());
+      signal?.addEventListener('abort', onAbort, { once: true });
+      let code: string;
+      try {
+        code = await flow.code;
+      } catch (err) {
+        if (err instanceof UserCancelledError) throw err;
+        throw new SignInFailedError(`Sign-in to '${target.serverName}' failed: ${err instanceof CallbackRejectedError ? err.message : errorMessage(err)}`);
+      } finally {
+        signal?.removeEventListener('abort', onAbort);
+      }
+      this.deps.redactor.add(code);
+      try {
+        result = await auth(provider, { serverUrl: target.url, resourceMetadataUrl, scope, authorizationCode: code, fetchFn: this.net });
+      } catch (err) {
+        throw new SignInFailedError(`Sign-in to '${target.serverName}' failed at the token endpoint: ${err instanceof OAuthError ? err.message : errorMessage(err)}`);
+      }
+    }
+    if (result !== 'AUTHORIZED') throw new SignInFailedError(`Sign-in to '${target.serverName}' did not complete`);
+    this.stepUpScopes.delete(target.serverId);
+    this.silentProviders.get(target.serverId)?.reload();
+    this.deps.log('info', `[oauth] ${target.serverName}: signed in`);
+    this._onDidSignIn.fire({ serverId: target.serverId });
+  }
+
+  private createFetch(
+    target: OAuthTarget,
+    getProvider: () => McpOAuthProvider,
+    onChallenge: (provider: McpOAuthProvider, challenge: Challenge) => Promise<void>,
+  ): FetchLike {
+    const withToken = async (input: string | URL, init?: RequestInit): Promise<Response> => {
+      const headers = new Headers(init?.headers);
+      const tokens = await getProvider().tokens();
+      if (tokens) headers.set('Authorization', `Bearer ${tokens.access_token}`);
+      return this.net(input, { ...init, headers });
+    };
+    return async (input, init) => {
+      const provider = getProvider();
+      const record = await provider.storedTokens();
+      if (record?.expiresAt !== undefined && record.tokens.refresh_token && (this.deps.now ?? Date.now)() >= record.expiresAt - REFRESH_SKEW_MS) {
+        // Before expiry: refresh silently. A failure here is not fatal yet; the request's 401 decides.
+        await this.silentAuth(target, provider).catch((err: unknown) => {
+          if (isSignInRequired(err)) throw err;
+          this.deps.log('warn', `[oauth] ${target.serverName}: refresh before expiry failed: ${errorMessage(err)}`);
+        });
+      }
+      let response = await withToken(input, init);
+      const challenge = challengeOf(response);
+      if (!challenge) return response;
+      await response.body?.cancel().catch(() => undefined);
+      await onChallenge(provider, challenge);
+      response = await withToken(input, init);
+      return response;
+    };
+  }
+}
+
+type Challenge =
+  | { readonly kind: 'unauthorized'; readonly resourceMetadataUrl?: URL; readonly scope?: string }
+  | { readonly kind: 'insufficientScope'; readonly resourceMetadataUrl?: URL; readonly scope?: string };
+
+function challengeOf(response: Response): Challenge | undefined {
+  if (response.status === 401) {
+    const { resourceMetadataUrl, scope } = extractWWWAuthenticateParams(response);
+    return { kind: 'unauthorized', resourceMetadataUrl, scope };
+  }
+  if (response.status === 403) {
+    const { resourceMetadataUrl, scope, error } = extractWWWAuthenticateParams(response);
+    if (error === 'insufficient_scope') return { kind: 'insufficientScope', resourceMetadataUrl, scope };
+  }
+  return undefined;
+}
