@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { EXTENSION_LOG_NAME } from './common/contracts';
+import type { ServersModel } from './common/model';
 import { Redactor } from './common/redact';
 import { describeEndpoint } from './common/treeModel';
 import { registerCommands } from './commands';
@@ -13,8 +14,13 @@ import { SecretStore } from './vscode-adapters/secretStore';
 
 let servers: ServerFeatures | undefined;
 
+/** What activate() returns: a read-only view of the servers (used by the in-host tests; stable for other extensions). */
+export interface McpManagerApi {
+  readonly servers: ServersModel;
+}
+
 /** Composition root: constructs, registers for disposal, and wires. No behaviour lives here. */
-export function activate(context: vscode.ExtensionContext): void {
+export function activate(context: vscode.ExtensionContext): McpManagerApi {
   const redactor = new Redactor();
   const logger = new Logger(EXTENSION_LOG_NAME, redactor);
   context.subscriptions.push(logger);
@@ -47,6 +53,7 @@ export function activate(context: vscode.ExtensionContext): void {
       }),
     );
     log.info('activated');
+    return { servers: registry };
   } catch (err) {
     log.error(err instanceof Error ? err : String(err));
     void vscode.window.showErrorMessage('MCP Manager failed to start. See the "MCP Manager" log for details.');

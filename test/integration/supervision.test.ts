@@ -66,8 +66,8 @@ describe('Supervision through the service in the extension host', () => {
     await until('alpha to run again', () => state(ALPHA)?.kind === 'running' && pids().length === 2);
     const [, second] = pids();
     assert.notEqual(first, second);
-    assert.equal(alive(first!), false, 'the old process is gone');
-    assert.ok(alive(second!));
+    assert.equal(alive(first), false, 'the old process is gone');
+    assert.ok(alive(second));
   });
 
   it('stops it: stopped, and no process left', async () => {
