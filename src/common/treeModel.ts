@@ -1,4 +1,4 @@
-import { findSecretsInArgs } from './config/secretsInArgs';
+import { maskSecretArgs } from './config/secretsInArgs';
 import { formatCommandLine } from './config/startConfirmation';
 import type { ServerConfig } from './config/types';
 import type { ServerSnapshot } from './model';
@@ -114,7 +114,6 @@ export function sortServers(list: readonly ServerSnapshot[]): ServerSnapshot[] {
 export function describeEndpoint(config: ServerConfig | undefined, redactor: Redactor): string | undefined {
   if (!config) return undefined;
   if (config.type !== 'stdio') return redactor.redact(config.url.replace(/\/\/[^/@]*@/, `//${REDACTED}@`));
-  const flagged = new Set(findSecretsInArgs(config.args, []).map((f) => f.index));
-  const args = config.args.map((a, i) => (flagged.has(i) ? a.replace(/^(--?[\w.-]+=).*$|^.*$/s, (_m, flag?: string) => `${flag ?? ''}${REDACTED}`) : a));
+  const args = maskSecretArgs(config.args, [], REDACTED);
   return formatCommandLine({ type: 'stdio', command: config.command, args, env: {}, cwd: '' }, (s) => redactor.redact(s));
 }
