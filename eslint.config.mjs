@@ -32,6 +32,16 @@ export default tseslint.config(
     },
   },
   {
+    // Webview scripts (media/*.js): plain browser JavaScript shipped as is, linted without type information.
+    files: ['media/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      sourceType: 'script',
+      globals: Object.fromEntries(['acquireVsCodeApi', 'window', 'document', 'setTimeout', 'clearTimeout', 'Node', 'HTMLElement', 'HTMLInputElement', 'HTMLTextAreaElement', 'HTMLSelectElement', 'HTMLButtonElement', 'HTMLFormElement'].map((g) => [g, 'readonly'])),
+    },
+  },
+  {
     files: ['test/**/*.ts'],
     rules: { 'no-console': 'off', '@typescript-eslint/no-unused-expressions': 'off' },
   },

@@ -5,6 +5,7 @@ import { Redactor } from './common/redact';
 import { describeEndpoint } from './common/treeModel';
 import { registerCommands } from './commands';
 import { registerConfigFeatures } from './config';
+import { registerCatalogFeatures } from './features/catalog';
 import { ServerFeatures } from './features/servers';
 import { Logger } from './log';
 import { ServersTree } from './views/serversTree';
@@ -46,6 +47,7 @@ export function activate(context: vscode.ExtensionContext): McpManagerApi {
           servers: { list: () => registry.list(), get: (id) => registry.get(id), onDidChange: registry.onDidChange, start: (id) => manager.start(id), stop: (id) => manager.stop(id), restart: (id) => manager.restart(id) },
           showServerLog: (s) => logs.show(s.id, s.name),
         },
+        catalog: registerCatalogFeatures({ context, logger, servers: registry, requests: manager, showServerLog: (s) => logs.show(s.id, s.name) }),
         reload: async () => {
           await config.service.reload();
           await Promise.allSettled(registry.list().filter((s) => s.state.kind === 'running').map((s) => manager.refreshCatalog(s.id)));

@@ -3,6 +3,7 @@ import type { CommandVerb } from '../common/contracts';
 import type { Logger } from '../log';
 import type { Notifier } from '../vscode-adapters/notifier';
 import type { ServersTree } from '../views/serversTree';
+import { type CatalogCommandDeps, catalogCommands } from './catalogCommands';
 import { type CommandHandler, registerCommand } from './commandRunner';
 import { type ConfigCommandDeps, clearSecrets, importServers, setSecret } from './configCommands';
 import { openConfiguration } from './openConfiguration';
@@ -16,6 +17,8 @@ export interface CommandDeps {
   readonly config: ConfigCommandDeps;
   /** Server lifecycle: Start / Stop / Restart Server, Show Server Log. */
   readonly servers: ServerCommandDeps;
+  /** Exercising servers: Call Tool..., Read Resource..., Read Resource Template..., Get Prompt..., Copy Tool Schema, Copy Resource URI. */
+  readonly catalog: CatalogCommandDeps;
   /** Re-reads the configuration and every running server's catalog. */
   readonly reload: () => Promise<void>;
 }
@@ -31,6 +34,7 @@ export function commandTable(deps: CommandDeps): Partial<Record<CommandVerb, Com
     refresh: async () => { await deps.reload(); deps.tree.refresh(); },
     ...configCommandTable(deps.config),
     ...serverCommands(deps.servers),
+    ...catalogCommands(deps.catalog),
   };
 }
 
