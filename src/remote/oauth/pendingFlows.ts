@@ -26,7 +26,7 @@ export interface FlowExpectations {
 }
 
 export class CallbackRejectedError extends Error {
-  constructor(readonly reason: CallbackRejection, message: string) { super(message); this.name = 'CallbackRejectedError'; }
+  constructor(readonly reason: CallbackRejection, message: string, readonly oauthError?: string) { super(message); this.name = 'CallbackRejectedError'; }
 }
 
 interface Flow {
@@ -86,7 +86,7 @@ export class PendingFlows {
     if (!flow || !params.state) return { ok: false, reason: 'noPendingFlow', message: 'no pending sign-in matches this callback (unknown or already used state)' };
     const state = params.state;
     const reject = (reason: CallbackRejection, message: string): CallbackOutcome => {
-      this.settle(state, flow, undefined, new CallbackRejectedError(reason, message));
+      this.settle(state, flow, undefined, new CallbackRejectedError(reason, message, params.error));
       return { ok: false, reason, serverId: flow.serverId, message };
     };
     if (this.now() - flow.createdAt > this.ttlMs) return reject('expired', 'the sign-in expired');

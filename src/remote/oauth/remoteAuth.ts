@@ -10,7 +10,7 @@ import { CallbackRejectedError, PendingFlows, callbackParamsFromUrl, type Callba
 import { McpOAuthProvider, type OAuthSettings, type ProviderMode, type StoredTokens } from './provider';
 import type { SecretBackend } from './secretBackend';
 
-/** Tokens are refreshed this long before they expire (ms). */
+/** Tokens are refreshed this long before they expire (ms; at most half their lifetime). */
 export const REFRESH_SKEW_MS = 60_000;
 
 export interface RemoteAuthDeps {
@@ -112,7 +112,15 @@ export class RemoteAuth {
       kind: 'interactive', redirectUri: options.redirectUri, flows: this.flows, openBrowser: options.openBrowser,
     });
     const scope = options.scope ?? (this.stepUpScopes.get(target.serverId) || undefined);
-    await this.runInteractive(target, provider, { ...options, scope });
+    try {
+      await this.runInteractive(target, provider, { ...options, scope });
+    } catch (err) {
+      // A dynamic registration made for narrower scopes: register again with the new scope (step-up), once.
+      if (!(err instanceof ScopeRejectedError) || !scope || target.settings?.clientId) throw err;
+      this.deps.log('info', `[oauth] ${target.serverName}: the registration does not allow scope ${scope}; registering again`);
+      await provider.invalidateCredentials('client');
+      await this.runInteractive(target, provider, { ...options, scope });
+    }
   }
 
   /** Deletes this server's tokens and the registration they were issued to. */
@@ -210,6 +218,7 @@ export class RemoteAuth {
         code = await flow.code;
       } catch (err) {
         if (err instanceof UserCancelledError) throw err;
+        if (err instanceof CallbackRejectedError && err.oauthError === 'invalid_scope') throw new ScopeRejectedError(err.message);
         throw new SignInFailedError(`Sign-in to '${target.serverName}' failed: ${err instanceof CallbackRejectedError ? err.message : errorMessage(err)}`);
       } finally {
         signal?.removeEventListener('abort', onAbort);
@@ -242,7 +251,8 @@ export class RemoteAuth {
     return async (input, init) => {
       const provider = getProvider();
       const record = await provider.storedTokens();
-      if (record?.expiresAt !== undefined && record.tokens.refresh_token && (this.deps.now ?? Date.now)() >= record.expiresAt - REFRESH_SKEW_MS) {
+      if (record?.expiresAt !== undefined && record.tokens.refresh_token
+        && (this.deps.now ?? Date.now)() >= record.expiresAt - Math.min(REFRESH_SKEW_MS, (record.expiresAt - record.obtainedAt) / 2)) {
         // Before expiry: refresh silently. A failure here is not fatal yet; the request's 401 decides.
         await this.silentAuth(target, provider).catch((err: unknown) => {
           if (isSignInRequired(err)) throw err;
@@ -259,6 +269,8 @@ export class RemoteAuth {
     };
   }
 }
+
+class ScopeRejectedError extends SignInFailedError {}
 
 type Challenge =
   | { readonly kind: 'unauthorized'; readonly resourceMetadataUrl?: URL; readonly scope?: string }

@@ -1,0 +1,235 @@
+import * as assert from 'node:assert/strict';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { Redactor } from '../../../src/common/redact';
+import { RemoteTransport } from '../../../src/remote/httpTransport';
+import { isSignInRequired } from '../../../src/remote/errors';
+import { followAuthorization } from '../../../src/remote/oauth/browserless';
+import { LoopbackRedirect } from '../../../src/remote/oauth/loopback';
+import { callbackParamsFromUrl } from '../../../src/remote/oauth/pendingFlows';
+import { RemoteAuth, type OAuthTarget, type SignInRequiredEvent } from '../../../src/remote/oauth/remoteAuth';
+import { MemorySecretBackend } from '../../../src/remote/oauth/secretBackend';
+import { startFixture, type FixtureServer } from './helpers';
+
+interface Env {
+  readonly fixture: FixtureServer;
+  readonly rsPort: number;
+  readonly auth: RemoteAuth;
+  readonly secrets: MemorySecretBackend;
+  readonly redactor: Redactor;
+  readonly logs: string[];
+  readonly signInEvents: SignInRequiredEvent[];
+  readonly target: OAuthTarget;
+  readonly loopback: LoopbackRedirect;
+}
+
+async function setup(accessTtl: number): Promise<Env> {
+  const fixture = await startFixture('oidcMcp.mjs', [], { ACCESS_TTL: String(accessTtl) });
+  const rsPort = Number(/^LISTENING (\d+)/.exec(fixture.lines.find((l) => l.startsWith('LISTENING')) ?? '')?.[1]);
+  const secrets = new MemorySecretBackend();
+  const redactor = new Redactor();
+  const logs: string[] = [];
+  const auth = new RemoteAuth({ secrets, redactor, log: (level, m) => logs.push(`${level} ${redactor.redact(m)}`) });
+  const signInEvents: SignInRequiredEvent[] = [];
+  auth.onDidRequireSignIn((e) => signInEvents.push(e));
+  const loopback = await LoopbackRedirect.start((url) => auth.handleCallback(url));
+  const target: OAuthTarget = { serverId: 'userSettings#protected', serverName: 'protected', url: `http://127.0.0.1:${rsPort}/mcp` };
+  return { fixture, rsPort, auth, secrets, redactor, logs, signInEvents, target, loopback };
+}
+
+async function teardown(env: Env | undefined): Promise<void> {
+  if (!env) return;
+  env.auth.dispose();
+  await env.loopback.dispose();
+  await env.fixture.stop();
+}
+
+/** The browser: follow redirects with cookies; the final redirect hits the real loopback listener. */
+function browser(env: Env, tamper?: (callbackUrl: string) => string) {
+  return (authorizationUrl: string): Promise<void> => followAuthorization(authorizationUrl, env.loopback.redirectUri, async (callbackUrl) => {
+    const r = await fetch(tamper ? tamper(callbackUrl) : callbackUrl);
+    await r.body?.cancel();
+  });
+}
+
+async function signIn(env: Env, tamper?: (callbackUrl: string) => string): Promise<void> {
+  await env.auth.signIn(env.target, { redirectUri: env.loopback.redirectUri, openBrowser: browser(env, tamper) });
+}
+
+async function connect(env: Env): Promise<Client> {
+  const client = new Client({ name: 'oauth-test', version: '0' }, { capabilities: {} });
+  await client.connect(new RemoteTransport({ type: 'http', url: env.target.url, headers: {} }, { fetch: env.auth.fetchFor(env.target) }));
+  return client;
+}
+
+async function adminState(env: Env): Promise<{ registrations: number; tokenRequests: number; clients: number; nativeClients: number }> {
+  return (await (await fetch(`http://127.0.0.1:${env.rsPort}/admin/state`)).json()) as { registrations: number; tokenRequests: number; clients: number; nativeClients: number };
+}
+
+async function admin(env: Env, what: 'revoke-refresh' | 'delete-clients'): Promise<void> {
+  const r = await fetch(`http://127.0.0.1:${env.rsPort}/admin/${what}`, { method: 'POST' });
+  await r.body?.cancel();
+}
+
+function sleep(ms: number): Promise<void> { return new Promise((r) => setTimeout(r, ms)); }
+
+function assertNoSecretsLogged(env: Env): void {
+  const text = env.logs.join('\n');
+  for (const value of env.secrets.values.values()) {
+    const parsed = JSON.parse(value) as { tokens?: { access_token?: string; refresh_token?: string } };
+    if (parsed.tokens?.access_token) assert.ok(!text.includes(parsed.tokens.access_token), 'access token logged');
+    if (parsed.tokens?.refresh_token) assert.ok(!text.includes(parsed.tokens.refresh_token), 'refresh token logged');
+  }
+  assert.ok(!/[?&]code=[^•]/.test(text), 'an authorization code was logged');
+}
+
+describe('OAuth against oidc-provider protecting an MCP server (127.0.0.1)', function () {
+  this.timeout(60_000);
+
+  describe('long-lived tokens', () => {
+    let env: Env | undefined;
+    before(async () => { env = await setup(3600); });
+    after(() => teardown(env));
+
+    it('first connection without tokens needs sign-in (no browser)', async () => {
+      await assert.rejects(connect(env!), (err: unknown) => isSignInRequired(err));
+      assert.equal(env!.signInEvents.length, 1);
+      assert.equal(env!.secrets.values.size, 0);
+    });
+
+    it('first sign-in over the loopback redirect: DCR (native), PKCE, tokens and registration stored', async () => {
+      await signIn(env!);
+      const keys = [...env!.secrets.values.keys()];
+      assert.ok(keys.includes('oauthTokens/userSettings#protected'));
+      const clientKey = keys.find((k) => k.startsWith('oauthClient/'));
+      assert.ok(clientKey, 'registration stored');
+      assert.match(clientKey, /^oauthClient\/http:\/\/127\.0\.0\.1:\d+\/? http:\/\/127\.0\.0\.1\/oauth\/callback$/, 'keyed by AS and (port-less loopback) redirect URI');
+      const state = await adminState(env!);
+      assert.equal(state.nativeClients, state.clients, 'registered with application_type native');
+      const client = await connect(env!);
+      const r = await client.callTool({ name: 'whoami', arguments: {} });
+      assert.match(JSON.stringify(r.content), /test-user/);
+      await client.close();
+      assertNoSecretsLogged(env!);
+    });
+
+    it('a second sign-in reuses the stored registration', async () => {
+      const before = await adminState(env!);
+      await signIn(env!);
+      const afterState = await adminState(env!);
+      assert.equal(afterState.registrations, before.registrations);
+    });
+
+    it('step-up: 403 insufficient_scope → needsSignIn with the scope → sign-in with it → the call works', async () => {
+      const client = await connect(env!);
+      await assert.rejects(client.callTool({ name: 'write', arguments: {} }), (err: unknown) => /sign in/i.test(String(err)));
+      const ev = env!.signInEvents.at(-1);
+      assert.equal(ev?.scope, 'mcp:read mcp:write');
+      await client.close().catch(() => undefined);
+      await signIn(env!);
+      const stored = JSON.parse(env!.secrets.values.get('oauthTokens/userSettings#protected')!) as { tokens: { scope?: string } };
+      assert.match(stored.tokens.scope ?? '', /mcp:write/);
+      const again = await connect(env!);
+      const r = await again.callTool({ name: 'write', arguments: {} });
+      assert.match(JSON.stringify(r.content), /written/);
+      await again.close();
+    });
+
+    describe('callback attacks are rejected and nothing is stored', () => {
+      const cases: [string, (url: string) => string, RegExp][] = [
+        ['wrong state', (u) => u.replace(/state=[^&]+/, 'state=forged-state'), /noPendingFlow/],
+        ['mismatched iss', (u) => u.replace(/iss=[^&]+/, `iss=${encodeURIComponent('https://evil.example')}`), /issuerMismatch/],
+        ['missing iss (the server promised it)', (u) => u.replace(/[&?]iss=[^&]+/, ''), /missingIssuer/],
+      ];
+      for (const [name, tamper, reason] of cases) {
+        it(name, async () => {
+          await env!.auth.signOut(env!.target);
+          const before = env!.secrets.values.size;
+          const attempt = signIn(env!, tamper);
+          if (name === 'wrong state') {
+            // The real flow is still pending: it never completes; cancel it.
+            await sleep(1_000);
+            assert.ok(env!.logs.some((l) => reason.test(l)), 'rejection logged');
+            env!.auth.flows.cancelAll();
+          }
+          await assert.rejects(attempt);
+          assert.ok(env!.logs.some((l) => reason.test(l)), 'rejection logged');
+          assert.ok(![...env!.secrets.values.keys()].some((k) => k.startsWith('oauthTokens/')), 'no tokens stored');
+          assert.ok(env!.secrets.values.size <= before + 1, 'at most the registration');
+          assertNoSecretsLogged(env!);
+        });
+      }
+
+      it('replayed state / replayed code, and a callback with no pending flow', async () => {
+        let captured = '';
+        await signIn(env!, (u) => { captured = u; return u; });
+        const tokensBefore = env!.secrets.values.get('oauthTokens/userSettings#protected');
+        const replay = await fetch(captured);
+        assert.equal(replay.status, 400);
+        await replay.body?.cancel();
+        const outcome = env!.auth.handleCallback(callbackParamsFromUrl(captured));
+        assert.equal(outcome.ok, false);
+        assert.equal(env!.auth.handleCallback('?code=abc&state=nothing-pending').ok, false);
+        assert.equal(env!.secrets.values.get('oauthTokens/userSettings#protected'), tokensBefore, 'nothing stored by the replays');
+        assert.ok(!env!.logs.join('\n').includes(new URL(captured).searchParams.get('code')!), 'code never logged');
+      });
+    });
+
+    it('sign-out deletes the tokens and the registration', async () => {
+      await signIn(env!);
+      await env!.auth.signOut(env!.target);
+      assert.ok(![...env!.secrets.values.keys()].some((k) => k.startsWith('oauthTokens/') || k.startsWith('oauthClient/')), [...env!.secrets.values.keys()].join());
+      await assert.rejects(connect(env!), (err: unknown) => isSignInRequired(err));
+    });
+  });
+
+  describe('short-lived tokens (2 s)', () => {
+    let env: Env | undefined;
+    beforeEach(async () => { env = await setup(2); });
+    afterEach(() => teardown(env));
+
+    it('refreshes silently at expiry', async () => {
+      await signIn(env!);
+      const first = JSON.parse(env!.secrets.values.get('oauthTokens/userSettings#protected')!) as { tokens: { access_token: string } };
+      const client = await connect(env!);
+      await sleep(2_200);
+      const r = await client.callTool({ name: 'whoami', arguments: {} });
+      assert.match(JSON.stringify(r.content), /test-user/);
+      const second = JSON.parse(env!.secrets.values.get('oauthTokens/userSettings#protected')!) as { tokens: { access_token: string } };
+      assert.notEqual(second.tokens.access_token, first.tokens.access_token, 'a new access token');
+      assert.ok(env!.logs.some((l) => /token refreshed/.test(l)));
+      await client.close();
+      assertNoSecretsLogged(env!);
+    });
+
+    it('revoked refresh token → needsSignIn (tokens deleted, no browser) → a clean sign-in works', async () => {
+      await signIn(env!);
+      const client = await connect(env!);
+      await admin(env!, 'revoke-refresh');
+      await sleep(2_200);
+      await assert.rejects(client.listTools());
+      assert.ok(env!.signInEvents.length >= 1, 'needsSignIn signalled');
+      assert.ok(!env!.secrets.values.has('oauthTokens/userSettings#protected'), 'rejected tokens deleted');
+      await client.close().catch(() => undefined);
+      await signIn(env!);
+      const again = await connect(env!);
+      assert.ok((await again.listTools()).tools.length > 0);
+      await again.close();
+    });
+
+    it('deleted client (invalid_client) → registration deleted → sign-in registers again', async () => {
+      await signIn(env!);
+      const regsBefore = (await adminState(env!)).registrations;
+      const client = await connect(env!);
+      await admin(env!, 'delete-clients');
+      await sleep(2_200);
+      await assert.rejects(client.listTools());
+      assert.ok(![...env!.secrets.values.keys()].some((k) => k.startsWith('oauthClient/')), 'stale registration deleted');
+      await client.close().catch(() => undefined);
+      await signIn(env!);
+      assert.equal((await adminState(env!)).registrations, regsBefore + 1, 're-registered');
+      const again = await connect(env!);
+      assert.ok((await again.listTools()).tools.length > 0);
+      await again.close();
+    });
+  });
+});
