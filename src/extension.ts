@@ -4,6 +4,7 @@ import type { ServersModel } from './common/model';
 import { Redactor } from './common/redact';
 import { describeEndpoint } from './common/treeModel';
 import { registerCommands } from './commands';
+import { registerRemoteFeatures } from './auth/remoteFeatures';
 import { registerConfigFeatures } from './config';
 import { registerCatalogFeatures } from './features/catalog';
 import { ServerFeatures } from './features/servers';
@@ -30,15 +31,20 @@ export function activate(context: vscode.ExtensionContext): McpManagerApi {
     log.info(`MCP Manager ${(context.extension.packageJSON as { version: string }).version} activating (VS Code ${vscode.version}, log level ${vscode.LogLevel[logger.channel.logLevel]}, trusted: ${vscode.workspace.isTrusted})`);
     const secrets = new SecretStore(context.secrets, redactor, logger.scoped('secrets'));
     const config = registerConfigFeatures({ context, logger, secrets });
-    servers = new ServerFeatures({ context, logger, redactor, config });
+    const remote = registerRemoteFeatures({
+      secrets, redactor, logger, resolveLaunch: config.resolveLaunch,
+      definitionOf: (id) => config.service.definitions.find((d) => d.id === id),
+    });
+    servers = new ServerFeatures({ context, logger, redactor, config, transports: remote.transports });
     const { registry, manager, logs } = servers;
+    remote.bindServers({ servers: registry, restart: (id) => manager.restart(id), stop: (id) => manager.stop(id) });
     const notifier = new Notifier((serverId) => {
-      const snap = serverId ? registry.get(serverId as never) : undefined;
+      const snap = registry.list().find((s) => s.id === serverId);
       if (snap) logs.show(snap.id, snap.name); else logger.show();
     });
     const tree = new ServersTree(registry, manager, (id) => describeEndpoint(config.service.definitions.find((d) => d.id === id)?.config, redactor));
     context.subscriptions.push(
-      config, servers, tree, new StatusItem(registry),
+      config, remote, servers, tree, new StatusItem(registry),
       tree.onDidExpandServer((s) => servers?.onExpand(s.id)),
       ...registerCommands({
         logger, notifier, tree,
@@ -47,6 +53,7 @@ export function activate(context: vscode.ExtensionContext): McpManagerApi {
           servers: { list: () => registry.list(), get: (id) => registry.get(id), onDidChange: registry.onDidChange, start: (id) => manager.start(id), stop: (id) => manager.stop(id), restart: (id) => manager.restart(id) },
           showServerLog: (s) => logs.show(s.id, s.name),
         },
+        remote,
         catalog: registerCatalogFeatures({ context, logger, servers: registry, requests: manager, showServerLog: (s) => logs.show(s.id, s.name) }),
         reload: async () => {
           await config.service.reload();

@@ -19,13 +19,15 @@ export interface CommandDeps {
   readonly servers: ServerCommandDeps;
   /** Exercising servers: Call Tool..., Read Resource..., Read Resource Template..., Get Prompt..., Copy Tool Schema, Copy Resource URI. */
   readonly catalog: CatalogCommandDeps;
+  /** Remote servers: Sign In to Server, Sign Out of Server, Clear All Stored Data.... */
+  readonly remote: { commands(): Partial<Record<CommandVerb, CommandHandler>> };
   /** Re-reads the configuration and every running server's catalog. */
   readonly reload: () => Promise<void>;
 }
 
 /**
  * The implemented commands. package.json declares exactly these (test/unit/manifest.test.ts and the in-host
- * test/integration/commands.test.ts check both directions).
+ * test/integration/extension.test.ts check both directions).
  */
 export function commandTable(deps: CommandDeps): Partial<Record<CommandVerb, CommandHandler>> {
   return {
@@ -35,6 +37,7 @@ export function commandTable(deps: CommandDeps): Partial<Record<CommandVerb, Com
     ...configCommandTable(deps.config),
     ...serverCommands(deps.servers),
     ...catalogCommands(deps.catalog),
+    ...deps.remote.commands(),
   };
 }
 

@@ -24,6 +24,8 @@ export type SupervisionEvent =
     }
   /** A start failed before a process existed in a way a restart cannot fix (command not found, bad config). */
   | { readonly type: 'startFailed'; readonly reason: string }
+  /** A remote server needs an interactive sign-in (no tokens, refresh rejected, step-up): never restarted. */
+  | { readonly type: 'signInRequired'; readonly reason: string }
   /** Stop finished (or a pending restart was cancelled). */
   | { readonly type: 'stopped' };
 
@@ -70,6 +72,8 @@ export function reduceServerState(state: ServerState, event: SupervisionEvent): 
     }
     case 'startFailed':
       return { kind: 'failed', reason: event.reason };
+    case 'signInRequired':
+      return state.kind === 'starting' || state.kind === 'running' || state.kind === 'restarting' ? { kind: 'needsSignIn', reason: event.reason } : state;
     case 'stopped':
       return { kind: 'stopped' };
   }

@@ -129,7 +129,7 @@ export class RemoteTransport implements ManagedTransport {
       if (this.closed) throw err;
       if (isSignInRequired(err)) {
         this.note('warn', errorMessage(err));
-        if (this.initialized) void this.closeWith({ code: null, signal: null, requested: false });
+        if (this.initialized) void this.closeWith({ code: null, signal: null, requested: false, signInRequired: err.reason });
         throw err;
       }
       if (!this.initialized) {

@@ -9,7 +9,7 @@ import {
 import {
   DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_STARTUP_TIMEOUT_MS, type LaunchResolver, type ResolvedLaunch, type ServerDefinition,
 } from '../common/config/types';
-import { UserCancelledError, errorMessage } from '../common/errors';
+import { SignInRequiredError, UserCancelledError, errorMessage, isSignInRequired } from '../common/errors';
 import { Disposable, Emitter, toDisposable, type IDisposable } from '../common/lifecycle';
 import { looksLikeSecretName, type Redactor } from '../common/redact';
 import { RestartPolicy } from '../common/restartPolicy';
@@ -340,6 +340,13 @@ export class ServerHandle extends Disposable {
     } catch (err) {
       startupTimer.dispose();
       if (generation !== this.generation || conn.stopRequested) return;
+      if (isSignInRequired(err)) {
+        this.releaseConnection(conn);
+        this.log('warn', err.message);
+        this.transition({ type: 'signInRequired', reason: err.reason });
+        this.rejectWaiters(err);
+        return;
+      }
       if (transport.pid === undefined) {
         // Never spawned (command not found, not executable): restarting cannot help.
         this.releaseConnection(conn);
@@ -469,6 +476,12 @@ export class ServerHandle extends Disposable {
     const stderrTail = conn.transport.stderrTail();
     this.releaseConnection(conn);
     if (conn.stopRequested) return;
+    if (exit?.signInRequired) {
+      this.log('warn', `needs sign-in: ${exit.signInRequired}`);
+      this.transition({ type: 'signInRequired', reason: exit.signInRequired });
+      this.rejectWaiters(new SignInRequiredError(this.name, exit.signInRequired));
+      return;
+    }
     const wasStarting = this._state.kind === 'starting';
     const reason = conn.failure ?? `Process ${describeExit(exit?.code, exit?.signal)}${wasStarting ? ' during startup' : ''}`;
     const decision = this.policy.onExit('unexpected', Date.now());

@@ -10,6 +10,8 @@ export interface TransportExit {
   readonly signal: string | null;
   /** True when terminate()/kill() caused it (a stop the user or the supervisor asked for). */
   readonly requested: boolean;
+  /** Set when a remote connection ended because the server needs an interactive sign-in (the reason). */
+  readonly signInRequired?: string;
 }
 
 /**

@@ -1,7 +1,10 @@
 import * as assert from 'node:assert/strict';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { Redactor } from '../../../src/common/redact';
-import { RemoteTransport } from '../../../src/remote/httpTransport';
+import type { ServerDefinition } from '../../../src/common/config/types';
+import { makeServerId } from '../../../src/common/serverId';
+import { RemoteTransport, remoteTransportFactory } from '../../../src/remote/httpTransport';
+import { ServerManager } from '../../../src/servers/serverManager';
 import { isSignInRequired } from '../../../src/remote/errors';
 import { followAuthorization } from '../../../src/remote/oauth/browserless';
 import { LoopbackRedirect } from '../../../src/remote/oauth/loopback';
@@ -179,6 +182,30 @@ describe('OAuth against oidc-provider protecting an MCP server (127.0.0.1)', fun
       await env!.auth.signOut(env!.target);
       assert.ok(![...env!.secrets.values.keys()].some((k) => k.startsWith('oauthTokens/') || k.startsWith('oauthClient/')), [...env!.secrets.values.keys()].join());
       await assert.rejects(connect(env!), (err: unknown) => isSignInRequired(err));
+    });
+
+    it('through the ServerManager: no tokens → needsSignIn (not restarted, no browser); after sign-in the server runs', async () => {
+      const e = env!;
+      const id = makeServerId({ kind: 'userSettings' }, 'protected');
+      const launch = { type: 'http' as const, url: e.target.url, headers: {} };
+      const def: ServerDefinition = { id, name: 'protected', source: { kind: 'userSettings' }, config: launch, options: { ping: false } };
+      const factory = remoteTransportFactory({ oauthFetch: () => e.auth.fetchFor({ ...e.target, serverId: id }) });
+      const manager = new ServerManager({ resolveLaunch: () => Promise.resolve(launch), transports: { http: factory, sse: factory }, redactor: e.redactor });
+      try {
+        await manager.setDefinitions([def]);
+        await assert.rejects(manager.start(id), (err: unknown) => isSignInRequired(err));
+        assert.equal(manager.getState(id).kind, 'needsSignIn');
+        await sleep(1500);
+        assert.equal(manager.getState(id).kind, 'needsSignIn', 'no restart loop');
+        await e.auth.signIn({ ...e.target, serverId: id }, { redirectUri: e.loopback.redirectUri, openBrowser: browser(e) });
+        await manager.start(id);
+        assert.equal(manager.getState(id).kind, 'running');
+        assert.ok(manager.getCatalog(id).tools.length > 0);
+      } finally {
+        await manager.stopAll();
+        manager.dispose();
+        await e.auth.signOut({ ...e.target, serverId: id });
+      }
     });
   });
 
