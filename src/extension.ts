@@ -35,8 +35,8 @@ export function activate(context: vscode.ExtensionContext): McpManagerApi {
       secrets, redactor, logger, resolveLaunch: config.resolveLaunch,
       definitionOf: (id) => config.service.definitions.find((d) => d.id === id),
     });
-    servers = new ServerFeatures({ context, logger, redactor, config, transports: remote.transports });
-    const { registry, manager, logs } = servers;
+    const features = servers = new ServerFeatures({ context, logger, redactor, config, transports: remote.transports });
+    const { registry, manager, logs } = features;
     remote.bindServers({ servers: registry, restart: (id) => manager.restart(id), stop: (id) => manager.stop(id) });
     const notifier = new Notifier((serverId) => {
       const snap = registry.list().find((s) => s.id === serverId);
@@ -44,13 +44,13 @@ export function activate(context: vscode.ExtensionContext): McpManagerApi {
     });
     const tree = new ServersTree(registry, manager, (id) => describeEndpoint(config.service.definitions.find((d) => d.id === id)?.config, redactor));
     context.subscriptions.push(
-      config, remote, servers, tree, new StatusItem(registry),
-      tree.onDidExpandServer((s) => servers?.onExpand(s.id)),
+      config, remote, features, tree, new StatusItem(registry),
+      tree.onDidExpandServer((s) => features.onExpand(s.id)),
       ...registerCommands({
         logger, notifier, tree,
         config: { config, secrets, globalStorageUri: context.globalStorageUri, log: logger.scoped('config') },
         servers: {
-          servers: { list: () => registry.list(), get: (id) => registry.get(id), onDidChange: registry.onDidChange, start: (id) => manager.start(id), stop: (id) => manager.stop(id), restart: (id) => manager.restart(id) },
+          servers: { list: () => registry.list(), get: (id) => registry.get(id), onDidChange: registry.onDidChange, whenReady: () => features.ready, start: (id) => manager.start(id), stop: (id) => manager.stop(id), restart: (id) => manager.restart(id) },
           showServerLog: (s) => logs.show(s.id, s.name),
         },
         remote,

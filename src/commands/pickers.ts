@@ -18,6 +18,7 @@ export function serverIdFromArg(arg: unknown): ServerId | undefined {
 
 /** The server a command acts on: from its argument, or asked with a QuickPick of the servers where it applies. */
 export async function pickServer(model: ServersModel, arg: unknown, placeHolder: string, applies: (s: ServerSnapshot) => boolean = () => true): Promise<ServerSnapshot> {
+  await model.whenReady?.();
   const fromArg = serverIdFromArg(arg);
   if (fromArg) {
     const s = model.get(fromArg);

@@ -19,4 +19,6 @@ export interface ServersModel {
   readonly onDidChange: (listener: (changed: readonly ServerId[] | 'all') => void) => IDisposable;
   list(): readonly ServerSnapshot[];
   get(id: ServerId): ServerSnapshot | undefined;
+  /** Resolves once the list is complete (the configuration was read); commands wait for it before picking. */
+  whenReady?(): Promise<void>;
 }

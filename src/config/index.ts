@@ -60,7 +60,7 @@ export class ConfigFeatures extends Disposable {
   createServersModel(runtime: ServersModel): ConfiguredServersModel {
     const service = this.service;
     const model = new ConfiguredServersModel(
-      { get servers() { return service.servers; }, onDidChange: (listener) => service.onDidChange(() => listener()) },
+      { get servers() { return service.servers; }, onDidChange: (listener) => service.onDidChange(() => listener()), ready: service.ready },
       runtime,
       () => vscode.workspace.isTrusted,
     );

@@ -57,8 +57,11 @@ export class ServerFeatures extends Disposable {
       }
     }));
     this._register(deps.config.onDidGrantTrust(() => this.autoStart()));
-    void this.initialize(ledger);
+    this.ready = this.initialize(ledger);
   }
+
+  /** Resolves once orphans were reaped and the manager knows the configured servers. Never rejects. */
+  readonly ready: Promise<void>;
 
   private async initialize(ledger: ProcessLedger): Promise<void> {
     try {
@@ -70,8 +73,12 @@ export class ServerFeatures extends Disposable {
       this.log.warn(`orphan check failed: ${errorMessage(err)}`);
     }
     await this.deps.config.ready;
-    await this.manager.setDefinitions(this.deps.config.service.definitions);
-    this.autoStart();
+    try {
+      await this.manager.setDefinitions(this.deps.config.service.definitions);
+      this.autoStart();
+    } catch (err) {
+      this.log.error(`could not load the configured servers: ${errorMessage(err)}`);
+    }
   }
 
   private definitionOf(id: ServerId): ServerDefinition | undefined {

@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { BrowserContext, Locator, Page } from 'playwright-core';
+import type { BrowserContext, FrameLocator, Locator, Page } from 'playwright-core';
 import { CodeServer, type CodeServerOptions, REPO_ROOT, launchBrowser } from '../harness/codeServer';
 
 export const RESULTS_DIR = join(REPO_ROOT, 'test-results', 'e2e');
@@ -20,6 +20,17 @@ export function builtVsix(): string {
 
 export class Workbench {
   private constructor(readonly server: CodeServer, readonly context: BrowserContext, readonly page: Page) {}
+
+  /** The same VS Code and browser, driven through another tab (another window with its own extension host). */
+  onPage(page: Page): Workbench { return new Workbench(this.server, this.context, page); }
+
+  /** Opens another window (tab) on the same workspace and waits for its workbench. */
+  async openWindow(): Promise<Workbench> {
+    const page = await this.context.newPage();
+    await page.goto(this.server.workbenchUrl());
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    return this.onPage(page);
+  }
 
   static async open(options: Omit<CodeServerOptions, 'vsix'> & { vsix?: string } = {}): Promise<Workbench> {
     const server = await CodeServer.start({ vsix: builtVsix(), label: 'e2e', ...options });
@@ -110,6 +121,24 @@ export class Workbench {
       description: el.querySelector('.label-description')?.textContent ?? '',
       aria: el.getAttribute('aria-label') ?? '',
     })));
+  }
+
+  /** The Servers tree row whose label is exactly `label`. */
+  treeRow(label: string): Locator {
+    return this.sidebar.locator('.pane-body .monaco-list-row', { has: this.page.locator('.label-name', { hasText: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) }).first();
+  }
+
+  /** Right-clicks the tree row `label` and runs `item` from its context menu. */
+  async treeContextMenu(label: string, item: string): Promise<void> {
+    await this.treeRow(label).click({ button: 'right' });
+    const entry = this.page.locator('.monaco-menu .action-item .action-label', { hasText: new RegExp(`^${item.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }).first();
+    await entry.waitFor({ timeout: 10_000 });
+    await entry.click();
+  }
+
+  /** The content frame of the active webview (VS Code nests the extension's page in an inner iframe). */
+  webview(): FrameLocator {
+    return this.page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');
   }
 
   /** Text of the Servers view's welcome content (empty when the tree has rows). */

@@ -7,6 +7,8 @@ import { snapshotFor } from './snapshots';
 export interface ConfiguredServersSource {
   readonly servers: readonly ConfiguredServer[];
   onDidChange(listener: () => void): IDisposable;
+  /** Resolves after the first load. */
+  readonly ready?: Promise<void>;
 }
 
 /**
@@ -30,6 +32,8 @@ export class ConfiguredServersModel extends Disposable implements ServersModel {
   trustChangedOn(event: (listener: () => void) => IDisposable): void {
     this._register(event(() => this.trustChanged()));
   }
+
+  whenReady(): Promise<void> { return this.config.ready ?? Promise.resolve(); }
 
   list(): readonly ServerSnapshot[] {
     return this.config.servers.map((s) => this.snapshot(s));
