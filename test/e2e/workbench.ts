@@ -131,14 +131,18 @@ export class Workbench {
   /** Right-clicks the tree row `label` and runs `item` from its context menu. */
   async treeContextMenu(label: string, item: string): Promise<void> {
     await this.treeRow(label).click({ button: 'right' });
-    const entry = this.page.locator('.monaco-menu .action-item .action-label', { hasText: new RegExp(`^${item.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }).first();
+    const menu = this.page.locator('.context-view .monaco-menu');
+    const entry = menu.locator('.action-item .action-label', { hasText: new RegExp(`^${item.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }).first();
     await entry.waitFor({ timeout: 10_000 });
+    await this.page.waitForTimeout(150); // the menu ignores clicks while it opens
     await entry.click();
+    // A click that lands while the menu re-renders is lost: click once more if the menu is still open.
+    if (!await menu.waitFor({ state: 'hidden', timeout: 2_000 }).then(() => true, () => false)) await entry.click({ timeout: 2_000 }).catch(() => undefined);
   }
 
   /** The content frame of the active webview (VS Code nests the extension's page in an inner iframe). */
   webview(): FrameLocator {
-    return this.page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');
+    return this.page.frameLocator('iframe.webview.ready:visible').frameLocator('iframe#active-frame');
   }
 
   /** Text of the Servers view's welcome content (empty when the tree has rows). */
@@ -201,12 +205,15 @@ export class Workbench {
 /**
  * Registers before/after hooks on the calling suite: one Workbench for the suite, a screenshot of every failed test.
  * Usage: `const wb = useWorkbench({ workspace }); it('...', async () => { await wb().openMcpManager(); })`.
+ * Options may be a function, evaluated in the `before` hook (e.g. after a fixture server is listening).
  */
-export function useWorkbench(options: Parameters<typeof Workbench.open>[0] = {}): () => Workbench {
+type WorkbenchOptions = Parameters<typeof Workbench.open>[0];
+
+export function useWorkbench(options: WorkbenchOptions | (() => WorkbenchOptions | Promise<WorkbenchOptions>) = {}): () => Workbench {
   let workbench: Workbench | undefined;
   before(async function () {
     this.timeout(180_000);
-    workbench = await Workbench.open(options);
+    workbench = await Workbench.open(typeof options === 'function' ? await options() : options);
   });
   afterEach(async function () {
     if (this.currentTest?.state === 'failed' && workbench) {
