@@ -34,6 +34,7 @@ export function activate(context: vscode.ExtensionContext): McpManagerApi {
     const remote = registerRemoteFeatures({
       secrets, redactor, logger, resolveLaunch: config.resolveLaunch,
       definitionOf: (id) => config.service.definitions.find((d) => d.id === id),
+      clearOtherData: async () => { config.inputs.forget(); await config.gate.forgetConfirmations(); },
     });
     const features = servers = new ServerFeatures({ context, logger, redactor, config, transports: remote.transports });
     const { registry, manager, logs } = features;

@@ -166,6 +166,11 @@ export class StartGate {
     }
   };
 
+  /** Forgets every remembered first-start confirmation (Clear All Stored Data). */
+  async forgetConfirmations(): Promise<void> {
+    await this.globalState.update(CONFIRMED_KEY, undefined);
+  }
+
   private decide(def: ServerDefinition) {
     const confirmFirstStart = vscode.workspace.getConfiguration(SETTINGS_SECTION).get<boolean>(SETTINGS.confirmFirstStart, true);
     const confirmed = this.globalState.get<string[]>(CONFIRMED_KEY, []);

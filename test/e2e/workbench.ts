@@ -129,6 +129,13 @@ export class Workbench {
   }
 
   /** Right-clicks the tree row `label` and runs `item` from its context menu. */
+  /** Expands a tree row (by its label) unless it is expanded already. */
+  async expandTreeRow(label: string): Promise<void> {
+    const row = this.treeRow(label);
+    await row.waitFor({ timeout: 30_000 });
+    if (await row.getAttribute('aria-expanded') === 'false') await row.locator('.monaco-tl-twistie').click();
+  }
+
   async treeContextMenu(label: string, item: string): Promise<void> {
     await this.treeRow(label).click({ button: 'right' });
     const menu = this.page.locator('.context-view .monaco-menu');
