@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', 'test-results/**', '**/*.mjs', 'test/fixtures/**/*.js', 'test/demo-workspace/**'] },
+  { ignores: ['dist/**', 'out*/**', 'node_modules/**', '.vscode-test/**', 'test-results/**', '**/*.mjs', 'test/fixtures/**/*.js', 'test/demo-workspace/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -46,6 +46,7 @@ export interface ServerRowDetails {
   readonly endpoint?: string;
   readonly lastPingLatencyMs?: number;
   readonly restarts?: number;
+  readonly lastExit?: string;
   readonly now?: number;
 }
 
@@ -91,6 +92,7 @@ export function serverRow(s: ServerSnapshot, details: ServerRowDetails = {}): Tr
     details.endpoint ? `${s.transport === 'stdio' ? 'Command' : 'URL'}: ${details.endpoint}` : undefined,
     ...stateLines(s, now),
     details.restarts ? `Restarts: ${details.restarts}` : undefined,
+    details.lastExit && s.state.kind !== 'failed' ? `Last exit: ${details.lastExit}` : undefined,
     details.lastPingLatencyMs !== undefined ? `Last ping: ${details.lastPingLatencyMs} ms` : undefined,
   ].filter(Boolean).join('\n');
   return {

@@ -47,6 +47,10 @@ export const EMPTY_CATALOG: ServerCatalog = { tools: [], resources: [], resource
 
 export interface ServerHealth {
   readonly lastPingLatencyMs?: number;
+  /** Automatic restarts since the user last started it. */
+  readonly restarts?: number;
+  /** How the previous process or connection ended (e.g. "exited with code 3"). */
+  readonly lastExit?: string;
   readonly lastPingAt?: number;
 }
 
@@ -172,8 +176,8 @@ export class ServerHandle extends Disposable {
     const kind = this._state.kind;
     if (kind === 'running' && this.conn?.initialized && !this.waiters.length) return Promise.resolve();
     const wait = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
-    if (kind === 'restarting') { this.clearRestartTimer(); this.policy.reset(); void this.attempt(); }
-    else if (kind !== 'starting' && kind !== 'running') { this.policy.reset(); void this.attempt(); }
+    if (kind === 'restarting') { this.clearRestartTimer(); this.userStarted(); void this.attempt(); }
+    else if (kind !== 'starting' && kind !== 'running') { this.userStarted(); void this.attempt(); }
     return wait;
   }
 
@@ -450,7 +454,7 @@ export class ServerHandle extends Disposable {
         const t0 = performance.now();
         conn.client.ping({ timeout }).then(
           () => {
-            this._health = { lastPingLatencyMs: Math.round((performance.now() - t0) * 10) / 10, lastPingAt: Date.now() };
+            this._health = { ...this._health, lastPingLatencyMs: Math.round((performance.now() - t0) * 10) / 10, lastPingAt: Date.now() };
             this._onDidPing.fire(this._health);
             schedule();
           },
@@ -485,6 +489,7 @@ export class ServerHandle extends Disposable {
     const wasStarting = this._state.kind === 'starting';
     const reason = conn.failure ?? `Process ${describeExit(exit?.code, exit?.signal)}${wasStarting ? ' during startup' : ''}`;
     const decision = this.policy.onExit('unexpected', Date.now());
+    this._health = { ...this._health, lastExit: describeExit(exit?.code, exit?.signal), restarts: (this._health.restarts ?? 0) + (decision.action === 'restart' ? 1 : 0) };
     this.log(decision.action === 'restart' ? 'warn' : 'error',
       `${reason}${decision.action === 'restart' ? `; restart ${decision.attempt} in ${decision.delayMs} ms` : '; giving up'}`);
     this.transition({ type: 'exited', now: Date.now(), reason, decision, exitCode: exit?.code, signal: exit?.signal, stderrTail });
@@ -523,6 +528,12 @@ export class ServerHandle extends Disposable {
 
   private rejectWaiters(err: Error): void {
     for (const w of this.waiters.splice(0)) w.reject(err);
+  }
+
+  /** A start the user asked for: a fresh crash budget and restart count. */
+  private userStarted(): void {
+    this.policy.reset();
+    this._health = { ...this._health, restarts: 0 };
   }
 
   private clearRestartTimer(): void {

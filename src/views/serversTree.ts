@@ -10,7 +10,7 @@ import { type ServerRowDetails, type TreeRow, serverRow, sortServers } from '../
 /** What the tree needs beyond the server list: catalogs and health (the ServerManager provides them). */
 export interface CatalogSource {
   getCatalog(id: ServerId): CatalogView;
-  getHealth(id: ServerId): { readonly lastPingLatencyMs?: number };
+  getHealth(id: ServerId): { readonly lastPingLatencyMs?: number; readonly restarts?: number; readonly lastExit?: string };
   readonly onDidChangeCatalog: (listener: (e: { readonly id: ServerId }) => void) => IDisposable;
 }
 
@@ -100,7 +100,7 @@ export class ServersTree extends Disposable implements vscode.TreeDataProvider<S
         const details: ServerRowDetails = {
           summary: catalog && s.state.kind === 'running' ? catalogSummary(s.state.capabilities, catalog) : undefined,
           endpoint: this.endpointOf?.(s.id),
-          lastPingLatencyMs: this.catalogs?.getHealth(s.id).lastPingLatencyMs,
+          ...this.catalogs?.getHealth(s.id),
         };
         return toTreeItem(serverRow(s, details), s.id);
       }

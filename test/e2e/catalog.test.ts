@@ -13,14 +13,6 @@ describe('Catalog: exercising a server in a real VS Code', () => {
     settings: { 'mcpManager.servers': { everything: { type: 'stdio', command: process.execPath, args: [serverJs, 'stdio'] } } },
   });
   const quickInput = () => wb().page.locator('.quick-input-widget input.input');
-  /** Runs `MCP Manager: <title>` by clicking its exact palette row ("Read Resource..." also matches "Read Resource Template..."). */
-  async function runExact(title: string): Promise<void> {
-    const label = `MCP Manager: ${title}`;
-    await wb().page.keyboard.press('Escape');
-    await wb().page.keyboard.press('F1');
-    await quickInput().fill(`>${label}`);
-    await wb().page.locator('.quick-input-widget .monaco-list-row', { has: wb().page.locator('.label-name', { hasText: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) }).first().click({ timeout: 20_000 });
-  }
   /** One webview at a time keeps the frame locator unambiguous. */
   async function closeEditors(): Promise<void> {
     await wb().runCommand('View: Close All Editors', '');
@@ -98,7 +90,7 @@ describe('Catalog: exercising a server in a real VS Code', () => {
 
   it('reads a resource from the palette into an editor', async () => {
     await closeEditors();
-    await runExact('Read Resource...');
+    await wb().runCommand('Read Resource...');
     await wb().pickQuickItem(/everything/);
     await pickNext('Which resource', 'architecture', /architecture\.md/);
     await wb().page.locator('.tabs-container .tab', { hasText: 'architecture.md' }).waitFor({ timeout: 30_000 });

@@ -18,7 +18,10 @@ async function until(what: string, predicate: () => boolean, timeoutMs = 60_000)
 describe('Supervision: the ledger reaps what a killed extension host left behind', () => {
   const dir = makeWorkspace({});
   const pidFiles = { alpha: join(dir, 'alpha.pid'), beta: join(dir, 'beta.pid') };
-  const server = (pidFile: string) => ({ type: 'stdio', command: 'node', args: [fixtureServer('mcpServer.mjs')], env: { FIXTURE_PID_FILE: pidFile } });
+  // The servers ignore stdin EOF, as a stuck or badly written server does: only the ledger can clean them up.
+  const server = (pidFile: string) => ({
+    type: 'stdio', command: 'node', args: [fixtureServer('mcpServer.mjs')], env: { FIXTURE_PID_FILE: pidFile, FIXTURE_IGNORE_STDIN_EOF: '1' },
+  });
   const wb = useWorkbench({
     workspace: makeWorkspace({ 'README.md': 'supervision e2e\n' }),
     settings: { 'mcpManager.servers': { alpha: server(pidFiles.alpha), beta: server(pidFiles.beta) } },

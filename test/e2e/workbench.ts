@@ -8,6 +8,9 @@ import { dirname, join } from 'node:path';
 import type { BrowserContext, FrameLocator, Locator, Page } from 'playwright-core';
 import { CodeServer, type CodeServerOptions, REPO_ROOT, launchBrowser } from '../harness/codeServer';
 
+/** A pattern matching exactly `text` (for labels that are prefixes of other labels). */
+export const exactly = (text: string): RegExp => new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+
 export const RESULTS_DIR = join(REPO_ROOT, 'test-results', 'e2e');
 
 /** The VSIX `npm run package` produced for the current package.json version. */
@@ -79,10 +82,11 @@ export class Workbench {
       await this.page.keyboard.press('F1');
       await input.waitFor({ timeout: 10_000 });
       await input.fill(`>${label}`);
-      const row = this.page.locator('.quick-input-widget .monaco-list-row', { hasText: label }).first();
+      // The row whose label is exactly the command (not "Read Resource Template..." for "Read Resource...").
+      const row = this.page.locator('.quick-input-widget .monaco-list-row', { has: this.page.locator('.label-name', { hasText: exactly(label) }) }).first();
       try {
         await row.waitFor({ timeout: 5_000 });
-        await this.page.keyboard.press('Enter');
+        await row.click();
         return;
       } catch (err) {
         if (attempt >= 5) throw err;
@@ -125,7 +129,7 @@ export class Workbench {
 
   /** The Servers tree row whose label is exactly `label`. */
   treeRow(label: string): Locator {
-    return this.sidebar.locator('.pane-body .monaco-list-row', { has: this.page.locator('.label-name', { hasText: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) }).first();
+    return this.sidebar.locator('.pane-body .monaco-list-row', { has: this.page.locator('.label-name', { hasText: exactly(label) }) }).first();
   }
 
   /** Right-clicks the tree row `label` and runs `item` from its context menu. */
@@ -139,7 +143,7 @@ export class Workbench {
   async treeContextMenu(label: string, item: string): Promise<void> {
     await this.treeRow(label).click({ button: 'right' });
     const menu = this.page.locator('.context-view .monaco-menu');
-    const entry = menu.locator('.action-item .action-label', { hasText: new RegExp(`^${item.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }).first();
+    const entry = menu.locator('.action-item .action-label', { hasText: exactly(item) }).first();
     await entry.waitFor({ timeout: 10_000 });
     await this.page.waitForTimeout(150); // the menu ignores clicks while it opens
     await entry.click();

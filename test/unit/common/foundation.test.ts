@@ -85,6 +85,10 @@ describe('tree rows (pure)', () => {
   it('shows a failure reason in the tooltip', () => {
     assert.match(serverRow(snap('a', { kind: 'failed', reason: 'exited with code 3' })).tooltip, /Reason: exited with code 3/);
   });
+  it('shows restarts and the last exit of a running server in its tooltip', () => {
+    const tip = serverRow(snap('a', { kind: 'running', since: 1 }), { restarts: 2, lastExit: 'exited with code 3', lastPingLatencyMs: 1.5 }).tooltip;
+    assert.match(tip, /Restarts: 2\nLast exit: exited with code 3\nLast ping: 1.5 ms/);
+  });
   it('sorts by name', () => {
     assert.deepEqual(sortServers([snap('b', { kind: 'stopped' }), snap('a', { kind: 'stopped' })]).map((s) => s.name), ['a', 'b']);
   });

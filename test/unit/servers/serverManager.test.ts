@@ -124,6 +124,10 @@ describe('ServerManager with real child processes', function () {
     await nextState(m, d.id, 'running');
     assert.notEqual(m.getPid(d.id), firstPid);
     assert.deepEqual((await m.callTool(d.id, 'echo', { text: 'again' })).content, [{ type: 'text', text: 'again' }]);
+    assert.deepEqual([m.getHealth(d.id).restarts, m.getHealth(d.id).lastExit], [1, 'exited with code 3']);
+    await m.stop(d.id);
+    await m.start(d.id);
+    assert.equal(m.getHealth(d.id).restarts, 0, 'a start by the user resets the restart count');
   });
 
   it('a request in flight when the server is stopped is rejected, never left hanging', async () => {
