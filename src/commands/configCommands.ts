@@ -25,7 +25,7 @@ export interface ConfigCommandDeps {
   readonly log: ComponentLogger;
 }
 
-type ImportTarget =
+export type ImportTarget =
   | { readonly kind: 'file'; readonly uri: vscode.Uri; readonly source: ServerSource; readonly label: string }
   | { readonly kind: 'settings'; readonly target: vscode.ConfigurationTarget; readonly source: ServerSource; readonly label: string };
 
@@ -59,7 +59,7 @@ export async function importServers(deps: ConfigCommandDeps): Promise<void> {
     { canPickMany: true, title: 'Import MCP Servers', placeHolder: 'Pick the servers to import', ignoreFocusOut: true },
   );
   if (!picked || picked.length === 0) throw new UserCancelledError();
-  const target = await pickTarget(deps.globalStorageUri);
+  const target = await pickTarget(deps.globalStorageUri, 'Import MCP Servers', 'Where should the servers be written?');
   const existing = await readTargetNames(target);
   const prepared = prepareImport(picked.map((p) => p.candidate), existing.names, existing.inputIds);
   // Secrets first: if SecretStorage fails, nothing is written and no reference dangles.
@@ -72,7 +72,8 @@ export async function importServers(deps: ConfigCommandDeps): Promise<void> {
   void vscode.window.showInformationMessage(safeNotificationText(`Imported ${prepared.servers.length} server(s) into ${target.label}.${moved}`));
 }
 
-async function pickTarget(globalStorageUri: vscode.Uri): Promise<ImportTarget> {
+/** Where servers are written: a folder's .vscode/mcp.json, the user mcp.json, or user/workspace settings. */
+export async function pickTarget(globalStorageUri: vscode.Uri, title: string, placeHolder: string): Promise<ImportTarget> {
   const targets: ImportTarget[] = [
     ...(vscode.workspace.workspaceFolders ?? []).map((f): ImportTarget => ({
       kind: 'file', uri: vscode.Uri.joinPath(f.uri, '.vscode', 'mcp.json'), source: { kind: 'workspaceMcpJson', folder: f.name }, label: `${f.name}/.vscode/mcp.json`,
@@ -85,13 +86,13 @@ async function pickTarget(globalStorageUri: vscode.Uri): Promise<ImportTarget> {
   ];
   const choice = await vscode.window.showQuickPick(
     targets.map((t) => ({ label: t.label, description: t.kind === 'file' ? t.uri.fsPath : undefined, target: t })),
-    { title: 'Import MCP Servers', placeHolder: 'Where should the servers be written?', ignoreFocusOut: true },
+    { title, placeHolder, ignoreFocusOut: true },
   );
   if (!choice) throw new UserCancelledError();
   return choice.target;
 }
 
-async function readTargetNames(target: ImportTarget): Promise<{ names: string[]; inputIds: string[] }> {
+export async function readTargetNames(target: ImportTarget): Promise<{ names: string[]; inputIds: string[] }> {
   if (target.kind === 'settings') {
     const config = vscode.workspace.getConfiguration(SETTINGS_SECTION);
     const pick = (i: { globalValue?: unknown; workspaceValue?: unknown } | undefined): unknown => (target.target === vscode.ConfigurationTarget.Global ? i?.globalValue : i?.workspaceValue);
@@ -109,7 +110,8 @@ async function readTargetNames(target: ImportTarget): Promise<{ names: string[];
   return { names: parsed.entries.map((e) => e.name), inputIds: parsed.inputs.map((i) => i.id) };
 }
 
-async function writeTarget(target: ImportTarget, prepared: PreparedImport): Promise<void> {
+/** Writes prepared servers (and their inputs) with comment-preserving edits, or into settings. */
+export async function writeTarget(target: ImportTarget, prepared: PreparedImport): Promise<void> {
   if (target.kind === 'settings') {
     const config = vscode.workspace.getConfiguration(SETTINGS_SECTION);
     const scope = (i: { globalValue?: unknown; workspaceValue?: unknown } | undefined) => (target.target === vscode.ConfigurationTarget.Global ? i?.globalValue : i?.workspaceValue);

@@ -3,6 +3,7 @@ import type { CommandVerb } from '../common/contracts';
 import type { Logger } from '../log';
 import type { Notifier } from '../vscode-adapters/notifier';
 import type { ServersTree } from '../views/serversTree';
+import { addServer } from './addServer';
 import { type CatalogCommandDeps, catalogCommands } from './catalogCommands';
 import { type CommandHandler, registerCommand } from './commandRunner';
 import { type ConfigCommandDeps, clearSecrets, importServers, setSecret } from './configCommands';
@@ -13,7 +14,7 @@ export interface CommandDeps {
   readonly logger: Logger;
   readonly notifier: Notifier;
   readonly tree: ServersTree;
-  /** Server configuration: Import Servers..., Set Secret..., Clear Secrets.... */
+  /** Server configuration: Add Server..., Import Servers..., Set Secret..., Clear Secrets.... */
   readonly config: ConfigCommandDeps;
   /** Server lifecycle: Start / Stop / Restart Server, Show Server Log. */
   readonly servers: ServerCommandDeps;
@@ -43,6 +44,7 @@ export function commandTable(deps: CommandDeps): Partial<Record<CommandVerb, Com
 
 function configCommandTable(config: ConfigCommandDeps): Partial<Record<CommandVerb, CommandHandler>> {
   return {
+    addServer: () => addServer(config),
     importServers: () => importServers(config),
     setSecret: () => setSecret(config),
     clearSecrets: () => clearSecrets(config),

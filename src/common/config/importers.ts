@@ -43,6 +43,8 @@ export interface ImportCandidate {
   readonly config: ServerConfig;
   /** Where it comes from (a location label). */
   readonly from: string;
+  /** The env or header keys whose values are secret, when the user said so (otherwise guessed from the key names). */
+  readonly secretKeys?: readonly string[];
 }
 
 /** Reads an `mcpServers` file. Invalid entries are reported (by name, never by value) and skipped. */
@@ -113,9 +115,9 @@ export interface PreparedImport {
 
 const AUTH_SCHEME = /^(bearer|basic|token)\s+(\S.*)$/i;
 
-/** A plaintext value worth moving: not empty and not already a variable reference. */
-function isPlainSecret(key: string, value: string): boolean {
-  return looksLikeSecretName(key) && value.trim() !== '' && !value.includes('${');
+/** A plaintext secret worth moving: not empty and not already a variable reference. */
+function isPlainSecret(c: ImportCandidate, key: string, value: string): boolean {
+  return (c.secretKeys ? c.secretKeys.includes(key) : looksLikeSecretName(key)) && value.trim() !== '' && !value.includes('${');
 }
 
 /**
@@ -142,7 +144,7 @@ export function prepareImport(candidates: readonly ImportCandidate[], existingNa
       const scheme = AUTH_SCHEME.exec(value);
       const secret = scheme ? scheme[2] : value;
       const inputId = unique(`${name}-${key}`.replace(/[^A-Za-z0-9_.-]/g, '_'), inputIds);
-      inputs.push({ type: 'promptString', id: inputId, description: `${key} for MCP server "${name}" (imported; stored in SecretStorage)`, password: true });
+      inputs.push({ type: 'promptString', id: inputId, description: `${key} for MCP server "${name}" (stored in SecretStorage)`, password: true });
       secrets.push({ inputId, value: secret });
       notes.push(`"${name}": ${key} moved to SecretStorage as input "${inputId}".`);
       return scheme ? `${scheme[1]} \${input:${inputId}}` : `\${input:${inputId}}`;
@@ -150,12 +152,12 @@ export function prepareImport(candidates: readonly ImportCandidate[], existingNa
     let config: ServerConfig = c.config;
     if (config.type === 'stdio') {
       const env: Record<string, string | null> = {};
-      for (const [k, v] of Object.entries(config.env)) env[k] = v !== null && isPlainSecret(k, v) ? moveSecret(k, v) : v;
+      for (const [k, v] of Object.entries(config.env)) env[k] = v !== null && isPlainSecret(c, k, v) ? moveSecret(k, v) : v;
       config = { ...config, env };
       for (const f of findSecretsInArgs(config.args, [])) notes.push(`"${name}": argument ${f.index + 1} ${f.reason}; consider moving it to "env".`);
     } else {
       const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(config.headers)) headers[k] = isPlainSecret(k, v) ? moveSecret(k, v) : v;
+      for (const [k, v] of Object.entries(config.headers)) headers[k] = isPlainSecret(c, k, v) ? moveSecret(k, v) : v;
       config = { ...config, headers };
     }
     servers.push({ name, originalName: c.name, json: toVsCodeJson(config) });
