@@ -108,6 +108,22 @@ export class Workbench {
     await row.click();
   }
 
+  /** Answers the input box titled `title` (a step of a multi-step flow) with `value`. */
+  async answerInput(title: string | RegExp, value: string, options: { password?: boolean } = {}): Promise<void> {
+    const widget = this.page.locator('.quick-input-widget');
+    await widget.locator('.quick-input-title', { hasText: title }).waitFor({ timeout: 20_000 });
+    const input = widget.locator(options.password ? 'input[type="password"]' : 'input.input');
+    await input.fill(value);
+    await input.press('Enter');
+  }
+
+  /** Clicks `button` on the notification whose message matches `message`. */
+  async clickNotificationButton(message: string | RegExp, button: string, timeout = 30_000): Promise<void> {
+    const toast = this.page.locator('.notification-list-item', { has: this.page.locator('.notification-list-item-message', { hasText: message }) }).first();
+    await toast.waitFor({ timeout });
+    await toast.locator('.monaco-button', { hasText: button }).first().click();
+  }
+
   /** Clicks a button of the modal dialog (e.g. a first-start confirmation). Returns the dialog's text. */
   async answerDialog(button: string, timeout = 20_000): Promise<string> {
     const dialog = this.page.locator('.monaco-dialog-box');
