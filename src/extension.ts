@@ -11,7 +11,7 @@ import { ServerFeatures } from './features/servers';
 import { Logger } from './log';
 import { ServersTree } from './views/serversTree';
 import { StatusItem } from './views/statusItem';
-import { Notifier } from './vscode-adapters/notifier';
+import { Notifier, notifyFailures } from './vscode-adapters/notifier';
 import { SecretStore } from './vscode-adapters/secretStore';
 
 let servers: ServerFeatures | undefined;
@@ -45,7 +45,7 @@ export function activate(context: vscode.ExtensionContext): McpManagerApi {
     });
     const tree = new ServersTree(registry, manager, (id) => describeEndpoint(config.service.definitions.find((d) => d.id === id)?.config, redactor));
     context.subscriptions.push(
-      config, remote, features, tree, new StatusItem(registry),
+      config, remote, features, tree, new StatusItem(registry), notifyFailures(registry, notifier),
       tree.onDidExpandServer((s) => features.onExpand(s.id)),
       ...registerCommands({
         logger, notifier, tree,

@@ -3,6 +3,7 @@ import { COMMANDS, type CommandVerb, commandId } from '../common/contracts';
 import { ServerActionError, UserCancelledError, UserFacingError, errorMessage } from '../common/errors';
 import { safeNotificationText } from '../common/sanitize';
 import type { ComponentLogger } from '../log';
+import { ServerStartError } from '../servers/errors';
 import type { Notifier } from '../vscode-adapters/notifier';
 
 export type CommandHandler = (...args: unknown[]) => unknown;
@@ -20,7 +21,10 @@ export function registerCommand(verb: CommandVerb, handler: CommandHandler, log:
       if (err instanceof UserCancelledError || err instanceof vscode.CancellationError) return undefined;
       const message = err instanceof UserFacingError || err instanceof ServerActionError ? err.message : `${COMMANDS[verb].replace(/\.\.\.$/, '')} failed: ${errorMessage(err)}`;
       log.error(`${id}: ${errorMessage(err)}${err instanceof Error && err.stack && !(err instanceof UserFacingError) ? `\n${err.stack}` : ''}`);
-      notifier.error(safeNotificationText(message), err instanceof ServerActionError ? err.serverId : undefined);
+      // A failed start is shown once, by notifyFailures, when the server enters `failed`.
+      if (!(err instanceof ServerStartError || (err instanceof ServerActionError && err.cause instanceof ServerStartError))) {
+        notifier.error(safeNotificationText(message), err instanceof ServerActionError ? err.serverId : undefined);
+      }
       return undefined;
     }
   });

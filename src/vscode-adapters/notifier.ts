@@ -1,4 +1,7 @@
 import * as vscode from 'vscode';
+import type { IDisposable } from '../common/lifecycle';
+import type { ServersModel } from '../common/model';
+import type { ServerId } from '../common/serverId';
 import { safeNotificationText } from '../common/sanitize';
 
 /** How long the same message is not shown again. */
@@ -26,4 +29,20 @@ export class Notifier {
     const show = level === 'error' ? vscode.window.showErrorMessage : vscode.window.showWarningMessage;
     void show(text, OPEN_LOG).then((choice) => { if (choice === OPEN_LOG) this.openLog(logTarget); });
   }
+}
+
+/**
+ * One notification each time a server ends `failed` — a start that failed, or a crash loop the restart policy gave up
+ * on, whoever started it — with "Open Log" on that server's log. Commands leave start failures to this.
+ */
+export function notifyFailures(servers: Pick<ServersModel, 'list' | 'onDidChange'>, notifier: Notifier): IDisposable {
+  const failed = new Set<ServerId>();
+  return servers.onDidChange(() => {
+    for (const s of servers.list()) {
+      if (s.state.kind !== 'failed') { failed.delete(s.id); continue; }
+      if (failed.has(s.id)) continue;
+      failed.add(s.id);
+      notifier.error(`MCP server '${s.name}' failed: ${s.state.reason}`, s.id);
+    }
+  });
 }

@@ -24,7 +24,13 @@ describe('Supervision: the ledger reaps what a killed extension host left behind
   });
   const wb = useWorkbench({
     workspace: makeWorkspace({ 'README.md': 'supervision e2e\n' }),
-    settings: { 'mcpManager.servers': { alpha: server(pidFiles.alpha), beta: server(pidFiles.beta) } },
+    settings: {
+      'mcpManager.servers': {
+        alpha: server(pidFiles.alpha), beta: server(pidFiles.beta),
+        crasher: { type: 'stdio', command: 'node', args: [fixtureServer('mcpServer.mjs')], env: { FIXTURE_CRASH_AT_START: '1' } },
+      },
+      'mcpManager.serverOptions': { crasher: { restart: { maxRestarts: 2, backoffBaseMs: 200 } } },
+    },
     label: 'supervision',
   });
   const started: number[] = [];
@@ -34,6 +40,27 @@ describe('Supervision: the ledger reaps what a killed extension host left behind
     await window.runCommand('Start Server');
     await window.pickQuickItem(name);
   }
+
+  it('shows a crashing server as failed with its reason, once, with Open Log leading to its stderr', async () => {
+    await wb().openMcpManager();
+    await wb().treeContextMenu('crasher', 'Start Server');
+    await wb().waitForServer('crasher', /failed/);
+    const message = await wb().waitForNotification(/MCP server 'crasher' failed/);
+    assert.match(message, /exited with code 2/);
+    await wb().treeRow('crasher').hover();
+    const hover = wb().page.locator('.monaco-hover, .workbench-hover', { hasText: 'Reason:' }).first();
+    await hover.waitFor({ timeout: 10_000 });
+    const tooltip = await hover.innerText();
+    assert.match(tooltip, /Reason: .*exited with code 2/);
+    assert.match(tooltip, /fatal: cannot start \(fixture\)/, 'the tooltip carries the stderr tail');
+    await wb().screenshot('22-crasher-failed');
+    assert.equal((await wb().notifications()).filter((n) => n.includes('crasher')).length, 1, 'one notification, not one per attempt');
+    await wb().clickNotificationButton(/MCP server 'crasher' failed/, 'Open Log');
+    const log = await wb().waitForOutput(/fatal: cannot start \(fixture\)/);
+    assert.match(log, /giving up/);
+    await wb().screenshot('23-crasher-log');
+    await wb().page.keyboard.press('Escape');
+  });
 
   it('kills the orphan of a dead window and leaves a live window\'s server alone', async () => {
     // Window A runs alpha; window B (another tab, its own extension host) runs beta.
