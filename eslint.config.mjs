@@ -25,10 +25,10 @@ export default tseslint.config(
     },
   },
   {
-    // Process supervision and MCP connections run without VS Code (unit-tested with real child processes).
-    files: ['src/servers/**/*.ts'],
+    // Process supervision and MCP connections run without VS Code (unit-tested with real child processes and servers).
+    files: ['src/servers/**/*.ts', 'src/remote/**/*.ts'],
     rules: {
-      '@typescript-eslint/no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/servers runs without VS Code; adapters live in src/vscode-adapters or src/views.' }] }],
+      '@typescript-eslint/no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/servers and src/remote run without VS Code; adapters live in src/vscode-adapters or src/views.' }] }],
     },
   },
   {
