@@ -63,14 +63,20 @@ export class Workbench {
 
   get sidebar(): Locator { return this.page.locator('.part.sidebar'); }
 
-  /** Opens the MCP Manager container from the activity bar. */
+  /** Opens the MCP Manager container from the activity bar (a click on an already open container would close it). */
   async openMcpManager(): Promise<void> {
     const entry = this.page.locator('.activitybar a.action-label[aria-label^="MCP Manager"]');
-    await entry.waitFor({ timeout: 60_000 });
-    const selected = await entry.evaluate((el) => el.closest('.action-item')?.classList.contains('checked') ?? false);
-    if (!selected) await entry.click();
     // With one view in the container VS Code hides the pane header and titles the sidebar "MCP Manager: Servers".
-    await this.sidebar.locator('.composite.title', { hasText: 'MCP Manager' }).waitFor({ timeout: 30_000 });
+    const title = this.sidebar.locator('.composite.title', { hasText: 'MCP Manager' });
+    await entry.waitFor({ timeout: 60_000 });
+    // Right after a (re)load the workbench may still be restoring the sidebar: check again after each click.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      if (await title.isVisible()) return;
+      const selected = await entry.evaluate((el) => el.closest('.action-item')?.classList.contains('checked') ?? false);
+      if (!selected) await entry.click();
+      try { await title.waitFor({ timeout: 3_000 }); return; } catch { /* not open yet: look again */ }
+    }
+    await title.waitFor({ timeout: 30_000 });
   }
 
   /** Runs `MCP Manager: <title>` from the command palette (retrying while the command is not yet contributed). */
