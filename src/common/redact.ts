@@ -43,8 +43,12 @@ export function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/** System variables whose names match the heuristic but hold paths or words (masking them would mask ordinary text). */
+const NOT_SECRET_NAMES = /^((OLD)?PWD|SESSION_MANAGER|DESKTOP_SESSION|XAUTHORITY|SSH_AUTH_SOCK|KRB5CCNAME|XDG_SESSION_\w+|DBUS_SESSION_BUS_ADDRESS|GNOME_KEYRING_\w+)$/;
+
 /** Heuristic: does a key/header name look like it holds a secret? (TOKEN, KEY, SECRET, PASSWORD, Authorization…) */
 export function looksLikeSecretName(name: string): boolean {
+  if (NOT_SECRET_NAMES.test(name)) return false;
   return /(token|secret|passw(or)?d|pwd|api[-_]?key|access[-_]?key|private[-_]?key|auth(orization)?|credential|cookie|session)/i.test(name)
     || /(^|[-_])key$/i.test(name);
 }

@@ -109,7 +109,8 @@ describe('redaction', () => {
   });
   it('recognises secret-looking names', () => {
     for (const n of ['GITHUB_TOKEN', 'API_KEY', 'apiKey', 'Authorization', 'DB_PASSWORD', 'client_secret']) assert.ok(looksLikeSecretName(n), n);
-    for (const n of ['PATH', 'HOME', 'DEBUG', 'keyboard_layout', 'PORT']) assert.ok(!looksLikeSecretName(n), n);
+    for (const n of ['PATH', 'HOME', 'DEBUG', 'keyboard_layout', 'PORT', 'PWD', 'OLDPWD', 'XDG_SESSION_TYPE', 'SSH_AUTH_SOCK']) assert.ok(!looksLikeSecretName(n), n);
+    assert.ok(looksLikeSecretName('DB_PWD') && looksLikeSecretName('SESSION_SECRET'));
   });
 });
 
