@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { checkServerName, checkServerUrl, checkVariableName, splitCommandLine, suggestServerName } from '../common/config/addServer';
-import { prepareImport } from '../common/config/importers';
+import { prepareImport, uniqueName } from '../common/config/importers';
 import { inputSecretId } from '../common/config/parse';
 import { findSecretsInArgs } from '../common/config/secretsInArgs';
 import type { ServerConfig } from '../common/config/types';
@@ -62,11 +62,8 @@ export async function addServer(deps: ConfigCommandDeps): Promise<void> {
 
   const target = await pickTarget(deps.globalStorageUri, `${TITLE}: Location`, 'Where should the server be defined?');
   const existing = await readTargetNames(target);
-  const suggested = suggestServerName(config);
-  let unique = suggested;
-  for (let n = 2; existing.names.includes(unique); n++) unique = `${suggested}-${n}`;
   const name = await ask(vscode.window.showInputBox({
-    title: `${TITLE}: Name`, ignoreFocusOut: true, value: unique, prompt: `The name shown in the Servers view and used in ${target.label}.`,
+    title: `${TITLE}: Name`, ignoreFocusOut: true, value: uniqueName(suggestServerName(config), new Set(existing.names)), prompt: `The name shown in the Servers view and used in ${target.label}.`,
     validateInput: (text) => checkServerName(text, existing.names),
   }));
 

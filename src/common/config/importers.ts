@@ -120,6 +120,13 @@ function isPlainSecret(c: ImportCandidate, key: string, value: string): boolean 
   return (c.secretKeys ? c.secretKeys.includes(key) : looksLikeSecretName(key)) && value.trim() !== '' && !value.includes('${');
 }
 
+/** `base`, or the first of `base-2`, `base-3`… that is not taken. */
+export function uniqueName(base: string, taken: ReadonlySet<string>): string {
+  let name = base;
+  for (let n = 2; taken.has(name); n++) name = `${base}-${n}`;
+  return name;
+}
+
 /**
  * Chooses final names (a clash with the target gets a `-2`, `-3`… suffix), and moves every plaintext secret (env keys
  * or headers named like TOKEN, KEY, SECRET, PASSWORD, Authorization) into a password input.
@@ -128,8 +135,7 @@ export function prepareImport(candidates: readonly ImportCandidate[], existingNa
   const names = new Set(existingNames);
   const inputIds = new Set(existingInputIds);
   const unique = (base: string, taken: Set<string>) => {
-    let name = base;
-    for (let n = 2; taken.has(name); n++) name = `${base}-${n}`;
+    const name = uniqueName(base, taken);
     taken.add(name);
     return name;
   };
