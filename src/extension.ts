@@ -49,7 +49,7 @@ export function activate(context: vscode.ExtensionContext): McpManagerApi {
       tree.onDidExpandServer((s) => features.onExpand(s.id)),
       ...registerCommands({
         logger, notifier, tree,
-        config: { config, secrets, globalStorageUri: context.globalStorageUri, log: logger.scoped('config') },
+        config: { config, secrets, globalStorageUri: context.globalStorageUri, log: logger.scoped('config'), servers: registry },
         servers: {
           servers: { list: () => registry.list(), get: (id) => registry.get(id), onDidChange: registry.onDidChange, whenReady: () => features.ready, start: (id) => manager.start(id), stop: (id) => manager.stop(id), restart: (id) => manager.restart(id) },
           showServerLog: (s) => logs.show(s.id, s.name),

@@ -1,12 +1,14 @@
 import * as os from 'node:os';
 import * as vscode from 'vscode';
-import { SETTINGS, SETTINGS_SECTION } from '../common/contracts';
+import { SETTINGS, SETTINGS_SECTION, commandId } from '../common/contracts';
 import { UserCancelledError, UserFacingError } from '../common/errors';
 import {
   EMPTY_MCP_JSON_TEXT, type ImportCandidate, type PreparedImport, applyImportToMcpJson, applyImportToSettings, importLocations, parseImportFile, prepareImport,
 } from '../common/config/importers';
 import { inputSecretId, isObject, parseMcpJsonText } from '../common/config/parse';
 import { maskSecretArgs } from '../common/config/secretsInArgs';
+import { referencedInputs } from '../common/config/variables';
+import type { ServersModel } from '../common/model';
 import { REDACTED } from '../common/redact';
 import { type ServerSource, sourceKey } from '../common/serverId';
 import { safeNotificationText } from '../common/sanitize';
@@ -23,6 +25,8 @@ export interface ConfigCommandDeps {
   /** The extension's globalStorageUri (the user mcp.json is two levels up). */
   readonly globalStorageUri: vscode.Uri;
   readonly log: ComponentLogger;
+  /** Server states (Set Secret... offers to restart the live servers that use the secret). */
+  readonly servers: Pick<ServersModel, 'get'>;
 }
 
 export type ImportTarget =
@@ -151,10 +155,24 @@ export async function setSecret(deps: ConfigCommandDeps): Promise<void> {
     { title: 'Set Secret', placeHolder: 'Which input?', matchOnDescription: true },
   );
   if (!choice || choice.input.type !== 'promptString') throw new UserCancelledError();
-  const value = await askString(choice.input, describeSource(choice.source), true);
+  const value = await askString(choice.input, describeSource(choice.source), true, `Set Secret: ${choice.input.id} (${describeSource(choice.source)})`);
   await deps.secrets.store('input', inputSecretId(choice.source, choice.input.id), value);
-  deps.log.info(`secret for input "${choice.input.id}" of ${sourceKey(choice.source)} set; restart servers that use it to apply`);
-  void vscode.window.showInformationMessage(safeNotificationText(`Secret "${choice.input.id}" saved. Restart the servers that use it to apply it.`));
+  // A process or connection keeps the value it started with: offer to restart the live servers that use this input.
+  const inputId = choice.input.id;
+  const live = deps.config.service.definitions
+    .filter((d) => sourceKey(d.source) === sourceKey(choice.source) && referencedInputs(d.config).has(inputId))
+    .filter((d) => ['starting', 'running', 'restarting', 'failed'].includes(deps.servers.get(d.id)?.state.kind ?? 'stopped'));
+  deps.log.info(`secret for input "${inputId}" of ${sourceKey(choice.source)} set; ${live.length} live server(s) use it`);
+  if (live.length === 0) {
+    void vscode.window.showInformationMessage(safeNotificationText(`Secret "${inputId}" saved. Servers that use it get it when they start.`));
+    return;
+  }
+  const restart = live.length === 1 ? 'Restart Server' : 'Restart Servers';
+  const names = live.map((d) => `"${d.name}"`).join(', ');
+  const choiceRestart = await vscode.window.showInformationMessage(
+    safeNotificationText(`Secret "${inputId}" saved. Restart ${names} to apply it.`), restart,
+  );
+  if (choiceRestart === restart) for (const d of live) await vscode.commands.executeCommand(commandId('restartServer'), d.id);
 }
 
 /** Clear Secrets...: deletes one stored input secret, or all of them (and forgets remembered non-password inputs). */

@@ -13,7 +13,8 @@ export function safeNotificationText(text: string, max = MAX_NOTIFICATION_CHARS)
     .replace(/!?\[([^\]]*)\]\(([^)]*)\)/g, '$1')
     .replace(/\b(command|vscode|code-oss|vscode-insiders):/gi, '$1\u200a:')
     .replace(/[<>]/g, (c) => (c === '<' ? '‹' : '›'))
-    .replace(/[`*_~]/g, '')
+    // Notifications render links only; backticks go (no code spans), but _ and * stay: they are in names (API_KEY).
+    .replace(/`/g, '')
     .trim();
   if (out.length > max) out = `${out.slice(0, max - 1)}…`;
   return out;

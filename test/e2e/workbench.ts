@@ -2,7 +2,7 @@
  * Page object for the real VS Code in the browser: the e2e tier drives it like a person (activity bar, palette,
  * tree, notifications, output). One Workbench = one contained code-server + one fresh Chromium profile.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { BrowserContext, FrameLocator, Locator, Page } from 'playwright-core';
@@ -154,7 +154,6 @@ export class Workbench {
     return this.sidebar.locator('.pane-body .monaco-list-row', { has: this.page.locator('.label-name', { hasText: exactly(label) }) }).first();
   }
 
-  /** Right-clicks the tree row `label` and runs `item` from its context menu. */
   /** Expands a tree row (by its label) unless it is expanded already. */
   async expandTreeRow(label: string): Promise<void> {
     const row = this.treeRow(label);
@@ -162,11 +161,19 @@ export class Workbench {
     if (await row.getAttribute('aria-expanded') === 'false') await row.locator('.monaco-tl-twistie').click();
   }
 
+  /** Right-clicks the tree row `label` and runs `item` from its context menu. */
   async treeContextMenu(label: string, item: string): Promise<void> {
-    await this.treeRow(label).click({ button: 'right' });
     const menu = this.page.locator('.context-view .monaco-menu');
     const entry = menu.locator('.action-item .action-label', { hasText: exactly(item) }).first();
-    await entry.waitFor({ timeout: 10_000 });
+    // A right-click while the view is still settling (restored sidebar, a row re-rendered by a refresh) can open a
+    // menu without the row's items, or none: close it and try again.
+    for (let attempt = 0; ; attempt++) {
+      await this.treeRow(label).click({ button: 'right' });
+      try { await entry.waitFor({ timeout: 5_000 }); break; } catch (err) {
+        if (attempt >= 2) throw err;
+        await this.page.keyboard.press('Escape');
+      }
+    }
     await this.page.waitForTimeout(150); // the menu ignores clicks while it opens
     await entry.click();
     // A click that lands while the menu re-renders is lost: click once more if the menu is still open.
@@ -267,6 +274,7 @@ export function useWorkbench(options: WorkbenchOptions | (() => WorkbenchOptions
 /** A throw-away workspace folder with the given files (paths relative to it); returns its path. */
 export function makeWorkspace(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'mcpm-ws-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true })); // code-server works on a copy
   for (const [rel, text] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, rel)), { recursive: true });
     writeFileSync(join(dir, rel), text);

@@ -4,7 +4,7 @@
  * stopped by PID (its whole process group) at the end. See ../../../shared/REAL-VSCODE.md for the recipe.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -148,16 +148,22 @@ export class CodeServer {
     return `${this.url}/${folder}${extraQuery}`;
   }
 
-  /** Stops code-server and everything it spawned (its process group), by PID. */
+  /**
+   * Stops code-server and everything it spawned (its process group), by PID, then deletes its run folder (user data,
+   * logs, browser profile, workspace copy) unless MCP_TEST_KEEP_DIRS is set, for a look at a failure's logs.
+   */
   async stop(): Promise<void> {
     const proc = this.proc;
-    if (!proc?.pid || proc.exitCode !== null || proc.signalCode !== null) return;
-    const exited = new Promise<void>((r) => proc.once('exit', () => r()));
-    try { process.kill(-proc.pid, 'SIGTERM'); } catch { /* gone */ }
-    const timer = setTimeout(() => { try { process.kill(-proc.pid!, 'SIGKILL'); } catch { /* gone */ } }, 5000);
-    await exited;
-    clearTimeout(timer);
-    try { process.kill(-proc.pid, 'SIGKILL'); } catch { /* group already empty */ }
+    if (proc?.pid && proc.exitCode === null && proc.signalCode === null) {
+      const exited = new Promise<void>((r) => proc.once('exit', () => r()));
+      try { process.kill(-proc.pid, 'SIGTERM'); } catch { /* gone */ }
+      const timer = setTimeout(() => { try { process.kill(-proc.pid!, 'SIGKILL'); } catch { /* gone */ } }, 5000);
+      await exited;
+      clearTimeout(timer);
+      try { process.kill(-proc.pid, 'SIGKILL'); } catch { /* group already empty */ }
+    }
+    if (process.env['MCP_TEST_KEEP_DIRS']) console.log(`[code-server] kept ${this.runDir}`);
+    else rmSync(this.runDir, { recursive: true, force: true });
   }
 }
 

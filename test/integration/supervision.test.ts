@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -49,6 +49,7 @@ describe('Supervision through the service in the extension host', () => {
     await config.update('servers', undefined, vscode.ConfigurationTarget.Global);
     await config.update('serverOptions', undefined, vscode.ConfigurationTarget.Global);
     for (const pid of pids()) if (alive(pid)) process.kill(pid, 'SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('starts a server: running, with its process alive', async () => {

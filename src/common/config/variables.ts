@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { UserFacingError } from '../errors';
 import { looksLikeSecretName } from '../redact';
-import type { InputDefinition, ResolvedLaunch, ServerDefinition } from './types';
+import type { InputDefinition, ResolvedLaunch, ServerConfig, ServerDefinition } from './types';
 
 /**
  * Variable resolution, envFile merge and PATH ordering: turns a ServerDefinition into a ResolvedLaunch. Pure: files,
@@ -26,6 +26,14 @@ export function findVariables(value: string): VariableRef[] {
   const out: VariableRef[] = [];
   for (const m of value.matchAll(VARIABLE)) out.push(classify(m[1]));
   return out;
+}
+
+/** The ids of the inputs a server entry uses (`${input:id}` in its command, args, env, envFile, cwd, url or headers). */
+export function referencedInputs(config: ServerConfig): Set<string> {
+  const strings = config.type === 'stdio'
+    ? [config.command, ...config.args, ...Object.values(config.env), config.envFile, config.cwd]
+    : [config.url, ...Object.values(config.headers)];
+  return new Set(strings.flatMap((v) => (v ? findVariables(v) : [])).flatMap((r) => (r.kind === 'input' ? [r.arg] : [])));
 }
 
 function classify(raw: string): VariableRef {

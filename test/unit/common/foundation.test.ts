@@ -121,6 +121,9 @@ describe('notification sanitizing', () => {
     assert.doesNotMatch(out, /\]\(|command:|<img|\u0007|vscode:\/\//);
     assert.match(out, /Boom click/);
   });
+  it('keeps names with underscores and asterisks intact', () => {
+    assert.equal(safeNotificationText('Secret "GITHUB_PERSONAL_ACCESS_TOKEN" saved for *.example.com'), 'Secret "GITHUB_PERSONAL_ACCESS_TOKEN" saved for *.example.com');
+  });
   it('bounds length', () => {
     assert.equal(safeNotificationText('x'.repeat(1000)).length, 300);
   });

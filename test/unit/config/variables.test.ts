@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { InputDefinition, ServerConfig, ServerDefinition } from '../../../src/common/config/types';
-import { ConfigResolutionError, type ResolveContext, findVariables, mergeEnvironment, resolveDefinition } from '../../../src/common/config/variables';
+import { ConfigResolutionError, type ResolveContext, findVariables, mergeEnvironment, referencedInputs, resolveDefinition } from '../../../src/common/config/variables';
 import { type ServerSource, makeServerId } from '../../../src/common/serverId';
 
 function def(config: ServerConfig, source: ServerSource = { kind: 'workspaceMcpJson', folder: 'web' }): ServerDefinition {
@@ -160,5 +160,20 @@ describe('config/variables: remote servers', () => {
     assert.deepEqual(r, { type: 'http', url: 'https://h/v-name', headers: { Authorization: 'Bearer s3cret-value', 'X-Trace': 'on' } });
     assert.ok(c.secrets.includes('Bearer s3cret-value'));
     assert.ok(c.secrets.includes('s3cret-value'));
+  });
+});
+
+describe('config/variables: referencedInputs', () => {
+  it('finds inputs in every field of a stdio entry, and nothing else', () => {
+    const config: ServerConfig = {
+      type: 'stdio', command: '${input:cmd}', args: ['--key=${input:key}', '${env:HOME}'],
+      env: { A: '${input:a} and ${input:key}', B: null, C: '${workspaceFolder}' }, envFile: '${input:file}', cwd: '${input:dir}',
+    };
+    assert.deepEqual([...referencedInputs(config)].sort(), ['a', 'cmd', 'dir', 'file', 'key']);
+  });
+
+  it('finds inputs in a remote entry\'s URL and headers', () => {
+    assert.deepEqual([...referencedInputs({ type: 'http', url: 'https://x.test/${input:tenant}/mcp', headers: { Authorization: 'Bearer ${input:tok}', X: 'plain' } })].sort(), ['tenant', 'tok']);
+    assert.equal(referencedInputs({ type: 'sse', url: 'https://x.test/sse', headers: {} }).size, 0);
   });
 });
