@@ -1,17 +1,23 @@
 import * as assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../harness/codeServer';
-import { useWorkbench } from './workbench';
+import { fixtureServer, makeWorkspace, useWorkbench } from './workbench';
 
 /** Issue #6 in the real VS Code: exercising server-everything from the tree and the palette. */
 describe('Catalog: exercising a server in a real VS Code', () => {
   const serverJs = join(REPO_ROOT, 'node_modules', '@modelcontextprotocol', 'server-everything', 'dist', 'index.js');
+  const callLog = join(makeWorkspace({}), 'calls.log');
   const wb = useWorkbench({
     workspace: join(REPO_ROOT, 'test', 'fixtures', 'workspaces', 'empty'),
     label: 'catalog',
     // User settings (absolute paths; the workspace is a copy): no first-start confirmation.
-    settings: { 'mcpManager.servers': { everything: { type: 'stdio', command: process.execPath, args: [serverJs, 'stdio'] } } },
+    settings: { 'mcpManager.servers': {
+      everything: { type: 'stdio', command: process.execPath, args: [serverJs, 'stdio'] },
+      notes: { type: 'stdio', command: process.execPath, args: [fixtureServer('mcpServer.mjs')], env: { FIXTURE_CALL_LOG: callLog } },
+    } },
   });
+  const calls = (): string[] => (existsSync(callLog) ? readFileSync(callLog, 'utf8').split('\n').filter(Boolean) : []);
   const quickInput = () => wb().page.locator('.quick-input-widget input.input');
   /** One webview at a time keeps the frame locator unambiguous. */
   async function closeEditors(): Promise<void> {
@@ -130,5 +136,30 @@ describe('Catalog: exercising a server in a real VS Code', () => {
     const text = await wb().waitForOutput(/\[server stderr\] Starting default \(STDIO\) server/);
     assert.match(text, /starting: /);
     await wb().screenshot('catalog-11-server-log');
+  });
+
+  it('asks before calling a tool the server marks destructive, and calls it only when confirmed', async () => {
+    await closeEditors();
+    await wb().treeContextMenu('notes', 'Start Server');
+    await wb().waitForServer('notes', /running/);
+    await wb().runCommand('Call Tool...');
+    await wb().pickQuickItem(/notes/);
+    await pickNext('Which tool', 'deleteNote', /deleteNote/);
+    const form = wb().webview();
+    await form.locator('.warning', { hasText: 'marked destructive' }).waitFor({ timeout: 30_000 });
+    await form.locator('.field-string textarea, .field-string input').first().fill('groceries');
+
+    await form.locator('button#call:not([disabled])').click();
+    const dialog = await wb().answerDialog('Cancel');
+    assert.match(dialog, /Call 'deleteNote' on 'notes'\?/);
+    assert.match(dialog, /destructive/);
+    await form.locator('.status', { hasText: 'Cancelled.' }).waitFor({ timeout: 10_000 });
+    assert.deepEqual(calls(), [], 'nothing reached the server after Cancel');
+
+    await form.locator('button#call:not([disabled])').click();
+    await wb().screenshot('catalog-12-destructive-confirmation');
+    await wb().answerDialog('Call Tool');
+    await form.locator('.result pre.text', { hasText: 'deleted groceries' }).waitFor({ timeout: 30_000 });
+    assert.deepEqual(calls(), ['deleteNote groceries']);
   });
 });
