@@ -10,11 +10,12 @@ import { maskSecretArgs } from '../common/config/secretsInArgs';
 import { referencedInputs } from '../common/config/variables';
 import type { ServersModel } from '../common/model';
 import { REDACTED } from '../common/redact';
+import type { SecretPurpose } from '../common/secretKeys';
+import { staticClientSecretKey } from '../remote/oauth/provider';
 import { type ServerSource, sourceKey } from '../common/serverId';
 import { safeNotificationText } from '../common/sanitize';
 import { describeSource } from '../common/treeModel';
 import type { ConfigFeatures } from '../config';
-import { askString } from '../config/launch';
 import { userMcpJsonUri } from '../config/configService';
 import type { ComponentLogger } from '../log';
 import type { SecretStore } from '../vscode-adapters/secretStore';
@@ -143,58 +144,75 @@ async function readText(uri: vscode.Uri): Promise<string | undefined> {
   try { return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)); } catch { return undefined; }
 }
 
-/** Set Secret...: sets (or replaces) the stored value of one password input. */
+/**
+ * Set Secret...: sets (or replaces) one secret: a password input's value, or the client secret of a pre-registered
+ * OAuth client (serverOptions.oauth.clientId). Offers to restart the live servers that use it.
+ */
 export async function setSecret(deps: ConfigCommandDeps): Promise<void> {
-  const items = deps.config.service.parsedSources.flatMap((s) => s.inputs
-    .filter((i) => i.type === 'promptString' && i.password)
-    .map((i) => ({ label: i.id, description: describeSource(s.source), detail: i.description, source: s.source, input: i })));
-  if (items.length === 0) throw new UserFacingError('No password inputs are configured. Add one to "inputs" (with "password": true) and reference it as ${input:id}.');
-  const stored = new Set((await deps.secrets.list('input')).map((k) => k.id));
+  const stored = new Set((await deps.secrets.list()).map((k) => `${k.purpose}/${k.id}`));
+  const mark = (purpose: SecretPurpose, id: string) => (stored.has(`${purpose}/${id}`) ? '$(key)' : '$(circle-outline)');
+  const definitions = deps.config.service.definitions;
+  const items = [
+    ...deps.config.service.parsedSources.flatMap((s) => s.inputs.filter((i) => i.type === 'promptString' && i.password).map((i) => ({
+      purpose: 'input' as const, id: inputSecretId(s.source, i.id), name: i.id, description: describeSource(s.source),
+      detail: i.description, users: definitions.filter((d) => sourceKey(d.source) === sourceKey(s.source) && referencedInputs(d.config).has(i.id)),
+    }))),
+    ...definitions.flatMap((d) => (d.config.type !== 'stdio' && d.options.oauth?.clientId ? [{
+      purpose: 'oauthClient' as const, id: staticClientSecretKey(d.id), name: `OAuth client secret of ${d.name}`, description: describeSource(d.source),
+      detail: `For the pre-registered client "${d.options.oauth.clientId}" (mcpManager.serverOptions); public clients need none.`, users: [d],
+    }] : [])),
+  ];
+  if (items.length === 0) {
+    throw new UserFacingError('Nothing to set: add a password input to "inputs" ("password": true, referenced as ${input:id}), or an OAuth clientId in mcpManager.serverOptions.');
+  }
   const choice = await vscode.window.showQuickPick(
-    items.map((it) => ({ ...it, label: `${stored.has(inputSecretId(it.source, it.input.id)) ? '$(key)' : '$(circle-outline)'} ${it.label}` })),
-    { title: 'Set Secret', placeHolder: 'Which input?', matchOnDescription: true },
+    items.map((it) => ({ ...it, label: `${mark(it.purpose, it.id)} ${it.name}` })),
+    { title: 'Set Secret', placeHolder: 'Which secret?', matchOnDescription: true },
   );
-  if (!choice || choice.input.type !== 'promptString') throw new UserCancelledError();
-  const value = await askString(choice.input, describeSource(choice.source), true, `Set Secret: ${choice.input.id} (${describeSource(choice.source)})`);
-  await deps.secrets.store('input', inputSecretId(choice.source, choice.input.id), value);
-  // A process or connection keeps the value it started with: offer to restart the live servers that use this input.
-  const inputId = choice.input.id;
-  const live = deps.config.service.definitions
-    .filter((d) => sourceKey(d.source) === sourceKey(choice.source) && referencedInputs(d.config).has(inputId))
-    .filter((d) => ['starting', 'running', 'restarting', 'failed'].includes(deps.servers.get(d.id)?.state.kind ?? 'stopped'));
-  deps.log.info(`secret for input "${inputId}" of ${sourceKey(choice.source)} set; ${live.length} live server(s) use it`);
+  if (!choice) throw new UserCancelledError();
+  const value = await vscode.window.showInputBox({
+    title: `Set Secret: ${choice.name} (${choice.description})`, prompt: choice.detail ?? `The value of "${choice.name}"`, password: true, ignoreFocusOut: true,
+  });
+  if (value === undefined) throw new UserCancelledError();
+  await deps.secrets.store(choice.purpose, choice.id, value);
+  // A process or connection keeps the value it started with: offer to restart the live servers that use this secret.
+  const live = choice.users.filter((d) => ['starting', 'running', 'restarting', 'failed'].includes(deps.servers.get(d.id)?.state.kind ?? 'stopped'));
+  deps.log.info(`secret "${choice.name}" of ${choice.description} set; ${live.length} live server(s) use it`);
   if (live.length === 0) {
-    void vscode.window.showInformationMessage(safeNotificationText(`Secret "${inputId}" saved. Servers that use it get it when they start.`));
+    void vscode.window.showInformationMessage(safeNotificationText(`Secret "${choice.name}" saved. Servers that use it get it when they start.`));
     return;
   }
   const restart = live.length === 1 ? 'Restart Server' : 'Restart Servers';
-  const names = live.map((d) => `"${d.name}"`).join(', ');
-  const choiceRestart = await vscode.window.showInformationMessage(
-    safeNotificationText(`Secret "${inputId}" saved. Restart ${names} to apply it.`), restart,
+  const answer = await vscode.window.showInformationMessage(
+    safeNotificationText(`Secret "${choice.name}" saved. Restart ${live.map((d) => `"${d.name}"`).join(', ')} to apply it.`), restart,
   );
-  if (choiceRestart === restart) for (const d of live) await vscode.commands.executeCommand(commandId('restartServer'), d.id);
+  if (answer === restart) for (const d of live) await vscode.commands.executeCommand(commandId('restartServer'), d.id);
 }
 
-/** Clear Secrets...: deletes one stored input secret, or all of them (and forgets remembered non-password inputs). */
+/** Clear Secrets...: deletes one stored secret (an input's or an OAuth client's), or all of them (and forgets remembered non-password inputs). */
 export async function clearSecrets(deps: ConfigCommandDeps): Promise<void> {
-  const stored = await deps.secrets.list('input');
-  const ALL = '$(trash) All input secrets';
-  const items = [
-    { label: ALL, description: `${stored.length} stored; also forgets input values remembered for this session`, id: undefined as string | undefined },
-    ...stored.map((k) => {
+  const STATIC = staticClientSecretKey('');
+  const stored = [
+    ...(await deps.secrets.list('input')).map((k) => {
       const slash = k.id.lastIndexOf('/');
-      return { label: k.id.slice(slash + 1), description: k.id.slice(0, slash), id: k.id };
+      return { purpose: k.purpose, id: k.id, label: k.id.slice(slash + 1), description: k.id.slice(0, slash) };
     }),
+    ...(await deps.secrets.list('oauthClient')).filter((k) => k.id.startsWith(STATIC)).map((k) => {
+      const serverId = k.id.slice(STATIC.length);
+      return { purpose: k.purpose, id: k.id, label: `OAuth client secret of ${serverId.slice(serverId.lastIndexOf('#') + 1)}`, description: serverId };
+    }),
+  ];
+  const ALL = '$(trash) All secrets';
+  const items = [
+    { label: ALL, description: `${stored.length} stored; also forgets input values remembered for this session`, secret: undefined as (typeof stored)[number] | undefined },
+    ...stored.map((k) => ({ label: k.label, description: k.description, secret: k })),
   ];
   const choice = await vscode.window.showQuickPick(items, { title: 'Clear Secrets', placeHolder: 'Which secret should be deleted?' });
   if (!choice) throw new UserCancelledError();
-  if (choice.id === undefined) {
-    for (const k of stored) await deps.secrets.delete('input', k.id);
-    deps.config.inputs.forget();
-    deps.log.info(`cleared ${stored.length} input secret(s)`);
-  } else {
-    await deps.secrets.delete('input', choice.id);
-    deps.config.inputs.forget(choice.id);
-    deps.log.info(`cleared one input secret of ${choice.description}`);
+  for (const k of choice.secret ? [choice.secret] : stored) {
+    await deps.secrets.delete(k.purpose, k.id);
+    if (k.purpose === 'input') deps.config.inputs.forget(k.id);
   }
+  if (!choice.secret) deps.config.inputs.forget();
+  deps.log.info(choice.secret ? `cleared one secret of ${choice.secret.description}` : `cleared ${stored.length} secret(s)`);
 }

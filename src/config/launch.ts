@@ -58,9 +58,9 @@ export class InputValues {
   }
 }
 
-export async function askString(input: Extract<InputDefinition, { type: 'promptString' }>, serverName: string, password: boolean, title = `MCP server "${serverName}": ${input.id}`): Promise<string> {
+async function askString(input: Extract<InputDefinition, { type: 'promptString' }>, serverName: string, password: boolean): Promise<string> {
   const value = await vscode.window.showInputBox({
-    title,
+    title: `MCP server "${serverName}": ${input.id}`,
     prompt: input.description ?? `Value of input "${input.id}"`,
     password,
     ignoreFocusOut: true,

@@ -50,3 +50,45 @@ describe('OAuth: Sign In to Server through the URI handler in a real VS Code', (
     }
   });
 });
+
+describe('OAuth: a pre-registered confidential client over the loopback redirect in a real VS Code', () => {
+  const CLIENT_SECRET = `static-client-secret-${Date.now()}-xyzzy`;
+  let fixture: FixtureServer | undefined;
+  let rsPort = 0;
+  const wb = useWorkbench(async () => {
+    fixture = await startFixture('oidcMcp.mjs', [], { ACCESS_TTL: '3600', HOST: '127.0.0.2', STATIC_CLIENT_SECRET: CLIENT_SECRET });
+    rsPort = fixture.port;
+    return {
+      settings: {
+        'mcpManager.servers': { partner: { type: 'http', url: `http://127.0.0.2:${rsPort}/mcp` } },
+        'mcpManager.serverOptions': { partner: { oauth: { clientId: 'static-client' } } },
+        // The client is registered for http://127.0.0.1/oauth/callback (RFC 8252: any port), not for VS Code's URI.
+        'mcpManager.oauth.redirect': 'loopback',
+      },
+      label: 'oauth-static',
+    };
+  });
+  after(async () => { await fixture?.stop(); });
+
+  it('takes the client secret through Set Secret..., signs in through a loopback listener, and registers nothing', async () => {
+    await wb().openMcpManager();
+    await wb().waitForServer('partner', /stopped/);
+    await wb().runCommand('Set Secret...');
+    await wb().pickQuickItem(/OAuth client secret of partner/);
+    await wb().answerInput(/Set Secret: OAuth client secret of partner/, CLIENT_SECRET, { password: true });
+    await wb().waitForNotification(/Secret "OAuth client secret of partner" saved/);
+
+    const authPage = wb().context.waitForEvent('page', { timeout: 60_000 });
+    await wb().runCommand('Sign In to Server');
+    await wb().pickQuickItem('partner');
+    await wb().answerDialog('Open', 30_000); // VS Code's link protection, as for a user
+    const tab: Page = await authPage;
+    // The authorization server redirects the browser straight to the extension host's one-shot listener.
+    await tab.waitForURL(/^http:\/\/127\.0\.0\.1:\d+\/oauth\/callback\?/, { timeout: 60_000 });
+    assert.match(await tab.locator('body').innerText(), /Sign-in complete/);
+    await wb().waitForServer('partner', /running/, 60_000);
+    const state = await (await fetch(`http://127.0.0.2:${rsPort}/admin/state`)).json() as { registrations: number };
+    assert.equal(state.registrations, 0, 'a pre-registered client is not registered again');
+    assert.deepEqual(filesContaining(wb().server.runDir, CLIENT_SECRET), [], 'the client secret is in no file');
+  });
+});

@@ -196,8 +196,12 @@ export class McpOAuthProvider implements OAuthClientProvider {
     const record = await this.load();
     if (scope === 'all' || scope === 'client') {
       const keys = new Set([record?.clientKey, await this.currentClientKey()].filter((k): k is string => !!k));
-      if (!this.deps.settings.clientId) for (const key of keys) await this.deps.secrets.delete('oauthClient', key);
-      this.deps.log('warn', 'the authorization server no longer knows this client: its registration was deleted');
+      if (this.deps.settings.clientId) {
+        this.deps.log('warn', `the authorization server rejected the pre-registered client "${this.deps.settings.clientId}": check its id and secret (Set Secret...)`);
+      } else {
+        for (const key of keys) await this.deps.secrets.delete('oauthClient', key);
+        this.deps.log('warn', 'the authorization server no longer knows this client: its registration was deleted');
+      }
     }
     if (scope === 'all' || scope === 'tokens') {
       await this.deps.secrets.delete('oauthTokens', this.deps.serverId);

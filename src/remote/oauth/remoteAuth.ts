@@ -1,5 +1,5 @@
 import { auth, extractWWWAuthenticateParams, type OAuthDiscoveryState } from '@modelcontextprotocol/sdk/client/auth.js';
-import { OAuthError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
+import { InvalidClientError, OAuthError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { UserCancelledError, errorMessage } from '../../common/errors';
 import { Emitter } from '../../common/lifecycle';
@@ -227,7 +227,10 @@ export class RemoteAuth {
       try {
         result = await auth(provider, { serverUrl: target.url, resourceMetadataUrl, scope, authorizationCode: code, fetchFn: this.net });
       } catch (err) {
-        throw new SignInFailedError(`Sign-in to '${target.serverName}' failed at the token endpoint: ${err instanceof OAuthError ? err.message : errorMessage(err)}`);
+        // A pre-registered client the server does not accept: most often a missing or wrong client secret.
+        const hint = err instanceof InvalidClientError && target.settings?.clientId
+          ? ` (client "${target.settings.clientId}" from mcpManager.serverOptions: set its secret with Set Secret..., or check the client id)` : '';
+        throw new SignInFailedError(`Sign-in to '${target.serverName}' failed at the token endpoint: ${err instanceof OAuthError ? err.message : errorMessage(err)}${hint}`);
       }
     }
     if (result !== 'AUTHORIZED') throw new SignInFailedError(`Sign-in to '${target.serverName}' did not complete`);

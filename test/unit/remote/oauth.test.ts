@@ -9,6 +9,7 @@ import { isSignInRequired } from '../../../src/remote/errors';
 import { followAuthorization } from '../../../src/remote/oauth/browserless';
 import { LoopbackRedirect } from '../../../src/remote/oauth/loopback';
 import { callbackParamsFromUrl } from '../../../src/remote/oauth/pendingFlows';
+import { staticClientSecretKey } from '../../../src/remote/oauth/provider';
 import { RemoteAuth, type OAuthTarget, type SignInRequiredEvent } from '../../../src/remote/oauth/remoteAuth';
 import { MemorySecretBackend } from '../../../src/remote/oauth/secretBackend';
 import { startFixture, type FixtureServer } from './helpers';
@@ -21,12 +22,12 @@ interface Env {
   readonly redactor: Redactor;
   readonly logs: string[];
   readonly signInEvents: SignInRequiredEvent[];
-  readonly target: OAuthTarget;
+  target: OAuthTarget;
   readonly loopback: LoopbackRedirect;
 }
 
-async function setup(accessTtl: number): Promise<Env> {
-  const fixture = await startFixture('oidcMcp.mjs', [], { ACCESS_TTL: String(accessTtl) });
+async function setup(accessTtl: number, fixtureEnv: NodeJS.ProcessEnv = {}): Promise<Env> {
+  const fixture = await startFixture('oidcMcp.mjs', [], { ACCESS_TTL: String(accessTtl), ...fixtureEnv });
   const rsPort = Number(/^LISTENING (\d+)/.exec(fixture.lines.find((l) => l.startsWith('LISTENING')) ?? '')?.[1]);
   const secrets = new MemorySecretBackend();
   const redactor = new Redactor();
@@ -77,7 +78,8 @@ function sleep(ms: number): Promise<void> { return new Promise((r) => setTimeout
 
 function assertNoSecretsLogged(env: Env): void {
   const text = env.logs.join('\n');
-  for (const value of env.secrets.values.values()) {
+  for (const [key, value] of env.secrets.values) {
+    if (!key.startsWith('oauthTokens/')) continue;
     const parsed = JSON.parse(value) as { tokens?: { access_token?: string; refresh_token?: string } };
     if (parsed.tokens?.access_token) assert.ok(!text.includes(parsed.tokens.access_token), 'access token logged');
     if (parsed.tokens?.refresh_token) assert.ok(!text.includes(parsed.tokens.refresh_token), 'refresh token logged');
@@ -257,6 +259,33 @@ describe('OAuth against oidc-provider protecting an MCP server (127.0.0.1)', fun
       const again = await connect(env!);
       assert.ok((await again.listTools()).tools.length > 0);
       await again.close();
+    });
+  });
+
+  describe('a pre-registered confidential client (serverOptions.oauth.clientId + its secret in SecretStorage)', () => {
+    const CLIENT_SECRET = 'static-client-secret-4b1d-do-not-leak';
+    let env: Env | undefined;
+    before(async () => {
+      env = await setup(3600, { STATIC_CLIENT_SECRET: CLIENT_SECRET });
+      env.target = { ...env.target, settings: { clientId: 'static-client' } };
+    });
+    after(() => teardown(env));
+
+    it('without the secret the token request is refused, with a clear error that names no secret', async () => {
+      await assert.rejects(signIn(env!), (err: unknown) => /client authentication failed.*Set Secret\.\.\./.test(String(err)) && !String(err).includes(CLIENT_SECRET));
+      assert.equal([...env!.secrets.values.keys()].filter((k) => k.startsWith('oauthTokens/')).length, 0, 'no tokens stored');
+    });
+
+    it('with the secret from SecretStorage: signs in without registering, and the secret is in no log', async () => {
+      await env!.secrets.store('oauthClient', staticClientSecretKey(env!.target.serverId), CLIENT_SECRET);
+      await signIn(env!);
+      assert.equal((await adminState(env!)).registrations, 0, 'no dynamic registration for a static client');
+      const client = await connect(env!);
+      const r = await client.callTool({ name: 'whoami', arguments: {} });
+      assert.match(JSON.stringify(r.content), /test-user/);
+      await client.close();
+      assert.ok(!env!.logs.join('\n').includes(CLIENT_SECRET), 'the client secret was logged');
+      assertNoSecretsLogged(env!);
     });
   });
 });
