@@ -34,8 +34,9 @@ export function currentTool(requests: CatalogRequests, server: ServerSnapshot, t
  * Calls a tool the way every entry point does: validate against the input schema, confirm a destructive tool with a
  * modal dialog, then call with a cancellable progress notification (cancel → the request is cancelled on the server).
  * Throws UserCancelledError when the user declines or cancels, InvalidArgumentsError before sending bad arguments.
+ * `onSending` runs once the call is confirmed and about to be sent.
  */
-export async function invokeTool(requests: CatalogRequests, server: ServerSnapshot, tool: Tool, args: unknown): Promise<{ result: CallToolResult; elapsedMs: number }> {
+export async function invokeTool(requests: CatalogRequests, server: ServerSnapshot, tool: Tool, args: unknown, onSending?: () => void): Promise<{ result: CallToolResult; elapsedMs: number }> {
   const errors = validateArguments(tool.inputSchema, args);
   if (errors.length) throw new InvalidArgumentsError(tool.name, errors);
   const toolName = cleanServerText(tool.title ?? tool.name, 80);
@@ -49,6 +50,7 @@ export async function invokeTool(requests: CatalogRequests, server: ServerSnapsh
     );
     if (answer !== call) throw new UserCancelledError();
   }
+  onSending?.();
   const started = Date.now();
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Calling '${toolName}' on '${serverName}'`, cancellable: true },

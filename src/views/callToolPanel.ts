@@ -135,10 +135,10 @@ class CallToolPanel extends Disposable {
     const errors = validateArguments(this.tool.inputSchema, args);
     if (errors.length) { this.post({ type: 'validation', errors }); return; }
     this.busy = true;
-    this.post({ type: 'running' });
+    this.post({ type: 'running', message: isDestructive(this.tool) ? 'Waiting for your confirmation…' : undefined });
     const log = this.deps.log;
     try {
-      const { result, elapsedMs } = await invokeTool(this.deps.requests, this.server, this.tool, args);
+      const { result, elapsedMs } = await invokeTool(this.deps.requests, this.server, this.tool, args, () => this.post({ type: 'running' }));
       this.lastResult = result;
       const rendered = renderToolResult(result);
       log.info(`${this.server.id}: tools/call ${this.tool.name}: ${summarizeResult(rendered)} in ${elapsedMs} ms`);

@@ -157,6 +157,7 @@ describe('Catalog: exercising a server in a real VS Code', () => {
     assert.deepEqual(calls(), [], 'nothing reached the server after Cancel');
 
     await form.locator('button#call:not([disabled])').click();
+    await form.locator('.status', { hasText: 'Waiting for your confirmation' }).waitFor({ timeout: 10_000 });
     await wb().screenshot('catalog-12-destructive-confirmation');
     await wb().answerDialog('Call Tool');
     await form.locator('.result pre.text', { hasText: 'deleted groceries' }).waitFor({ timeout: 30_000 });
