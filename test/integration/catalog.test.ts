@@ -8,6 +8,7 @@ import type { ServerState } from '../../src/common/serverState';
 import type { McpManagerApi } from '../../src/extension';
 import { CALL_TOOL_VIEW_TYPE } from '../../src/views/callToolPanel';
 import { MCP_DOCUMENT_SCHEME } from '../../src/views/mcpDocuments';
+import { untilServers } from './helpers';
 
 /** Issue #6: exercising a server (tools, resources, templates, prompts) through the commands' own code paths. */
 describe('Catalog commands in the extension host (server-everything)', function () {
@@ -18,14 +19,7 @@ describe('Catalog commands in the extension host (server-everything)', function 
   let previousServers: unknown;
 
   function state(): ServerState | undefined { return api.servers.get(ID)?.state; }
-  function until(what: string, predicate: () => boolean, timeoutMs = 30_000): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const check = () => { if (predicate()) { sub.dispose(); clearTimeout(timer); resolve(); } };
-      const sub = api.servers.onDidChange(check);
-      const timer = setTimeout(() => { sub.dispose(); reject(new Error(`timed out waiting for ${what}; state: ${JSON.stringify(state())}`)); }, timeoutMs);
-      check();
-    });
-  }
+  const until = (what: string, predicate: () => boolean, timeoutMs?: number): Promise<void> => untilServers(api, what, predicate, timeoutMs);
   async function poll<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {

@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { EXTENSION_ID } from '../../src/common/contracts';
 import type { ServerId } from '../../src/common/serverId';
 import type { McpManagerApi } from '../../src/extension';
+import { untilServers } from './helpers';
 
 /**
  * Issue #5: remote servers are reached the way VS Code's own networking reaches them — through `http.proxy`. The
@@ -26,14 +27,7 @@ describe('Remote servers through VS Code\'s proxy settings', function () {
   let serverPort = 0;
   const previous: Record<string, unknown> = {};
 
-  function until(what: string, predicate: () => boolean, timeoutMs = 30_000): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const check = () => { if (predicate()) { sub.dispose(); clearTimeout(timer); resolve(); } };
-      const sub = api.servers.onDidChange(check);
-      const timer = setTimeout(() => { sub.dispose(); reject(new Error(`timed out waiting for ${what}; state: ${JSON.stringify(api.servers.get(ID)?.state)}`)); }, timeoutMs);
-      check();
-    });
-  }
+  const until = (what: string, predicate: () => boolean, timeoutMs?: number): Promise<void> => untilServers(api, what, predicate, timeoutMs);
   async function setting(section: string, key: string, value: unknown): Promise<void> {
     const config = vscode.workspace.getConfiguration(section);
     if (!(`${section}.${key}` in previous)) previous[`${section}.${key}`] = config.inspect(key)?.globalValue;

@@ -7,6 +7,7 @@ import { EXTENSION_ID } from '../../src/common/contracts';
 import type { ServerId } from '../../src/common/serverId';
 import type { ServerState } from '../../src/common/serverState';
 import type { McpManagerApi } from '../../src/extension';
+import { untilServers } from './helpers';
 
 const alive = (pid: number): boolean => { try { process.kill(pid, 0); return true; } catch { return false; } };
 
@@ -20,14 +21,7 @@ describe('Supervision through the service in the extension host', () => {
   const CRASH = 'settings:user#sup-crash' as ServerId;
 
   function state(id: ServerId): ServerState | undefined { return api.servers.get(id)?.state; }
-  function until(what: string, predicate: () => boolean, timeoutMs = 30_000): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const check = () => { if (predicate()) { sub.dispose(); clearTimeout(timer); resolve(); } };
-      const sub = api.servers.onDidChange(check);
-      const timer = setTimeout(() => { sub.dispose(); reject(new Error(`timed out waiting for ${what}; state: ${JSON.stringify(api.servers.list().map((s) => [s.id, s.state.kind]))}`)); }, timeoutMs);
-      check();
-    });
-  }
+  const until = (what: string, predicate: () => boolean, timeoutMs?: number): Promise<void> => untilServers(api, what, predicate, timeoutMs);
 
   before(async () => {
     const ext = vscode.extensions.getExtension<McpManagerApi>(EXTENSION_ID);
