@@ -61,6 +61,9 @@ export class ServerManager extends Disposable implements ServersModel {
   readonly onDidChangeState = this._onDidChangeState.event;
   private readonly _onDidChangeCatalog = this._register(new Emitter<{ readonly id: ServerId; readonly catalog: ServerCatalog }>());
   readonly onDidChangeCatalog = this._onDidChangeCatalog.event;
+  private readonly _onDidChangeHealth = this._register(new Emitter<{ readonly id: ServerId; readonly health: ServerHealth }>());
+  /** A ping answered (latency recorded): tooltips showing health and uptime can refresh. */
+  readonly onDidChangeHealth = this._onDidChangeHealth.event;
   private readonly _onDidChange = this._register(new Emitter<readonly ServerId[] | 'all'>());
   /** ServersModel: fires the ids whose snapshot changed, or 'all' after setDefinitions. */
   readonly onDidChange = this._onDidChange.event;
@@ -206,6 +209,7 @@ export class ServerManager extends Disposable implements ServersModel {
     const subscriptions = [
       handle.onDidChangeState((state) => { this._onDidChangeState.fire({ id, state }); this._onDidChange.fire([id]); }),
       handle.onDidChangeCatalog((catalog) => this._onDidChangeCatalog.fire({ id, catalog })),
+      handle.onDidPing((health) => this._onDidChangeHealth.fire({ id, health })),
     ];
     return { handle, subscriptions };
   }

@@ -12,6 +12,8 @@ export interface CatalogSource {
   getCatalog(id: ServerId): CatalogView;
   getHealth(id: ServerId): { readonly lastPingLatencyMs?: number; readonly restarts?: number; readonly lastExit?: string };
   readonly onDidChangeCatalog: (listener: (e: { readonly id: ServerId }) => void) => IDisposable;
+  /** A ping answered: the server's row (tooltip: last ping, uptime) is refreshed. */
+  readonly onDidChangeHealth?: (listener: (e: { readonly id: ServerId }) => void) => IDisposable;
 }
 
 /** A server node keeps its identity across refreshes (VS Code matches nodes by object); its snapshot is replaced. */
@@ -54,6 +56,7 @@ export class ServersTree extends Disposable implements vscode.TreeDataProvider<S
     this.view = this._register(vscode.window.createTreeView(SERVERS_VIEW_ID, { treeDataProvider: this, showCollapseAll: true }));
     this._register(model.onDidChange((changed) => this.schedule(changed === 'all' ? 'all' : changed)));
     if (catalogs) this._register(catalogs.onDidChangeCatalog(({ id }) => this.schedule([id])));
+    if (catalogs?.onDidChangeHealth) this._register(catalogs.onDidChangeHealth(({ id }) => this.schedule([id])));
     this._register({ dispose: () => clearTimeout(this.timer) });
     this.updateContext();
   }

@@ -10,7 +10,7 @@ import type { ServerState } from '../../../src/common/serverState';
 import { Redactor } from '../../../src/common/redact';
 import { RpcTimeoutError, ServerConnectionLostError, ServerNotRunningError, ServerStartError } from '../../../src/servers/errors';
 import { ServerManager, stdioTransportFactory } from '../../../src/servers/serverManager';
-import type { ServerCatalog } from '../../../src/servers/serverHandle';
+import type { ServerCatalog, ServerHealth } from '../../../src/servers/serverHandle';
 import { MemorySink, isReallyAlive, nextState, readPids, stdioDefinition, testResolver, waitFor } from './helpers';
 
 const GRACE_MS = 150;
@@ -262,9 +262,10 @@ describe('ServerManager with real child processes', function () {
   it('a server that stops answering pings is killed and restarted under the restart policy', async () => {
     const d = def('hangPing', { ping: { intervalMs: 200, timeoutMs: 400 }, restart: fastRestart });
     const m = setup([d]);
+    const pinged = new Promise<ServerHealth>((resolve) => { const sub = m.onDidChangeHealth((e) => { if (e.id === d.id) { sub.dispose(); resolve(e.health); } }); });
     await m.start(d.id);
-    await waitFor('a ping', () => m.getHealth(d.id).lastPingLatencyMs !== undefined);
-    assert.ok(m.getHealth(d.id).lastPingLatencyMs! >= 0);
+    const health = await pinged;
+    assert.ok(health.lastPingLatencyMs! >= 0 && health.lastPingAt, 'the health event carries the latency');
     const oldPid = m.getPid(d.id)!;
     const restarting = nextState(m, d.id, 'restarting');
     await m.callTool(d.id, 'hangPings');
