@@ -62,6 +62,20 @@ describe('Supervision: the ledger reaps what a killed extension host left behind
     await wb().page.keyboard.press('Escape');
   });
 
+  it('summarises the servers in the status bar, in warning colours while one failed, and acts on them from there', async () => {
+    const item = wb().page.locator('.statusbar-item', { hasText: /MCP \d+\/\d+/ }).first();
+    await item.waitFor({ timeout: 10_000 });
+    assert.match(await item.innerText(), /MCP 0\/3/, 'none of the three servers runs');
+    assert.match((await item.getAttribute('class')) ?? '', /warning-kind/, 'warning colours: crasher failed');
+    await wb().runCommand('View: Hide Panel', ''); // the crasher's log was open: it must come back through the status menu
+    await wb().page.locator('.part.panel .view-lines').first().waitFor({ state: 'hidden', timeout: 10_000 });
+    await item.click();
+    await wb().pickQuickItem(/crasher.*failed/);
+    await wb().pickQuickItem('Show Server Log');
+    await wb().waitForOutput(/fatal: cannot start \(fixture\)/);
+    await wb().page.keyboard.press('Escape');
+  });
+
   it('kills the orphan of a dead window and leaves a live window\'s server alone', async () => {
     // Window A runs alpha; window B (another tab, its own extension host) runs beta.
     await wb().openMcpManager();
