@@ -70,6 +70,14 @@ describe('Add Server...: a guided entry in a real VS Code', () => {
     assert.deepEqual(filesContaining(wb().server.workspaceDir!, wrong), []);
   });
 
+  it('Clear Secrets... deletes the stored value: the next start asks for it again', async () => {
+    await wb().runCommand('Clear Secrets...');
+    await wb().pickQuickItem(/added-FIXTURE_TOKEN/);
+    await wb().treeContextMenu('added', 'Restart Server');
+    await wb().answerInput(/MCP server "added": added-FIXTURE_TOKEN/, SECRET, { password: true });
+    await wb().waitForServer('added', /running/);
+  });
+
   it('adds a remote server with a bearer token from the view title, kept in SecretStorage', async () => {
     await wb().page.locator('.part.sidebar .actions-container .action-label[aria-label*="Add Server"]').first().click();
     await wb().pickQuickItem(/HTTP/);

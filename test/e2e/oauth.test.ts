@@ -49,6 +49,16 @@ describe('OAuth: Sign In to Server through the URI handler in a real VS Code', (
       assert.deepEqual(filesContaining(wb().server.runDir, token), [], 'a token was found in a file');
     }
   });
+
+  it('signs out from the tree: the server stops, and starting it needs a sign-in again (no browser opens)', async () => {
+    await wb().treeContextMenu('protected', 'Sign Out of Server');
+    await wb().waitForNotification(/Signed out of 'protected'/);
+    await wb().waitForServer('protected', /stopped/);
+    const pages = wb().context.pages().length;
+    await wb().treeContextMenu('protected', 'Start Server');
+    await wb().waitForServer('protected', /needs sign-in/);
+    assert.equal(wb().context.pages().length, pages, 'no authorization page was opened unasked');
+  });
 });
 
 describe('OAuth: a pre-registered confidential client over the loopback redirect in a real VS Code', () => {
@@ -90,5 +100,18 @@ describe('OAuth: a pre-registered confidential client over the loopback redirect
     const state = await (await fetch(`http://127.0.0.2:${rsPort}/admin/state`)).json() as { registrations: number };
     assert.equal(state.registrations, 0, 'a pre-registered client is not registered again');
     assert.deepEqual(filesContaining(wb().server.runDir, CLIENT_SECRET), [], 'the client secret is in no file');
+  });
+
+  it('Clear All Stored Data..., once confirmed, deletes the client secret and the tokens', async () => {
+    await wb().runCommand('Clear All Stored Data...');
+    assert.match(await wb().answerDialog('Clear All'), /Clear all data MCP Manager stored\?/);
+    await wb().waitForNotification(/Cleared \d+ stored item\(s\)/);
+    await wb().treeContextMenu('partner', 'Restart Server');
+    await wb().waitForServer('partner', /needs sign-in/);
+    await wb().runCommand('Set Secret...');
+    const row = wb().page.locator('.quick-input-widget .monaco-list-row', { hasText: 'OAuth client secret of partner' });
+    await row.waitFor({ timeout: 20_000 });
+    assert.equal(await row.locator('.codicon-circle-outline').count(), 1, 'the client secret is no longer stored');
+    await wb().page.keyboard.press('Escape');
   });
 });
