@@ -120,6 +120,21 @@ describe('Catalog: exercising a server in a real VS Code', () => {
     await wb().screenshot('catalog-08-prompt');
   });
 
+  it('reads a resource template from the tree, its parameter asked with the server\'s completions', async () => {
+    await closeEditors();
+    await wb().expandTreeRow('Resource Templates');
+    await wb().treeContextMenu('Dynamic Text Resource', 'Read Resource Template...');
+    await wb().page.locator('.quick-input-widget input.input[placeholder*="resourceId"]').waitFor({ timeout: 20_000 });
+    await quickInput().fill('42');
+    // server-everything completes a positive integer id with itself: the suggestion, not only the typed text.
+    const suggestion = wb().page.locator('.quick-input-widget .monaco-list-row', { has: wb().page.locator('.label-name', { hasText: /^42$/ }), hasNotText: 'typed value' });
+    await suggestion.first().waitFor({ timeout: 20_000 });
+    await suggestion.first().click();
+    await wb().page.locator('.tabs-container .tab', { hasText: '42' }).waitFor({ timeout: 30_000 });
+    assert.match(await wb().activeEditorText(), /42/);
+    await wb().screenshot('catalog-08b-resource-template');
+  });
+
   it('stops and starts the server from the tree\'s context menu, and restarts it', async () => {
     await wb().treeContextMenu('everything', 'Stop Server');
     await wb().waitForServer('everything', /stopped/);
