@@ -94,4 +94,16 @@ describe('Configuration: Restricted Mode starts nothing the workspace defines', 
     await wb().waitForNotification(/No server is in a state where this applies/);
     assert.equal(existsSync(pidFile), false, 'no server process was spawned');
   });
+
+  it('starts them normally once the user trusts the workspace', async () => {
+    await wb().runCommand('Workspaces: Manage Workspace Trust', '');
+    await wb().page.locator('.workspace-trust-editor .monaco-button', { hasText: /^Trust$/ }).first().click();
+    await wb().waitForServer('alpha', /stopped/);
+    await wb().runCommand('Start Server');
+    await wb().pickQuickItem('alpha');
+    await wb().answerInput(/MCP server "alpha": token/, SECRET, { password: true });
+    await wb().answerDialog('Start Server');
+    await wb().waitForServer('alpha', /running/);
+    assert.equal(readFileSync(pidFile, 'utf8').trim().split('\n').length, 1, 'one process, started after trust');
+  });
 });
