@@ -11,7 +11,7 @@ import { errorMessage } from '../common/errors';
 import type { Redactor } from '../common/redact';
 import type { LogLevel } from '../servers/logSink';
 import type { ManagedTransport, TransportContext, TransportExit, TransportFactory } from '../servers/transport';
-import { isSignInRequired } from './errors';
+import { type SignInRequiredError, isSignInRequired } from './errors';
 
 export type RemoteKind = 'http' | 'sse';
 type RemoteLaunch = Extract<ResolvedLaunch, { type: 'http' | 'sse' }>;
@@ -77,6 +77,8 @@ export class RemoteTransport implements ManagedTransport {
   private _exit: TransportExit | undefined;
   private inner: Transport | undefined;
   private innerGeneration = 0;
+  /** A sign-in error our fetch met while the current inner transport was starting (rethrown instead of an SseError). */
+  private startSignIn: SignInRequiredError | undefined;
   private kind: RemoteKind;
   private initRequest: JSONRPCRequest | undefined;
   private protocolVersion: string | undefined;
@@ -180,7 +182,14 @@ export class RemoteTransport implements ManagedTransport {
   private createInner(kind: RemoteKind): Transport {
     const url = new URL(this.launch.url);
     const requestInit: RequestInit = { headers: { ...this.launch.headers } };
-    const fetchFn: FetchLike = this.options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    const base: FetchLike = this.options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    // The SSE transport's EventSource turns a failed fetch into a plain SseError: keep the sign-in error to rethrow.
+    const fetchFn: FetchLike = async (input, init) => {
+      try { return await base(input, init); } catch (err) {
+        if (isSignInRequired(err)) this.startSignIn = err;
+        throw err;
+      }
+    };
     const inner: Transport = kind === 'http'
       ? new StreamableHTTPClientTransport(url, {
         requestInit, fetch: fetchFn, authProvider: this.options.authProvider,
@@ -200,7 +209,15 @@ export class RemoteTransport implements ManagedTransport {
     const inner = this.createInner(kind);
     this.inner = inner;
     if (this.protocolVersion) inner.setProtocolVersion?.(this.protocolVersion);
-    await inner.start();
+    this.startSignIn = undefined;
+    try {
+      await inner.start();
+    } catch (err) {
+      // A stream that never opened must not keep retrying in the background (EventSource reconnects by itself).
+      if (this.inner === inner) { this.innerGeneration++; this.inner = undefined; }
+      await inner.close().catch(() => undefined);
+      throw this.startSignIn ?? err;
+    }
   }
 
   private async replaceInner(kind: RemoteKind): Promise<void> {

@@ -124,6 +124,21 @@ describe('OAuth against oidc-provider protecting an MCP server (127.0.0.1)', fun
       assert.equal(afterState.registrations, before.registrations);
     });
 
+    it('the same sign-in works over legacy SSE: the event stream and the POSTs carry the bearer', async () => {
+      const sse = { ...env!.target, url: `http://127.0.0.1:${env!.rsPort}/mcp/sse` };
+      const client = new Client({ name: 'oauth-test', version: '0' }, { capabilities: {} });
+      await client.connect(new RemoteTransport({ type: 'sse', url: sse.url, headers: {} }, { fetch: env!.auth.fetchFor(sse) }));
+      const r = await client.callTool({ name: 'whoami', arguments: {} });
+      assert.match(JSON.stringify(r.content), /test-user/);
+      await client.close();
+      // Another server id has no tokens: its SSE stream is refused with 401 and it needs sign-in (no browser).
+      const stranger = { ...sse, serverId: 'userSettings#stranger', serverName: 'stranger' };
+      const events = env!.signInEvents.length;
+      const c2 = new Client({ name: 'oauth-test', version: '0' }, { capabilities: {} });
+      await assert.rejects(c2.connect(new RemoteTransport({ type: 'sse', url: sse.url, headers: {} }, { fetch: env!.auth.fetchFor(stranger) })), (err: unknown) => isSignInRequired(err));
+      assert.equal(env!.signInEvents.length, events + 1);
+    });
+
     it('step-up: 403 insufficient_scope → needsSignIn with the scope → sign-in with it → the call works', async () => {
       const client = await connect(env!);
       await assert.rejects(client.callTool({ name: 'write', arguments: {} }), (err: unknown) => /sign in/i.test(String(err)));
