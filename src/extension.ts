@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { EXTENSION_LOG_NAME } from './common/contracts';
+import { EXTENSION_LOG_NAME, commandId } from './common/contracts';
 import type { ServersModel } from './common/model';
 import { Redactor } from './common/redact';
 import { describeEndpoint } from './common/treeModel';
@@ -45,7 +45,7 @@ export function activate(context: vscode.ExtensionContext): McpManagerApi {
     });
     const tree = new ServersTree(registry, manager, (id) => describeEndpoint(config.service.definitions.find((d) => d.id === id)?.config, redactor));
     context.subscriptions.push(
-      config, remote, features, tree, new StatusItem(registry), notifyFailures(registry, notifier),
+      config, remote, features, tree, new StatusItem(registry), notifyFailures(registry, notifier, (id) => vscode.commands.executeCommand(commandId('signIn'), id)),
       tree.onDidExpandServer((s) => features.onExpand(s.id)),
       ...registerCommands({
         logger, notifier, tree,

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { COMMANDS, type CommandVerb, commandId } from '../common/contracts';
-import { ServerActionError, UserCancelledError, UserFacingError, errorMessage } from '../common/errors';
+import { ServerActionError, UserCancelledError, UserFacingError, errorMessage, isSignInRequired } from '../common/errors';
 import { safeNotificationText } from '../common/sanitize';
 import type { ComponentLogger } from '../log';
 import { ServerStartError } from '../servers/errors';
@@ -21,8 +21,9 @@ export function registerCommand(verb: CommandVerb, handler: CommandHandler, log:
       if (err instanceof UserCancelledError || err instanceof vscode.CancellationError) return undefined;
       const message = err instanceof UserFacingError || err instanceof ServerActionError ? err.message : `${COMMANDS[verb].replace(/\.\.\.$/, '')} failed: ${errorMessage(err)}`;
       log.error(`${id}: ${errorMessage(err)}${err instanceof Error && err.stack && !(err instanceof UserFacingError) ? `\n${err.stack}` : ''}`);
-      // A failed start is shown once, by notifyFailures, when the server enters `failed`.
-      if (!(err instanceof ServerStartError || (err instanceof ServerActionError && err.cause instanceof ServerStartError))) {
+      // A failed start, or a server that needs a sign-in, is shown once by notifyFailures when the server enters that state.
+      const cause = err instanceof ServerActionError ? err.cause : err;
+      if (!(err instanceof ServerStartError || cause instanceof ServerStartError || isSignInRequired(err) || isSignInRequired(cause))) {
         notifier.error(safeNotificationText(message), err instanceof ServerActionError ? err.serverId : undefined);
       }
       return undefined;

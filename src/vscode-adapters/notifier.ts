@@ -17,9 +17,10 @@ export class Notifier {
   constructor(private readonly openLog: (target?: string) => void, private readonly now: () => number = Date.now) {}
 
   error(message: string, logTarget?: string): void { this.show('error', message, logTarget); }
-  warn(message: string, logTarget?: string): void { this.show('warn', message, logTarget); }
+  /** A warning; `action` (e.g. "Sign In") comes before "Open Log" and runs only when clicked. */
+  warn(message: string, logTarget?: string, action?: { readonly title: string; readonly run: () => unknown }): void { this.show('warn', message, logTarget, action); }
 
-  private show(level: 'error' | 'warn', message: string, logTarget?: string): void {
+  private show(level: 'error' | 'warn', message: string, logTarget?: string, action?: { readonly title: string; readonly run: () => unknown }): void {
     const text = safeNotificationText(message);
     const key = `${level}\u0000${text}`;
     const t = this.now();
@@ -27,22 +28,28 @@ export class Notifier {
     if (last !== undefined && t - last < DEDUPE_WINDOW_MS) return;
     this.recent.set(key, t);
     const show = level === 'error' ? vscode.window.showErrorMessage : vscode.window.showWarningMessage;
-    void show(text, OPEN_LOG).then((choice) => { if (choice === OPEN_LOG) this.openLog(logTarget); });
+    void show(text, ...(action ? [action.title] : []), OPEN_LOG).then((choice) => {
+      if (choice === OPEN_LOG) this.openLog(logTarget);
+      else if (action && choice === action.title) void action.run();
+    });
   }
 }
 
 /**
  * One notification each time a server ends `failed` — a start that failed, or a crash loop the restart policy gave up
- * on, whoever started it — with "Open Log" on that server's log. Commands leave start failures to this.
+ * on, whoever started it — with "Open Log" on that server's log; and one each time a server comes to need a sign-in,
+ * with a "Sign In" action (the browser opens only when the user clicks it). Commands leave these cases to this.
  */
-export function notifyFailures(servers: Pick<ServersModel, 'list' | 'onDidChange'>, notifier: Notifier): IDisposable {
-  const failed = new Set<ServerId>();
+export function notifyFailures(servers: Pick<ServersModel, 'list' | 'onDidChange'>, notifier: Notifier, signIn: (id: ServerId) => unknown): IDisposable {
+  const notified = new Map<ServerId, 'failed' | 'needsSignIn'>();
   return servers.onDidChange(() => {
     for (const s of servers.list()) {
-      if (s.state.kind !== 'failed') { failed.delete(s.id); continue; }
-      if (failed.has(s.id)) continue;
-      failed.add(s.id);
-      notifier.error(`MCP server '${s.name}' failed: ${s.state.reason}`, s.id);
+      const kind = s.state.kind;
+      if (kind !== 'failed' && kind !== 'needsSignIn') { notified.delete(s.id); continue; }
+      if (notified.get(s.id) === kind) continue;
+      notified.set(s.id, kind);
+      if (s.state.kind === 'failed') notifier.error(`MCP server '${s.name}' failed: ${s.state.reason}`, s.id);
+      else notifier.warn(`MCP server '${s.name}' needs you to sign in${s.state.reason ? ` (${s.state.reason})` : ''}.`, s.id, { title: 'Sign In', run: () => signIn(s.id) });
     }
   });
 }

@@ -50,7 +50,7 @@ describe('OAuth: Sign In to Server through the URI handler in a real VS Code', (
     }
   });
 
-  it('signs out from the tree: the server stops, and starting it needs a sign-in again (no browser opens)', async () => {
+  it('signs out from the tree: starting it then needs a sign-in, offered by one notification whose Sign In works', async () => {
     await wb().treeContextMenu('protected', 'Sign Out of Server');
     await wb().waitForNotification(/Signed out of 'protected'/);
     await wb().waitForServer('protected', /stopped/);
@@ -58,6 +58,15 @@ describe('OAuth: Sign In to Server through the URI handler in a real VS Code', (
     await wb().treeContextMenu('protected', 'Start Server');
     await wb().waitForServer('protected', /needs sign-in/);
     assert.equal(wb().context.pages().length, pages, 'no authorization page was opened unasked');
+    await wb().waitForNotification(/MCP server 'protected' needs you to sign in/);
+    assert.equal((await wb().notifications()).filter((n) => n.includes('protected') && /sign in/i.test(n)).length, 1, 'one notification, not a second one from the command');
+    await wb().screenshot('31-needs-sign-in');
+    const authPage = wb().context.waitForEvent('page', { timeout: 60_000 });
+    await wb().clickNotificationButton(/needs you to sign in/, 'Sign In');
+    await wb().answerDialog('Open', 30_000);
+    const tab: Page = await authPage;
+    await tab.waitForURL(/\/callback\?.*vscode-reqid=/, { timeout: 60_000 });
+    await wb().waitForServer('protected', /running/, 60_000);
   });
 });
 
