@@ -11,7 +11,7 @@ import { errorMessage } from '../common/errors';
 import type { Redactor } from '../common/redact';
 import type { LogLevel } from '../servers/logSink';
 import type { ManagedTransport, TransportContext, TransportExit, TransportFactory } from '../servers/transport';
-import { type SignInRequiredError, isSignInRequired } from './errors';
+import { type SignInRequiredError, asHttpFailure, isSignInRequired } from './errors';
 
 export type RemoteKind = 'http' | 'sse';
 type RemoteLaunch = Extract<ResolvedLaunch, { type: 'http' | 'sse' }>;
@@ -140,7 +140,7 @@ export class RemoteTransport implements ManagedTransport {
           await this.replaceInner('sse');
           return this.send(message, options);
         }
-        throw err;
+        throw asHttpFailure(err, this.triedBoth());
       }
       if (!isSessionGone(err, this.kind) && !isNetworkError(err)) throw err;
       this.note('warn', `${isSessionGone(err, this.kind) ? 'session not found' : 'network error'}: ${errorMessage(err)}; re-initializing`);
@@ -173,6 +173,9 @@ export class RemoteTransport implements ManagedTransport {
   close(): Promise<void> { return this.terminate(); }
 
   // ---- internals --------------------------------------------------------------------------------------------------
+
+  /** Configured as Streamable HTTP, now on SSE: both were tried. */
+  private triedBoth(): boolean { return this.kind === 'sse' && this.launch.type === 'http'; }
 
   private requireInner(): Transport {
     if (!this.inner) throw new Error('The connection to the server is not open');
@@ -216,7 +219,7 @@ export class RemoteTransport implements ManagedTransport {
       // A stream that never opened must not keep retrying in the background (EventSource reconnects by itself).
       if (this.inner === inner) { this.innerGeneration++; this.inner = undefined; }
       await inner.close().catch(() => undefined);
-      throw this.startSignIn ?? err;
+      throw this.startSignIn ?? asHttpFailure(err, this.triedBoth());
     }
   }
 

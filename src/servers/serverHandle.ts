@@ -487,7 +487,12 @@ export class ServerHandle extends Disposable {
       return;
     }
     const wasStarting = this._state.kind === 'starting';
-    const reason = conn.failure ?? `Process ${describeExit(exit?.code, exit?.signal)}${wasStarting ? ' during startup' : ''}`;
+    // A remote connection that closes before initialize finished: client.connect() rejects with the real cause (an
+    // HTTP status, a refused connection), and the start path reports that instead of a bare "closed".
+    if (wasStarting && !conn.initialized && conn.transport.pid === undefined && !conn.failure) return;
+    const reason = conn.failure ?? (this.definition.config.type === 'stdio'
+      ? `Process ${describeExit(exit?.code, exit?.signal)}${wasStarting ? ' during startup' : ''}`
+      : `The connection closed${wasStarting ? ' during startup' : ''}`);
     const decision = this.policy.onExit('unexpected', Date.now());
     this._health = { ...this._health, lastExit: describeExit(exit?.code, exit?.signal), restarts: (this._health.restarts ?? 0) + (decision.action === 'restart' ? 1 : 0) };
     this.log(decision.action === 'restart' ? 'warn' : 'error',

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { type Server, createServer } from 'node:http';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { McpError, ErrorCode } from '@modelcontextprotocol/sdk/types.js';
 import { RemoteTransport, TransportMemory, remoteTransportFactory } from '../../../src/remote/httpTransport';
@@ -146,6 +147,57 @@ describe('remote transport against server-everything (127.0.0.1)', function () {
     } finally {
       await manager.stopAll();
       manager.dispose();
+    }
+  });
+
+  describe('an HTTP server that answers with an error status at connect', () => {
+    let http: Server;
+    let port = 0;
+    const status = { code: 500 };
+    before(async () => {
+      http = createServer((req, res) => {
+        req.resume();
+        res.writeHead(status.code, { 'content-type': 'text/html' }).end('<html><body><h1>Nope</h1>\n\n<p>go away</p></body></html>');
+      });
+      await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+      port = (http.address() as { port: number }).port;
+    });
+    after(async () => { http.closeAllConnections(); await new Promise<void>((r) => http.close(() => r())); });
+
+    const expected: Record<number, RegExp> = {
+      401: /^The server answered HTTP 401 Unauthorized: check its API key or token \(Set Secret\.\.\.\), or sign in if it uses OAuth\./,
+      // 404 at initialize falls back to SSE, whose GET gets 404 too.
+      404: /^The server answered HTTP 404 Not Found to Streamable HTTP and to SSE: check the URL\./,
+      500: /^The server answered HTTP 500 Internal Server Error: the server had an internal error/,
+    };
+    for (const code of [401, 404, 500]) {
+      it(`${code}: the start fails with a plain reason (status, what to check), and no header value anywhere`, async () => {
+        status.code = code;
+        const id = makeServerId({ kind: 'userSettings' }, `status-${code}`);
+        const url = `http://127.0.0.1:${port}/mcp`;
+        const headers = { Authorization: 'Bearer sekret-token-value' };
+        const def: ServerDefinition = { id, name: `status-${code}`, source: { kind: 'userSettings' }, config: { type: 'http', url, headers }, options: { ping: false, restart: false } };
+        const sink = new MemorySink();
+        const redactor = new Redactor();
+        const manager = new ServerManager({
+          resolveLaunch: () => Promise.resolve({ type: 'http', url, headers }),
+          transports: { http: remoteTransportFactory(), sse: remoteTransportFactory() }, sinkFor: () => sink, redactor,
+        });
+        try {
+          await manager.setDefinitions([def]);
+          const err = await manager.start(id).then(() => undefined, (e: unknown) => e);
+          assert.ok(err instanceof Error, 'the start is rejected');
+          const state = manager.getState(id);
+          assert.equal(state.kind, 'failed', JSON.stringify(state));
+          const reason = state.kind === 'failed' ? state.reason : '';
+          assert.match(reason, expected[code], 'the state says what happened and what to check');
+          assert.ok(err.message.includes(reason), `the command's error says the same: ${err.message}`);
+          assert.ok(!`${reason} ${err.message} ${sink.lines.join('\n')}`.includes('sekret-token-value'), 'the header value is nowhere');
+        } finally {
+          await manager.stopAll();
+          manager.dispose();
+        }
+      });
     }
   });
 });
