@@ -26,8 +26,26 @@ export class RemoteHttpError extends UserFacingError {
   }
 }
 
-/** The SDK's StreamableHTTPError / SseError with an HTTP error status → RemoteHttpError; anything else unchanged. */
+/** The server could not be reached at all (refused, unknown host, reset, TLS): fetch's own "fetch failed" says nothing. */
+export class RemoteUnreachableError extends UserFacingError {
+  constructor(cause: { code?: string; message?: string }) {
+    const why = cause.code === 'ECONNREFUSED' ? 'nothing is listening there; is the server running?'
+      : cause.code === 'ENOTFOUND' || cause.code === 'EAI_AGAIN' ? 'the host name does not resolve; check the URL'
+        : cause.code?.startsWith('ERR_TLS') || cause.code?.includes('CERT') ? 'the TLS handshake failed; check the certificate (VS Code\'s http.systemCertificates)'
+          : 'check the URL, the network and the proxy settings';
+    super(`Could not reach the server: ${why} (${cause.message ?? cause.code ?? 'network error'})`);
+    this.name = 'RemoteUnreachableError';
+  }
+}
+
+/**
+ * What a failed connect attempt means, said plainly: an HTTP error status (the SDK's StreamableHTTPError / SseError)
+ * → RemoteHttpError; fetch's "fetch failed" → RemoteUnreachableError with its cause; anything else unchanged.
+ */
 export function asHttpFailure(err: unknown, triedBoth: boolean): unknown {
   const code = (err as { code?: unknown } | undefined)?.code;
-  return err instanceof Error && typeof code === 'number' && code >= 400 && code < 600 ? new RemoteHttpError(code, triedBoth, err.message) : err;
+  if (err instanceof Error && typeof code === 'number' && code >= 400 && code < 600) return new RemoteHttpError(code, triedBoth, err.message);
+  const cause = err instanceof TypeError && err.message === 'fetch failed' ? (err as { cause?: unknown }).cause : undefined;
+  if (cause && typeof cause === 'object') return new RemoteUnreachableError(cause as { code?: string; message?: string });
+  return err;
 }

@@ -71,6 +71,15 @@ describe('Configuration: the servers of .vscode/mcp.json in a real VS Code', () 
     await wb().screenshot('13-config-error-diagnostic');
   });
 
+  it('a remote server that cannot be reached fails at once with a plain reason and a notification', async () => {
+    await wb().treeContextMenu('beta', 'Start Server');
+    await wb().waitForServer('beta', /failed/);
+    const message = await wb().waitForNotification(/MCP server 'beta' failed/);
+    // Port 9 is one fetch refuses outright ("bad port"); the unit tests cover a refused connection's wording.
+    assert.match(message, /Could not reach the server: .*\(bad port\)/);
+    assert.doesNotMatch(message, /fetch failed/);
+  });
+
   it('keeps the secret out of every file VS Code wrote (settings, state, logs)', async () => {
     await wb().runCommand('Show Server Log');
     await wb().pickQuickItem('alpha');

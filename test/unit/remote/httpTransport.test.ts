@@ -170,6 +170,30 @@ describe('remote transport against server-everything (127.0.0.1)', function () {
       404: /^The server answered HTTP 404 Not Found to Streamable HTTP and to SSE: check the URL\./,
       500: /^The server answered HTTP 500 Internal Server Error: the server had an internal error/,
     };
+    it('a refused connection: the start fails with a reason that says so (not fetch\'s "fetch failed")', async () => {
+      const closed = createServer();
+      await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+      const deadPort = (closed.address() as { port: number }).port;
+      await new Promise<void>((r) => closed.close(() => r()));
+      const id = makeServerId({ kind: 'userSettings' }, 'refused');
+      const url = `http://127.0.0.1:${deadPort}/mcp`;
+      const manager = new ServerManager({
+        resolveLaunch: () => Promise.resolve({ type: 'http', url, headers: {} }),
+        transports: { http: remoteTransportFactory(), sse: remoteTransportFactory() }, redactor: new Redactor(),
+      });
+      try {
+        await manager.setDefinitions([{ id, name: 'refused', source: { kind: 'userSettings' }, config: { type: 'http', url, headers: {} }, options: { ping: false, restart: false } }]);
+        const err = await manager.start(id).then(() => undefined, (e: unknown) => e);
+        const state = manager.getState(id);
+        assert.ok(err instanceof Error && state.kind === 'failed', JSON.stringify(state));
+        assert.match(state.reason, new RegExp(`^Could not reach the server: nothing is listening there; is the server running\\? \\(connect ECONNREFUSED 127\\.0\\.0\\.1:${deadPort}\\)$`));
+        assert.ok(err.message.includes(state.reason), err.message);
+      } finally {
+        await manager.stopAll();
+        manager.dispose();
+      }
+    });
+
     for (const code of [401, 404, 500]) {
       it(`${code}: the start fails with a plain reason (status, what to check), and no header value anywhere`, async () => {
         status.code = code;
