@@ -46,6 +46,6 @@ export function asHttpFailure(err: unknown, triedBoth: boolean): unknown {
   const code = (err as { code?: unknown } | undefined)?.code;
   if (err instanceof Error && typeof code === 'number' && code >= 400 && code < 600) return new RemoteHttpError(code, triedBoth, err.message);
   const cause = err instanceof TypeError && err.message === 'fetch failed' ? (err as { cause?: unknown }).cause : undefined;
-  if (cause && typeof cause === 'object') return new RemoteUnreachableError(cause as { code?: string; message?: string });
+  if (cause && typeof cause === 'object') return new RemoteUnreachableError(cause);
   return err;
 }
