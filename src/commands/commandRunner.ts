@@ -23,7 +23,7 @@ export function registerCommand(verb: CommandVerb, handler: CommandHandler, log:
       log.error(`${id}: ${errorMessage(err)}${err instanceof Error && err.stack && !(err instanceof UserFacingError) ? `\n${err.stack}` : ''}`);
       // A failed start, or a server that needs a sign-in, is shown once by notifyFailures when the server enters that state.
       const cause = err instanceof ServerActionError ? err.cause : err;
-      if (!(err instanceof ServerStartError || cause instanceof ServerStartError || isSignInRequired(err) || isSignInRequired(cause))) {
+      if (!(cause instanceof ServerStartError || isSignInRequired(cause))) {
         notifier.error(safeNotificationText(message), err instanceof ServerActionError ? err.serverId : undefined);
       }
       return undefined;

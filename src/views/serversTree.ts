@@ -6,11 +6,12 @@ import { Disposable, type IDisposable } from '../common/lifecycle';
 import type { ServerSnapshot, ServersModel } from '../common/model';
 import type { ServerId } from '../common/serverId';
 import { type ServerRowDetails, type TreeRow, serverRow, sortServers } from '../common/treeModel';
+import type { ServerHealth } from '../servers/serverHandle';
 
 /** What the tree needs beyond the server list: catalogs and health (the ServerManager provides them). */
 export interface CatalogSource {
   getCatalog(id: ServerId): CatalogView;
-  getHealth(id: ServerId): { readonly lastPingLatencyMs?: number; readonly restarts?: number; readonly lastExit?: string };
+  getHealth(id: ServerId): ServerHealth;
   readonly onDidChangeCatalog: (listener: (e: { readonly id: ServerId }) => void) => IDisposable;
   /** A ping answered: the server's row (tooltip: last ping, uptime) is refreshed. */
   readonly onDidChangeHealth?: (listener: (e: { readonly id: ServerId }) => void) => IDisposable;
