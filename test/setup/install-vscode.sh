@@ -3,8 +3,11 @@
 # Debian chromium + the -dev packages code-server's native modules need, Node 24 (code-server's
 # postinstall refuses other majors; it also runs the MCP conformance suite, which needs Node >= 22),
 # and code-server 4.139.1 (VS Code 1.139.1). Everything lands in a cache outside the clone, keyed by
-# code-server's install scripts build native modules (npm 11 blocks dependency scripts unless allowed).
 # version, and is reused. Prints the cache dir on its last line.
+# code-server's install scripts build native modules (npm 11 blocks dependency scripts unless allowed), and
+# its postinstall refuses any Node but 24, reading the version from npm's user agent (`npm_config_user_agent`: the
+# Node that npm itself runs on). So npm's own CLI runs on Node 24 for that install: Node 24 first on PATH is not
+# enough, the machine's `npm` still runs on Node 20.
 set -euo pipefail
 
 CODE_SERVER_VERSION=4.139.1
@@ -14,11 +17,15 @@ NODE_DIR="$CACHE_ROOT/node-$NODE_MAJOR"
 CS_DIR="$CACHE_ROOT/code-server-$CODE_SERVER_VERSION"
 log() { echo "[install-vscode] $*" >&2; }
 
+# chromium for the browser; the -dev packages build code-server's native modules. CI (MCP_MANAGER_APT=always) asks
+# apt for all of them on every run, installed or not, so a package that no longer installs fails CI, not the next
+# fresh machine.
+APT_PACKAGES=(chromium libkrb5-dev libsecret-1-dev libx11-dev libxkbfile-dev)
 need_apt=()
-command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
-for pkg in libkrb5-dev libsecret-1-dev libx11-dev libxkbfile-dev; do
-  dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
+for pkg in "${APT_PACKAGES[@]}"; do
+  [ "${MCP_MANAGER_APT:-}" = always ] || dpkg -s "$pkg" >/dev/null 2>&1 || command -v "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
+[ "${MCP_MANAGER_APT:-}" = always ] && need_apt=("${APT_PACKAGES[@]}")
 if ((${#need_apt[@]})); then
   log "apt-get install ${need_apt[*]}"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
@@ -37,8 +44,9 @@ if [ ! -f "$CS_DIR/.complete" ]; then
   log "installing code-server $CODE_SERVER_VERSION into $CS_DIR (one time, ~2-3 min)"
   rm -rf "$CS_DIR"; mkdir -p "$CS_DIR"
   start=$(date +%s)
+  NPM_CLI="$(npm root -g)/npm/bin/npm-cli.js"
   PATH="$NODE_HOME/bin:$PATH" npm_config_nodedir="$NODE_HOME" npm_config_dangerously_allow_all_scripts=true \
-    npm install --prefix "$CS_DIR" --no-save --no-package-lock --no-audit --no-fund \
+    "$NODE_HOME/bin/node" "$NPM_CLI" install --prefix "$CS_DIR" --no-save --no-package-lock --no-audit --no-fund \
     "code-server@$CODE_SERVER_VERSION" >&2
   echo "$(( $(date +%s) - start ))" > "$CS_DIR/.complete"
   log "code-server installed in $(cat "$CS_DIR/.complete") s"

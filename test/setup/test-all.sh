@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `npm test`: installs what the tests need (offline VS Code, npm packages) and runs every CI tier:
 # static checks, unit, integration (in a real extension host), e2e (the VSIX in a real VS Code, driven through
-# Chromium), conformance (when present). Prints each tier's time and a closing "N passed, N failed" line.
+# Chromium), conformance, and `npm start` itself (from a fresh clone and an empty cache when MCP_FRESH_INSTALL=1). Prints each tier's time and a closing "N passed, N failed" line.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 export CI="${CI:-}"
@@ -28,9 +28,7 @@ start=$SECONDS
 bash test/setup/install-vscode.sh >/dev/null || { echo "installing the offline VS Code failed"; exit 1; }
 SUMMARY+=("$(printf '%-12s %4ss' install-vscode $((SECONDS - start)))")
 start=$SECONDS
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund || { echo "npm ci failed"; exit 1; }
-fi
+bash test/setup/ensure-deps.sh || { echo "npm ci failed"; exit 1; }
 SUMMARY+=("$(printf '%-12s %4ss' npm-ci $((SECONDS - start)))")
 
 tier static      bash -c 'npm run -s typecheck && npm run -s lint && echo "static checks passed"'
@@ -38,6 +36,7 @@ tier unit        npm run -s test:unit
 tier integration npm run -s test:integration
 tier e2e         npm run -s test:e2e
 if [ -d test/conformance ]; then tier conformance npm run -s test:conformance; fi
+tier start       npm run -s test:start
 
 echo; echo "=== summary"
 printf '%s\n' "${SUMMARY[@]}"
