@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { ConfigFeatures } from '../config';
 import type { ConfiguredServersModel } from '../common/config/configuredModel';
 import type { ServerDefinition } from '../common/config/types';
-import { SETTINGS, SETTINGS_SECTION, commandId } from '../common/contracts';
+import { SETTINGS, SETTINGS_SECTION, type TraceLevel, commandId, settingId } from '../common/contracts';
 import { errorMessage } from '../common/errors';
 import { Disposable } from '../common/lifecycle';
 import type { Redactor } from '../common/redact';
@@ -33,6 +33,8 @@ export class ServerFeatures extends Disposable {
   readonly logs = this._register(new ServerLogs());
   readonly manager: ServerManager;
   private readonly log;
+  /** `mcpManager.trace`, kept current: every server's trace reads it per message. */
+  private traceLevel = readTraceLevel();
 
   constructor(private readonly deps: ServerFeatureDeps) {
     super();
@@ -46,6 +48,10 @@ export class ServerFeatures extends Disposable {
       ledger,
       roots: () => (vscode.workspace.workspaceFolders ?? []).map((f) => ({ uri: f.uri.toString(), name: f.name })),
       clientInfo: { name: 'mcp-manager', version: (deps.context.extension.packageJSON as { version: string }).version },
+      traceLevel: () => this.traceLevel,
+    }));
+    this._register(vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration(settingId(SETTINGS.trace))) this.traceLevel = readTraceLevel();
     }));
     this.registry = deps.config.createServersModel(this.manager);
     this._register(vscode.workspace.onDidChangeWorkspaceFolders(() => { void this.manager.notifyRootsChanged(); }));
@@ -108,4 +114,9 @@ export class ServerFeatures extends Disposable {
   async shutdown(): Promise<void> {
     await this.manager.stopAll();
   }
+}
+
+function readTraceLevel(): TraceLevel {
+  const value = vscode.workspace.getConfiguration(SETTINGS_SECTION).get<string>(SETTINGS.trace, 'off');
+  return value === 'messages' || value === 'verbose' ? value : 'off';
 }

@@ -10,6 +10,8 @@ export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
  */
 export interface ServerLogSink {
   append(level: LogLevel, lines: readonly string[]): void;
+  /** Whether lines of this level are shown (the channel's log level); absent means always. Lets costly lines be skipped. */
+  enabled?(level: LogLevel): boolean;
 }
 
 /** A sink that drops everything (servers started without a log). */

@@ -9,6 +9,7 @@ import {
 import {
   DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_STARTUP_TIMEOUT_MS, type LaunchResolver, type ResolvedLaunch, type ServerDefinition,
 } from '../common/config/types';
+import type { TraceLevel } from '../common/contracts';
 import { SignInRequiredError, UserCancelledError, errorMessage, isSignInRequired } from '../common/errors';
 import { Disposable, Emitter, toDisposable, type IDisposable } from '../common/lifecycle';
 import { looksLikeSecretName, type Redactor } from '../common/redact';
@@ -20,6 +21,7 @@ import {
   StartupTimeoutError, describeExit,
 } from './errors';
 import { mcpLevelToLogLevel, type LogLevel, type ServerLogSink } from './logSink';
+import { JsonRpcTrace, tracedTransport } from './trace';
 import type { ManagedTransport, TransportContext, TransportFactories } from './transport';
 
 /** Default ping health-check interval (ms) when ServerOptions.ping does not say. */
@@ -80,6 +82,8 @@ export interface ServerHandleOptions {
   readonly clientInfo?: { readonly name: string; readonly version: string };
   readonly onProcessSpawned?: TransportContext['onProcessSpawned'];
   readonly onProcessGone?: TransportContext['onProcessGone'];
+  /** `mcpManager.trace`, read per message (a change applies to the running connection). Absent: no trace. */
+  readonly traceLevel?: () => TraceLevel;
   readonly timing?: Partial<ServerHandleTiming>;
   /** Randomness for backoff jitter (tests pass a constant). */
   readonly random?: () => number;
@@ -316,7 +320,7 @@ export class ServerHandle extends Disposable {
 
     let transport: ManagedTransport;
     try {
-      transport = factory(launch, {
+      const inner = factory(launch, {
         serverId: def.id, serverName: def.name, sink: this.options.sink, redactor: this.options.redactor,
         onProcessSpawned: (pid) => {
           if (this.conn?.transport === transport) this.transition({ type: 'spawned', pid });
@@ -324,6 +328,8 @@ export class ServerHandle extends Disposable {
         },
         onProcessGone: this.options.onProcessGone,
       });
+      const traceLevel = this.options.traceLevel;
+      transport = traceLevel ? tracedTransport(inner, new JsonRpcTrace(this.options.sink, this.options.redactor, traceLevel)) : inner;
     } catch (err) {
       this.failStart(errorMessage(err));
       return;

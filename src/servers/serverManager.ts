@@ -1,5 +1,6 @@
 import type { CallToolResult, CompleteRequest, CompleteResult, GetPromptResult, LoggingLevel, ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
 import type { LaunchResolver, ServerDefinition } from '../common/config/types';
+import type { TraceLevel } from '../common/contracts';
 import { errorMessage } from '../common/errors';
 import { Disposable, Emitter, toDisposable, type IDisposable } from '../common/lifecycle';
 import type { ServerSnapshot, ServersModel } from '../common/model';
@@ -33,6 +34,8 @@ export interface ServerManagerOptions {
   readonly ledger?: ProcessLedger;
   readonly roots?: RootsProvider;
   readonly clientInfo?: { readonly name: string; readonly version: string };
+  /** `mcpManager.trace`, read per message. */
+  readonly traceLevel?: () => TraceLevel;
   readonly timing?: Partial<ServerHandleTiming>;
   readonly random?: () => number;
 }
@@ -196,6 +199,7 @@ export class ServerManager extends Disposable implements ServersModel {
       redactor: this.redactor,
       roots: this.options.roots,
       clientInfo: this.options.clientInfo,
+      traceLevel: this.options.traceLevel,
       timing: this.options.timing,
       random: this.options.random,
       onProcessSpawned: ledger && ((pid) => {

@@ -5,6 +5,10 @@ import type { ServerId } from '../common/serverId';
 import { sourceKey } from '../common/serverId';
 import type { LogLevel, ServerLogSink } from '../servers/logSink';
 
+const CHANNEL_LEVELS: Record<LogLevel, vscode.LogLevel> = {
+  trace: vscode.LogLevel.Trace, debug: vscode.LogLevel.Debug, info: vscode.LogLevel.Info, warn: vscode.LogLevel.Warning, error: vscode.LogLevel.Error,
+};
+
 /**
  * One LogOutputChannel per server (`MCP Manager: <name>`), created on first use. Lines arrive redacted and batched
  * from the supervisor (stderr as warnings, notifications/message at their level, lifecycle, trace).
@@ -21,6 +25,10 @@ export class ServerLogs implements vscode.Disposable {
       append: (level: LogLevel, lines: readonly string[]) => {
         const channel = this.channel(definition.id, channelName);
         for (const line of lines) channel[level](line);
+      },
+      enabled: (level: LogLevel) => {
+        const shown = this.channel(definition.id, channelName).logLevel;
+        return shown !== vscode.LogLevel.Off && shown <= CHANNEL_LEVELS[level];
       },
     };
   }

@@ -23,6 +23,8 @@ describe('package.json agrees with src/common/contracts.ts', () => {
     assert.equal(manifest.displayName, 'MCP Manager');
     assert.deepEqual(manifest.extensionKind, ['workspace']);
     assert.ok(manifest.activationEvents.includes('onUri'), 'onUri wakes the extension for the OAuth callback');
+    // mcpManager.autoStart "onStartup" and the orphan reaping need the extension active without the view opened.
+    assert.ok(manifest.activationEvents.includes('onStartupFinished'), 'activates in every window after startup');
   });
 
   it('keeps @types/vscode at or below the engine floor (vsce refuses otherwise)', () => {
