@@ -1,5 +1,5 @@
 import type { Prompt, Resource, ResourceTemplate, Tool } from '@modelcontextprotocol/sdk/types.js';
-import type { ServerCapabilities } from './serverState';
+import type { ServerCapabilities, ServerState } from './serverState';
 import type { TreeRow } from './treeModel';
 
 /** The groups under a running server, each only when the server has the capability. */
@@ -10,6 +10,10 @@ export interface CatalogView {
   readonly resources: readonly Resource[];
   readonly resourceTemplates: readonly ResourceTemplate[];
   readonly prompts: readonly Prompt[];
+  /** Epoch ms of the last completed listing; 0 while the first one is still under way. */
+  readonly updatedAt: number;
+  /** Why the last listing failed (the lists shown are the previous ones). */
+  readonly error?: string;
 }
 
 const GROUPS: readonly { group: CatalogGroup; label: string; icon: string; capability: keyof ServerCapabilities }[] = [
@@ -138,14 +142,32 @@ export function promptRow(prompt: Prompt): TreeRow {
   };
 }
 
-/** "17 tools" style counts for the server's description. */
+/** "17 tools" style counts for the server's description; "loading…" until the first listing completes. */
 export function catalogSummary(capabilities: ServerCapabilities | undefined, catalog: CatalogView): string | undefined {
+  if (!catalog.updatedAt) return 'loading…';
+  if (catalog.error) return 'listing failed';
   const parts: string[] = [];
   const add = (n: number, one: string, many: string) => parts.push(`${n} ${n === 1 ? one : many}`);
   if (capabilities?.tools) add(catalog.tools.length, 'tool', 'tools');
   if (capabilities?.resources) add(catalog.resources.length, 'resource', 'resources');
   if (capabilities?.prompts) add(catalog.prompts.length, 'prompt', 'prompts');
   return parts.length ? parts.join(', ') : undefined;
+}
+
+/**
+ * The one child of a server that is on its way to running, so a row expanded while it starts stays expanded and
+ * says what is happening; undefined once there is a catalog to show (or nothing is under way).
+ */
+export function pendingRow(state: ServerState, catalog: CatalogView | undefined): TreeRow | undefined {
+  const row = (label: string, tooltip: string): TreeRow => ({
+    label, icon: 'loading~spin', accessibilityLabel: label, tooltip, contextValue: 'mcpPending;', collapsible: false,
+  });
+  switch (state.kind) {
+    case 'starting': return row('Starting…', 'The server is starting; its tools, resources and prompts appear here once it runs.');
+    case 'restarting': return row(`Restarting (attempt ${state.attempt})…`, `Restarting after: ${state.reason}`);
+    case 'running': return catalog?.updatedAt ? undefined : row('Loading tools, resources and prompts…', 'Listing what the server offers.');
+    case 'stopped': case 'failed': case 'needsSignIn': case 'needsTrust': case 'configError': case 'shadowed': return undefined;
+  }
 }
 
 function oneLine(text: string, max: number): string {

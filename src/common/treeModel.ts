@@ -103,7 +103,8 @@ export function serverRow(s: ServerSnapshot, details: ServerRowDetails = {}): Tr
     accessibilityLabel: `${s.name}, ${s.transport ?? 'invalid'} server, ${p.word}`,
     tooltip,
     contextValue: serverContextValue(s),
-    collapsible: s.state.kind === 'running' || s.state.kind === 'stopped',
+    // Starting and restarting rows stay expandable (with a pending child), so an expansion survives the way to running.
+    collapsible: s.state.kind === 'running' || s.state.kind === 'stopped' || s.state.kind === 'starting' || s.state.kind === 'restarting',
   };
 }
 

@@ -41,8 +41,10 @@ export interface ServerCatalog {
   readonly resources: readonly Resource[];
   readonly resourceTemplates: readonly ResourceTemplate[];
   readonly prompts: readonly Prompt[];
-  /** Epoch ms of the last successful refresh; 0 when never listed (or the server is not running). */
+  /** Epoch ms of the last completed listing; 0 until the first one completes (or the server is not running). */
   readonly updatedAt: number;
+  /** Why the last listing failed (the lists are the previous ones); absent after a successful one. */
+  readonly error?: string;
 }
 
 export const EMPTY_CATALOG: ServerCatalog = { tools: [], resources: [], resourceTemplates: [], prompts: [], updatedAt: 0 };
@@ -438,10 +440,14 @@ export class ServerHandle extends Disposable {
       }
       if (kinds.includes('prompts')) next.prompts = caps.prompts ? await paginate((cursor) => conn.client.listPrompts({ cursor }, opts), (r) => r.prompts) : [];
     } catch (err) {
-      if (this.conn === conn) this.log('warn', `listing ${kinds.join(', ')} failed: ${errorMessage(err)}`);
+      if (this.conn !== conn) return;
+      this.log('warn', `listing ${kinds.join(', ')} failed: ${errorMessage(err)}`);
+      this._catalog = { ...this._catalog, updatedAt: Date.now(), error: errorMessage(err) };
+      this._onDidChangeCatalog.fire(this._catalog);
       return;
     }
     if (this.conn !== conn) return;
+    delete next.error;
     next.updatedAt = Date.now();
     this._catalog = next;
     this.log('debug', `catalog: ${next.tools.length} tools, ${next.resources.length} resources, ${next.resourceTemplates.length} templates, ${next.prompts.length} prompts`);

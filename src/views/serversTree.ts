@@ -1,6 +1,6 @@
 import type { Prompt, Resource, ResourceTemplate, Tool } from '@modelcontextprotocol/sdk/types.js';
 import * as vscode from 'vscode';
-import { type CatalogGroup, type CatalogView, catalogGroups, catalogSummary, promptRow, resourceRow, resourceTemplateRow, toolRow } from '../common/catalogTree';
+import { type CatalogGroup, type CatalogView, catalogGroups, catalogSummary, pendingRow, promptRow, resourceRow, resourceTemplateRow, toolRow } from '../common/catalogTree';
 import { CONTEXT_KEYS, SERVERS_VIEW_ID } from '../common/contracts';
 import { Disposable, type IDisposable } from '../common/lifecycle';
 import type { ServerSnapshot, ServersModel } from '../common/model';
@@ -22,6 +22,7 @@ export interface ServerNode { readonly kind: 'server'; server: ServerSnapshot }
 
 export type ServersTreeNode =
   | ServerNode
+  | { readonly kind: 'pending'; readonly serverId: ServerId; readonly row: TreeRow }
   | { readonly kind: 'group'; readonly serverId: ServerId; readonly group: CatalogGroup; readonly row: TreeRow }
   | { readonly kind: 'tool'; readonly serverId: ServerId; readonly tool: Tool }
   | { readonly kind: 'resource'; readonly serverId: ServerId; readonly resource: Resource }
@@ -108,6 +109,7 @@ export class ServersTree extends Disposable implements vscode.TreeDataProvider<S
         };
         return toTreeItem(serverRow(s, details), s.id);
       }
+      case 'pending': return toTreeItem(node.row, `${node.serverId}/pending`);
       case 'group': return toTreeItem(node.row, `${node.serverId}/${node.group}`);
       case 'tool': return toTreeItem(toolRow(node.tool), `${node.serverId}/tool/${node.tool.name}`);
       case 'resource': return toTreeItem(resourceRow(node.resource), `${node.serverId}/resource/${node.resource.uri}`);
@@ -127,8 +129,10 @@ export class ServersTree extends Disposable implements vscode.TreeDataProvider<S
     }
     if (node.kind === 'server') {
       const server = this.model.get(node.server.id) ?? node.server;
-      if (server.state.kind !== 'running' || !this.catalogs) return [];
-      const catalog = this.catalogs.getCatalog(server.id);
+      const catalog = this.catalogs?.getCatalog(server.id);
+      const pending = pendingRow(server.state, catalog);
+      if (pending) return [{ kind: 'pending', serverId: server.id, row: pending }];
+      if (server.state.kind !== 'running' || !catalog) return [];
       return catalogGroups(server.state.capabilities, catalog).map(({ group, row }) => ({ kind: 'group', serverId: server.id, group, row }));
     }
     if (node.kind === 'group' && this.catalogs) {
@@ -147,7 +151,7 @@ export class ServersTree extends Disposable implements vscode.TreeDataProvider<S
   getParent(node: ServersTreeNode): ServersTreeNode | undefined {
     if (node.kind === 'server') return undefined;
     const server = this.serverNodes.get(node.serverId);
-    if (node.kind === 'group' || !server) return server;
+    if (node.kind === 'group' || node.kind === 'pending' || !server) return server;
     const group: CatalogGroup = node.kind === 'tool' ? 'tools' : node.kind === 'resource' ? 'resources' : node.kind === 'resourceTemplate' ? 'resourceTemplates' : 'prompts';
     const snap = this.model.get(node.serverId);
     const catalog = this.catalogs?.getCatalog(node.serverId);

@@ -211,11 +211,36 @@ export class Workbench {
     return this.outputText();
   }
 
+  /** Types `text` into the Output view's filter box (only matching lines show); '' clears it. */
+  async filterOutput(text: string): Promise<void> {
+    const filter = this.page.locator('.part.panel input[placeholder^="Filter"]').first();
+    await filter.waitFor({ timeout: 10_000 });
+    await filter.fill(text);
+  }
+
   /** Visible text of the Output panel (spaces render as U+00A0). */
   async outputText(): Promise<string> {
     const lines = this.page.locator('.part.panel .view-lines');
     await lines.first().waitFor({ timeout: 30_000 });
     return (await lines.first().innerText()).replace(/\u00a0/g, ' ');
+  }
+
+  /**
+   * Sets an enum setting through the Settings editor, as a user does (settings.json edited from outside is not picked
+   * up by code-server): searches for `id`, opens its drop-down and picks `option`, then closes the editor.
+   */
+  async setEnumSetting(id: string, option: string): Promise<void> {
+    await this.runCommand('Open User Settings', 'Preferences');
+    await this.page.locator('.settings-editor .suggest-input-container .monaco-editor').first().waitFor({ timeout: 20_000 });
+    await this.page.waitForTimeout(500); // the search box takes focus once the editor is ready
+    await this.page.keyboard.type(id);
+    const select = this.page.locator(`.settings-editor .setting-item select[aria-label="${id}"]`).first();
+    await select.waitFor({ timeout: 20_000 });
+    await select.click();
+    await this.page.locator('.monaco-select-box-dropdown-container .monaco-list-row .option-text', { hasText: exactly(option) }).first().click();
+    await this.page.waitForTimeout(500);
+    await this.page.keyboard.press('Escape');
+    await this.runCommand('Close Editor', 'View');
   }
 
   /** Text of the active editor. */

@@ -6,6 +6,7 @@ import { SECRET_INDEX_KEY, parseSecretKey, secretKey } from '../../../src/common
 import { isWorkspaceDefined, makeServerId, parseServerId, type ServerSource } from '../../../src/common/serverId';
 import { ALL_STATE_KINDS, canStart, canStop, presentState, type ServerState } from '../../../src/common/serverState';
 import { serverContextValue, serverRow, sortServers } from '../../../src/common/treeModel';
+import { catalogSummary, pendingRow } from '../../../src/common/catalogTree';
 import type { ServerSnapshot } from '../../../src/common/model';
 
 describe('ServerId', () => {
@@ -88,6 +89,27 @@ describe('tree rows (pure)', () => {
   it('shows restarts and the last exit of a running server in its tooltip', () => {
     const tip = serverRow(snap('a', { kind: 'running', since: 1 }), { restarts: 2, lastExit: 'exited with code 3', lastPingLatencyMs: 1.5 }).tooltip;
     assert.match(tip, /Restarts: 2\nLast exit: exited with code 3\nLast ping: 1.5 ms/);
+  });
+  it('keeps a server expandable on its way to running, with one pending child until the first listing completes', () => {
+    const listed = { tools: [], resources: [], resourceTemplates: [], prompts: [], updatedAt: 5 };
+    const unlisted = { ...listed, updatedAt: 0 };
+    for (const kind of ALL_STATE_KINDS) {
+      const state = { kind, since: 0, reason: 'r', by: 'x', attempt: 2, nextTryAt: 0 } as unknown as ServerState;
+      const onTheWay = kind === 'starting' || kind === 'restarting' || kind === 'running';
+      assert.equal(serverRow(snap('a', state)).collapsible, onTheWay || kind === 'stopped', kind);
+      assert.equal(pendingRow(state, unlisted) !== undefined, onTheWay, kind);
+    }
+    assert.equal(pendingRow({ kind: 'starting', since: 0 }, undefined)?.label, 'Starting…');
+    assert.equal(pendingRow({ kind: 'restarting', attempt: 2, nextTryAt: 0, reason: 'crashed' }, listed)?.label, 'Restarting (attempt 2)…');
+    assert.equal(pendingRow({ kind: 'running', since: 0 }, unlisted)?.icon, 'loading~spin');
+    assert.equal(pendingRow({ kind: 'running', since: 0 }, listed), undefined, 'listed: the groups show instead');
+  });
+  it('says the catalog is loading until the first listing completes, not "0 tools"', () => {
+    const caps = { tools: {}, prompts: {} };
+    const empty = { tools: [], resources: [], resourceTemplates: [], prompts: [], updatedAt: 0 };
+    assert.equal(catalogSummary(caps, empty), 'loading…');
+    assert.equal(catalogSummary(caps, { ...empty, updatedAt: 1 }), '0 tools, 0 prompts');
+    assert.equal(catalogSummary(caps, { ...empty, updatedAt: 1, error: 'boom' }), 'listing failed');
   });
   it('sorts by name', () => {
     assert.deepEqual(sortServers([snap('b', { kind: 'stopped' }), snap('a', { kind: 'stopped' })]).map((s) => s.name), ['a', 'b']);
