@@ -7,7 +7,8 @@ import {
   type ReadResourceResult, type Resource, type ResourceTemplate, type Root, type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import {
-  DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_STARTUP_TIMEOUT_MS, type LaunchResolver, type ResolvedLaunch, type ServerDefinition,
+  DEFAULT_PING_INTERVAL_MS, DEFAULT_PING_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_STARTUP_TIMEOUT_MS,
+  type LaunchResolver, type ResolvedLaunch, type ServerDefinition,
 } from '../common/config/types';
 import type { TraceLevel } from '../common/contracts';
 import { SignInRequiredError, UserCancelledError, errorMessage, isSignInRequired } from '../common/errors';
@@ -24,10 +25,6 @@ import { mcpLevelToLogLevel, type LogLevel, type ServerLogSink } from './logSink
 import { JsonRpcTrace, tracedTransport } from './trace';
 import type { ManagedTransport, TransportContext, TransportFactories } from './transport';
 
-/** Default ping health-check interval (ms) when ServerOptions.ping does not say. */
-export const DEFAULT_PING_INTERVAL_MS = 30_000;
-/** Default time a ping may take before the server counts as hung (ms). */
-export const DEFAULT_PING_TIMEOUT_MS = 10_000;
 /** list_changed notifications are coalesced for this long before the catalog is refreshed (ms). */
 export const DEFAULT_LIST_CHANGED_DEBOUNCE_MS = 150;
 /** Longest `notifications/message` text written to the log (characters). */

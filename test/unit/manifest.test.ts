@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { COMMANDS, COMMAND_CATEGORY, EXTENSION_ID, SERVERS_VIEW_ID, SETTINGS, VIEW_CONTAINER_ID, settingId } from '../../src/common/contracts';
+import { serverOptionsJsonSchema } from '../../src/common/config/serverOptionsSchema';
+import { COMMANDS, COMMAND_CATEGORY, EXTENSION_ID, SERVERS_VIEW_ID, SETTINGS, VIEW_CONTAINER_ID, commandId, settingId, type CommandVerb } from '../../src/common/contracts';
 
 interface Manifest {
   publisher: string; name: string; displayName: string; engines: { vscode: string };
@@ -11,7 +12,7 @@ interface Manifest {
     menus: Record<string, { command: string; when?: string }[]>;
     views: Record<string, { id: string; name: string }[]>;
     viewsContainers: { activitybar: { id: string; title: string; icon: string }[] };
-    configuration: { properties: Record<string, { description?: string; markdownDescription?: string }> };
+    configuration: { properties: Record<string, { description?: string; markdownDescription?: string; additionalProperties?: unknown }> };
   };
 }
 const root = join(__dirname, '..', '..', '..');
@@ -47,6 +48,11 @@ describe('package.json agrees with src/common/contracts.ts', () => {
     assert.equal(new Set(declared.map((c) => c.command)).size, declared.length, 'no duplicates');
   });
 
+  it('declares every contracted command', () => {
+    const declared = new Set(manifest.contributes.commands.map((c) => c.command));
+    for (const verb of Object.keys(COMMANDS) as CommandVerb[]) assert.ok(declared.has(commandId(verb)), `${commandId(verb)} is not declared in package.json`);
+  });
+
   it('references only declared commands from menus', () => {
     const declared = new Set(manifest.contributes.commands.map((c) => c.command));
     for (const [menu, items] of Object.entries(manifest.contributes.menus)) {
@@ -70,5 +76,10 @@ describe('package.json agrees with src/common/contracts.ts', () => {
       assert.ok(p.description || p.markdownDescription, `${settingId(key)} has no description`);
     }
     assert.deepEqual(Object.keys(props).sort(), Object.values(SETTINGS).map(settingId).sort());
+  });
+
+  it('declares the serverOptions schema generated from the zod schema', () => {
+    const declared = manifest.contributes.configuration.properties[settingId(SETTINGS.serverOptions)]?.additionalProperties;
+    assert.deepEqual(declared, serverOptionsJsonSchema(), 'package.json is out of date with src/common/config/serverOptionsSchema.ts: run `npm run gen:settings`');
   });
 });

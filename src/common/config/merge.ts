@@ -1,8 +1,8 @@
-import { z } from 'zod';
 import { type ServerId, type ServerSource, makeServerId, sourceKey } from '../serverId';
 import type { ServerState } from '../serverState';
 import { describeSource } from '../treeModel';
 import type { ParsedSource } from './parse';
+import { serverOptionsSchema } from './serverOptionsSchema';
 import type { InputDefinition, ServerDefinition, ServerOptions, Transport } from './types';
 
 /**
@@ -89,21 +89,6 @@ export function runnableDefinitions(servers: readonly ConfiguredServer[]): Serve
   return servers.flatMap((s) => (s.definition && !s.problem ? [s.definition] : []));
 }
 
-const restartSchema = z.object({
-  maxRestarts: z.number().int().min(0).optional(),
-  windowMs: z.number().min(0).optional(),
-  backoffBaseMs: z.number().min(0).optional(),
-  backoffMaxMs: z.number().min(0).optional(),
-});
-const optionsSchema = z.strictObject({
-  autoStart: z.boolean().optional(),
-  startupTimeoutMs: z.number().min(0).optional(),
-  requestTimeoutMs: z.number().min(0).optional(),
-  ping: z.union([z.literal(false), z.object({ intervalMs: z.number().min(0).optional(), timeoutMs: z.number().min(0).optional() })]).optional(),
-  restart: z.union([z.literal(false), restartSchema]).optional(),
-  oauth: z.object({ clientId: z.string().optional(), scopes: z.array(z.string()).optional(), clientMetadataUrl: z.string().optional() }).optional(),
-});
-
 /** Validates `mcpManager.serverOptions`; an invalid entry is ignored (with a warning), never blocks its server. */
 export function parseServerOptions(value: unknown): { options: Record<string, ServerOptions>; warnings: string[] } {
   const options: Record<string, ServerOptions> = {};
@@ -111,8 +96,8 @@ export function parseServerOptions(value: unknown): { options: Record<string, Se
   if (value === undefined || value === null) return { options, warnings };
   if (typeof value !== 'object' || Array.isArray(value)) return { options, warnings: ['mcpManager.serverOptions must be an object keyed by server name; ignored.'] };
   for (const [name, raw] of Object.entries(value as Record<string, unknown>)) {
-    const r = optionsSchema.safeParse(raw);
-    if (r.success) options[name] = stripUndefined(r.data) as ServerOptions;
+    const r = serverOptionsSchema.safeParse(raw);
+    if (r.success) options[name] = stripUndefined(r.data satisfies ServerOptions) as ServerOptions;
     else {
       const issue = r.error.issues[0];
       warnings.push(`mcpManager.serverOptions["${name}"] is invalid${issue ? ` at "${issue.path.join('.') || '(root)'}": ${issue.message}` : ''}; ignored.`);

@@ -59,6 +59,10 @@ export interface ServerOptions {
 
 export const DEFAULT_STARTUP_TIMEOUT_MS = 30_000;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
+/** Default ping health-check interval (ms) when ServerOptions.ping does not say. */
+export const DEFAULT_PING_INTERVAL_MS = 30_000;
+/** Default time a ping may take before the server counts as hung (ms). */
+export const DEFAULT_PING_TIMEOUT_MS = 10_000;
 
 /** One server as defined by one source, before variable resolution. */
 export interface ServerDefinition {

@@ -78,6 +78,17 @@ describe('config/merge: serverOptions', () => {
     assert.match(r.warnings[0] ?? '', /serverOptions\["b"\].*autoStart/);
   });
 
+  it('refuses what the settings schema refuses (a 5 ms startup timeout, an http metadata URL), with a warning', () => {
+    const r = parseServerOptions({
+      fast: { startupTimeoutMs: 5 }, ping: { ping: { timeoutMs: 10 } }, float: { restart: { maxRestarts: 1.5 } },
+      cimd: { oauth: { clientMetadataUrl: 'http://example.com/client.json' } }, typo: { ping: { intervalMS: 0 } },
+      ok: { startupTimeoutMs: 1_000, ping: { intervalMs: 0, timeoutMs: 100 }, oauth: { clientMetadataUrl: 'https://example.com/client.json' } },
+    });
+    assert.deepEqual(Object.keys(r.options), ['ok']);
+    assert.equal(r.warnings.length, 5);
+    assert.match(r.warnings[0] ?? '', /serverOptions\["fast"\] is invalid at "startupTimeoutMs".*; ignored\./);
+  });
+
   it('ignores a non-object value', () => {
     assert.deepEqual(parseServerOptions([1]).options, {});
     assert.deepEqual(parseServerOptions(undefined), { options: {}, warnings: [] });
