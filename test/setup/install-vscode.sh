@@ -6,8 +6,8 @@
 # version, and is reused. Prints the cache dir on its last line.
 # code-server's install scripts build native modules (npm 11 blocks dependency scripts unless allowed), and
 # its postinstall refuses any Node but 24, reading the version from npm's user agent (`npm_config_user_agent`: the
-# Node that npm itself runs on). So npm's own CLI runs on Node 24 for that install: Node 24 first on PATH is not
-# enough, the machine's `npm` still runs on Node 20.
+# Node that npm itself runs on). So npm's own CLI runs on Node 24 for that install, with no inherited user agent:
+# Node 24 first on PATH is not enough, the machine's `npm` still runs on Node 20.
 set -euo pipefail
 
 CODE_SERVER_VERSION=4.139.1
@@ -45,7 +45,9 @@ if [ ! -f "$CS_DIR/.complete" ]; then
   rm -rf "$CS_DIR"; mkdir -p "$CS_DIR"
   start=$(date +%s)
   NPM_CLI="$(npm root -g)/npm/bin/npm-cli.js"
-  PATH="$NODE_HOME/bin:$PATH" npm_config_nodedir="$NODE_HOME" npm_config_dangerously_allow_all_scripts=true \
+  # Under `npm test`/`npm start` the parent npm (on Node 20) exports its own user agent as npm_config_user_agent,
+  # which the child npm would take as its config: unset it, so the postinstall sees Node 24.
+  env -u npm_config_user_agent PATH="$NODE_HOME/bin:$PATH" npm_config_nodedir="$NODE_HOME" npm_config_dangerously_allow_all_scripts=true \
     "$NODE_HOME/bin/node" "$NPM_CLI" install --prefix "$CS_DIR" --no-save --no-package-lock --no-audit --no-fund \
     "code-server@$CODE_SERVER_VERSION" >&2
   echo "$(( $(date +%s) - start ))" > "$CS_DIR/.complete"
