@@ -6,10 +6,11 @@ import { describeEndpoint } from './common/treeModel';
 import { registerCommands } from './commands';
 import { registerRemoteFeatures } from './auth/remoteFeatures';
 import { registerConfigFeatures } from './config';
-import { registerCatalogFeatures } from './features/catalog';
 import { ServerFeatures } from './features/servers';
 import { Logger } from './log';
 import { ServersTree } from './views/serversTree';
+import { CallToolPanels } from './views/callToolPanel';
+import { McpDocuments } from './views/mcpDocuments';
 import { StatusItem } from './views/statusItem';
 import { Notifier, notifyFailures } from './vscode-adapters/notifier';
 import { SecretStore } from './vscode-adapters/secretStore';
@@ -43,9 +44,12 @@ export function activate(context: vscode.ExtensionContext): McpManagerApi {
       const snap = registry.list().find((s) => s.id === serverId);
       if (snap) logs.show(snap.id, snap.name); else logger.show();
     });
+    const documents = new McpDocuments();
+    const catalogLog = logger.scoped('catalog');
+    const toolForms = new CallToolPanels({ extensionUri: context.extensionUri, requests: manager, documents, showServerLog: (s) => logs.show(s.id, s.name), log: catalogLog });
     const tree = new ServersTree(registry, manager, (id) => describeEndpoint(config.service.definitions.find((d) => d.id === id)?.config, redactor));
     context.subscriptions.push(
-      config, remote, features, tree, new StatusItem(registry), notifyFailures(registry, notifier, (id) => vscode.commands.executeCommand(commandId('signIn'), id)),
+      config, remote, features, documents, toolForms, tree, new StatusItem(registry), notifyFailures(registry, notifier, (id) => vscode.commands.executeCommand(commandId('signIn'), id)),
       tree.onDidExpandServer((s) => features.onExpand(s.id)),
       ...registerCommands({
         logger, notifier, tree,
@@ -55,7 +59,7 @@ export function activate(context: vscode.ExtensionContext): McpManagerApi {
           showServerLog: (s) => logs.show(s.id, s.name),
         },
         remote,
-        catalog: registerCatalogFeatures({ context, logger, servers: registry, requests: manager, showServerLog: (s) => logs.show(s.id, s.name) }),
+        catalog: { servers: registry, requests: manager, documents, toolForms, log: catalogLog },
         reload: async () => {
           await config.service.reload();
           await Promise.allSettled(registry.list().filter((s) => s.state.kind === 'running').map((s) => manager.refreshCatalog(s.id)));

@@ -10,18 +10,20 @@ import type { ServerCapabilities } from '../common/serverState';
 import { cleanServerText, pickerText } from '../common/serverText';
 import { expandTemplate, templateVariables } from '../common/uriTemplates';
 import type { ComponentLogger } from '../log';
+import type { CallToolPanels } from '../views/callToolPanel';
+import type { McpDocuments } from '../views/mcpDocuments';
 import type { ServersTreeNode } from '../views/serversTree';
 import type { CommandHandler } from './commandRunner';
 import { pickServer } from './pickers';
-import { type CatalogRequests, InvalidArgumentsError, invokeTool } from './toolCall';
+import { type CatalogRequests, InvalidArgumentsError, invokeTool } from '../features/toolCall';
 
 export interface CatalogCommandDeps {
   readonly servers: ServersModel;
   readonly requests: CatalogRequests;
-  /** Opens a read-only document; returns its URI. */
-  readonly openDocument: (kind: 'resource' | 'prompt', server: string, name: string, doc: { text: string; language: string }) => Promise<vscode.Uri>;
-  /** Opens (or reveals) the Call Tool form of a tool. */
-  readonly showToolForm: (server: ServerSnapshot, tool: Tool) => void;
+  /** The read-only documents resources and prompts open in. */
+  readonly documents: Pick<McpDocuments, 'open'>;
+  /** The Call Tool forms (one per server and tool). */
+  readonly toolForms: Pick<CallToolPanels, 'show'>;
   readonly log: ComponentLogger;
 }
 
@@ -101,7 +103,7 @@ export function catalogCommands(deps: CatalogCommandDeps): Partial<Record<Comman
   const callTool: CommandHandler = async (arg, options) => {
     const opts = optionsFrom(options);
     const { s, tool } = await toolTarget(arg, opts, 'Call a tool of which server?');
-    if (opts.arguments === undefined) { deps.showToolForm(s, tool); return undefined; }
+    if (opts.arguments === undefined) { deps.toolForms.show(s, tool); return undefined; }
     const { result, elapsedMs } = await onServer(s, `call '${cleanServerText(tool.name, 80)}'`, () => invokeTool(requests, s, tool, opts.arguments));
     deps.log.info(`${s.id}: tools/call ${tool.name} → ${result.isError ? 'error result' : 'ok'} in ${elapsedMs} ms`);
     return result satisfies CallToolResult;
@@ -123,7 +125,7 @@ export function catalogCommands(deps: CatalogCommandDeps): Partial<Record<Comman
       (_p, token) => requests.readResource(s.id, uri, { signal: abortOn(token) }),
     ));
     deps.log.info(`${s.id}: resources/read ${uri}: ${result.contents.length} part(s)`);
-    return deps.openDocument('resource', s.name, name, resourceDocument(result.contents, uri));
+    return deps.documents.open('resource', s.name, name, resourceDocument(result.contents, uri));
   };
 
   const readResourceTemplate: CommandHandler = async (arg, options) => {
@@ -184,7 +186,7 @@ export function catalogCommands(deps: CatalogCommandDeps): Partial<Record<Comman
       (_p, token) => requests.getPrompt(s.id, promptName, args, { signal: abortOn(token) }),
     ));
     deps.log.info(`${s.id}: prompts/get ${promptName}: ${result.messages.length} message(s)`);
-    return deps.openDocument('prompt', s.name, `${promptName}.txt`, promptDocument(result, { server: s.name, prompt: promptName, args }));
+    return deps.documents.open('prompt', s.name, `${promptName}.txt`, promptDocument(result, { server: s.name, prompt: promptName, args }));
   };
 
   const copyToolSchema: CommandHandler = async (arg) => {

@@ -8,8 +8,7 @@ import { WorkspaceTrustRequiredError, confirmationFingerprint, formatCommandLine
 import type { InputDefinition, LaunchResolver, ResolvedLaunch, ServerDefinition } from '../common/config/types';
 import { ConfigResolutionError, resolveDefinition } from '../common/config/variables';
 import { REDACTED, type Redactor } from '../common/redact';
-import type { ServerSource } from '../common/serverId';
-import { describeSource } from '../common/treeModel';
+import { type ServerSource, describeSource } from '../common/serverId';
 import type { ComponentLogger } from '../log';
 import type { SecretStore } from '../vscode-adapters/secretStore';
 import type { ConfigService } from './configService';
