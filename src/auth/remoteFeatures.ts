@@ -13,7 +13,7 @@ import { RemoteAuth, type OAuthTarget } from '../remote/oauth/remoteAuth';
 import type { SecretBackend } from '../remote/oauth/secretBackend';
 import type { TransportFactories } from '../servers/transport';
 import { pickServer } from '../commands/pickers';
-import type { CommandHandler } from '../commands/commandRunner';
+import type { CommandTable } from '../commands/commandRunner';
 
 export interface RemoteFeatureDeps {
   /** The SecretStore (src/vscode-adapters/secretStore.ts): the only door to SecretStorage. */
@@ -77,7 +77,7 @@ export class RemoteFeatures extends Disposable {
   bindServers(binding: RemoteServersBinding): void { this.binding = binding; }
 
   /** Handlers for src/commands/index.ts commandTable. */
-  commands(): Record<'signIn' | 'signOut' | 'clearAllData', CommandHandler> {
+  commands(): Pick<CommandTable, 'signIn' | 'signOut' | 'clearAllData'> {
     return {
       signIn: (arg) => this.signInCommand(arg),
       signOut: (arg) => this.signOutCommand(arg),

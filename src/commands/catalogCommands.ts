@@ -2,7 +2,6 @@ import type { CallToolResult, Prompt, PromptArgument, Resource, ResourceTemplate
 import * as vscode from 'vscode';
 import { promptDocument, resourceDocument } from '../common/catalogDocuments';
 import { type CatalogView, isDestructive } from '../common/catalogTree';
-import type { CommandVerb } from '../common/contracts';
 import { ServerActionError, UserCancelledError, UserFacingError, errorMessage } from '../common/errors';
 import type { ServerSnapshot, ServersModel } from '../common/model';
 import { isObject } from '../common/schemaForm';
@@ -13,7 +12,7 @@ import type { ComponentLogger } from '../log';
 import type { CallToolPanels } from '../views/callToolPanel';
 import type { McpDocuments } from '../views/mcpDocuments';
 import type { ServersTreeNode } from '../views/serversTree';
-import type { CommandHandler } from './commandRunner';
+import type { CommandHandler, CommandTable } from './commandRunner';
 import { pickServer } from './pickers';
 import { type CatalogRequests, InvalidArgumentsError, invokeTool } from '../features/toolCall';
 
@@ -64,7 +63,7 @@ async function onServer<T>(server: ServerSnapshot, what: string, task: () => Pro
   }
 }
 
-export function catalogCommands(deps: CatalogCommandDeps): Partial<Record<CommandVerb, CommandHandler>> {
+export function catalogCommands(deps: CatalogCommandDeps): Pick<CommandTable, 'callTool' | 'readResource' | 'readResourceTemplate' | 'getPrompt' | 'copyToolSchema' | 'copyResourceUri'> {
   const { servers, requests } = deps;
 
   /** A running server with the capability and at least one item (`has`), from the argument or a QuickPick. */

@@ -9,6 +9,12 @@ import type { Notifier } from '../vscode-adapters/notifier';
 export type CommandHandler = (...args: unknown[]) => unknown;
 
 /**
+ * One handler per contracted command: a command without a handler does not compile, and a sub-table typed as
+ * `Pick<CommandTable, ...>` cannot name a verb that is not in COMMANDS (src/common/contracts.ts).
+ */
+export type CommandTable = Record<CommandVerb, CommandHandler>;
+
+/**
  * Registers a command with the one error-handling path: cancellation is silent; anything else is logged and shown
  * once, sanitized, with an "Open Log" action. A command handler never throws into VS Code.
  */

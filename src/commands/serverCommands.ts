@@ -4,7 +4,7 @@ import { ServerActionError, UserCancelledError, errorMessage } from '../common/e
 import type { ServerSnapshot, ServersModel } from '../common/model';
 import type { ServerId } from '../common/serverId';
 import { canStart, canStop } from '../common/serverState';
-import type { CommandHandler } from './commandRunner';
+import type { CommandTable } from './commandRunner';
 import { pickServer } from './pickers';
 
 /** The lifecycle operations the commands need (ServerManager implements them). */
@@ -32,7 +32,7 @@ async function operate(verb: string, s: ServerSnapshot, task: () => Promise<void
   }
 }
 
-export function serverCommands({ servers, showServerLog }: ServerCommandDeps): Record<'startServer' | 'stopServer' | 'restartServer' | 'showServerLog', CommandHandler> {
+export function serverCommands({ servers, showServerLog }: ServerCommandDeps): Pick<CommandTable, 'startServer' | 'stopServer' | 'restartServer' | 'showServerLog'> {
   return {
     startServer: async (arg) => {
       const s = await pickServer(servers, arg, 'Start which server?', (x) => canStart(x.state));
