@@ -8,6 +8,7 @@ import { type CatalogCommandDeps, catalogCommands } from './catalogCommands';
 import { type CommandTable, registerCommand } from './commandRunner';
 import { type ConfigCommandDeps, clearSecrets, importServers, setSecret } from './configCommands';
 import { openConfiguration } from './openConfiguration';
+import { type RemoteCommandDeps, remoteCommands } from './remoteCommands';
 import { type ServerCommandDeps, serverCommands } from './serverCommands';
 
 export interface CommandDeps {
@@ -21,7 +22,7 @@ export interface CommandDeps {
   /** Exercising servers: Call Tool..., Read Resource..., Read Resource Template..., Get Prompt..., Copy Tool Schema, Copy Resource URI. */
   readonly catalog: CatalogCommandDeps;
   /** Remote servers: Sign In to Server, Sign Out of Server, Clear All Stored Data.... */
-  readonly remote: { commands(): Pick<CommandTable, 'signIn' | 'signOut' | 'clearAllData'> };
+  readonly remote: RemoteCommandDeps;
   /** Re-reads the configuration and every running server's catalog. */
   readonly reload: () => Promise<void>;
 }
@@ -39,7 +40,7 @@ export function commandTable(deps: CommandDeps): CommandTable {
     ...configCommandTable(deps.config),
     ...serverCommands(deps.servers),
     ...catalogCommands(deps.catalog),
-    ...deps.remote.commands(),
+    ...remoteCommands(deps.remote),
   };
 }
 
