@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { toAbortSignal } from '../common/cancellation';
 import type { ServerDefinition } from '../common/config/types';
 import type { ServerSnapshot } from '../common/model';
 import type { ConfigFeatures } from '../config';
@@ -44,12 +45,11 @@ export function remoteCommands(deps: RemoteCommandDeps): Pick<CommandTable, 'sig
       await vscode.window.withProgress({
         location: vscode.ProgressLocation.Notification, title: `Signing in to '${snapshot.name}'… finish in your browser`, cancellable: true,
       }, async (_progress, token) => {
-        const abort = new AbortController();
-        const sub = token.onCancellationRequested(() => abort.abort());
+        const cancel = toAbortSignal(token);
         try {
-          await remote.signIn(target, abort.signal);
+          await remote.signIn(target, cancel.signal);
         } finally {
-          sub.dispose();
+          cancel.dispose();
         }
       });
       log.info(`${snapshot.name}: signed in; restarting`);
