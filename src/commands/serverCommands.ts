@@ -6,7 +6,7 @@ import { canStart, canStop } from '../common/serverState';
 import { type CommandTable, withServer } from './commandRunner';
 import { pickServer } from './pickers';
 
-/** The lifecycle operations the commands need (ServerManager implements them). */
+/** The servers as the commands drive them: the views' model plus start / stop / restart (ServerFeatures implements it). */
 export interface ServerLifecycle extends ServersModel {
   start(id: ServerId): Promise<void>;
   stop(id: ServerId): Promise<void>;

@@ -9,7 +9,7 @@ import type { ServerId } from '../common/serverId';
 import { cleanServerText } from '../common/serverText';
 import type { RequestCallOptions } from '../servers/serverHandle';
 
-/** The server requests the catalog commands make (ServerManager implements them). */
+/** The server requests the catalog commands and the Call Tool form make (ServerManager implements them). */
 export interface CatalogRequests {
   getCatalog(id: ServerId): CatalogView;
   callTool(id: ServerId, name: string, args?: Record<string, unknown>, options?: RequestCallOptions): Promise<CallToolResult>;
