@@ -1,14 +1,15 @@
 import * as vscode from 'vscode';
 import { EXTENSION_LOG_NAME, commandId } from './common/contracts';
-import type { ServersModel } from './common/model';
+import type { ServerSnapshot, ServersModel } from './common/model';
 import { Redactor } from './common/redact';
 import { describeEndpoint } from './common/treeModel';
 import { registerCommands } from './commands';
-import { registerRemoteFeatures } from './auth/remoteFeatures';
 import { registerConfigFeatures } from './config';
-import { registerCatalogFeatures } from './features/catalog';
+import { RemoteFeatures } from './features/remote';
 import { ServerFeatures } from './features/servers';
 import { Logger } from './log';
+import { CallToolPanels } from './views/callToolPanel';
+import { McpDocuments } from './views/mcpDocuments';
 import { ServersTree } from './views/serversTree';
 import { StatusItem } from './views/statusItem';
 import { Notifier, notifyFailures } from './vscode-adapters/notifier';
@@ -21,49 +22,41 @@ export interface McpManagerApi {
   readonly servers: ServersModel;
 }
 
-/** Composition root: constructs, registers for disposal, and wires. No behaviour lives here. */
+/**
+ * Composition root: constructs each part after the parts it needs, registers it for disposal as soon as it exists, and
+ * wires the parts together. The behaviour lives in the parts; the lambdas here only forward.
+ */
 export function activate(context: vscode.ExtensionContext): McpManagerApi {
+  const push = <T extends vscode.Disposable>(disposable: T): T => { context.subscriptions.push(disposable); return disposable; };
   const redactor = new Redactor();
-  const logger = new Logger(EXTENSION_LOG_NAME, redactor);
-  context.subscriptions.push(logger);
+  const logger = push(new Logger(EXTENSION_LOG_NAME, redactor));
   const log = logger.scoped('activate');
   try {
     log.info(`MCP Manager ${(context.extension.packageJSON as { version: string }).version} activating (VS Code ${vscode.version}, log level ${vscode.LogLevel[logger.channel.logLevel]}, trusted: ${vscode.workspace.isTrusted})`);
     const secrets = new SecretStore(context.secrets, redactor, logger.scoped('secrets'));
-    const config = registerConfigFeatures({ context, logger, secrets });
-    const remote = registerRemoteFeatures({
-      secrets, redactor, logger, resolveLaunch: config.resolveLaunch,
-      definitionOf: (id) => config.service.definitions.find((d) => d.id === id),
-      clearOtherData: async () => { config.inputs.forget(); await config.gate.forgetConfirmations(); },
-    });
-    const features = servers = new ServerFeatures({ context, logger, redactor, config, transports: remote.transports });
-    const { registry, manager, logs } = features;
-    remote.bindServers({ servers: registry, restart: (id) => manager.restart(id), stop: (id) => manager.stop(id) });
-    const notifier = new Notifier((serverId) => {
-      const snap = registry.list().find((s) => s.id === serverId);
-      if (snap) logs.show(snap.id, snap.name); else logger.show();
-    });
-    const tree = new ServersTree(registry, manager, (id) => describeEndpoint(config.service.definitions.find((d) => d.id === id)?.config, redactor));
-    context.subscriptions.push(
-      config, remote, features, tree, new StatusItem(registry), notifyFailures(registry, notifier, (id) => vscode.commands.executeCommand(commandId('signIn'), id)),
-      tree.onDidExpandServer((s) => features.onExpand(s.id)),
-      ...registerCommands({
-        logger, notifier, tree,
-        config: { config, secrets, globalStorageUri: context.globalStorageUri, log: logger.scoped('config'), servers: registry },
-        servers: {
-          servers: { list: () => registry.list(), get: (id) => registry.get(id), onDidChange: registry.onDidChange, whenReady: () => features.ready, start: (id) => manager.start(id), stop: (id) => manager.stop(id), restart: (id) => manager.restart(id) },
-          showServerLog: (s) => logs.show(s.id, s.name),
-        },
-        remote,
-        catalog: registerCatalogFeatures({ context, logger, servers: registry, requests: manager, showServerLog: (s) => logs.show(s.id, s.name) }),
-        reload: async () => {
-          await config.service.reload();
-          await Promise.allSettled(registry.list().filter((s) => s.state.kind === 'running').map((s) => manager.refreshCatalog(s.id)));
-        },
-      }),
-    );
+    const config = push(registerConfigFeatures({ context, logger, secrets }));
+    // Before the servers: they are built with its HTTP/SSE transports.
+    const remote = push(new RemoteFeatures({ secrets, redactor, logger, definitions: config.service }));
+    const features = servers = push(new ServerFeatures({ context, logger, redactor, config, transports: remote.transports }));
+    const showServerLog = (s: ServerSnapshot) => features.logs.show(s.id, s.name);
+    const notifier = new Notifier((serverId) => features.showLog(serverId));
+    const documents = push(new McpDocuments());
+    const catalogLog = logger.scoped('catalog');
+    const toolForms = push(new CallToolPanels({ extensionUri: context.extensionUri, requests: features.manager, documents, showServerLog, log: catalogLog }));
+    const tree = push(new ServersTree(features.registry, features.manager, (id) => describeEndpoint(config.service.definition(id)?.config, redactor)));
+    push(tree.onDidExpandServer((s) => features.onExpand(s.id)));
+    push(new StatusItem(features.registry));
+    push(notifyFailures(features.registry, notifier, (id) => vscode.commands.executeCommand(commandId('signIn'), id)));
+    for (const command of registerCommands({
+      logger, notifier, tree,
+      config: { config, secrets, globalStorageUri: context.globalStorageUri, log: logger.scoped('config'), servers: features.registry },
+      servers: { servers: features, showServerLog },
+      remote: { remote, servers: features, config, secrets, log: logger.scoped('remote') },
+      catalog: { servers: features.registry, requests: features.manager, documents, toolForms, log: catalogLog },
+      reload: () => features.reloadAll(),
+    })) push(command);
     log.info('activated');
-    return { servers: registry };
+    return { servers: features.registry };
   } catch (err) {
     log.error(err instanceof Error ? err : String(err));
     void vscode.window.showErrorMessage('MCP Manager failed to start. See the "MCP Manager" log for details.');

@@ -1,27 +1,29 @@
 import type { CallToolResult, Prompt, PromptArgument, Resource, ResourceTemplate, Tool } from '@modelcontextprotocol/sdk/types.js';
 import * as vscode from 'vscode';
+import { toAbortSignal } from '../common/cancellation';
 import { promptDocument, resourceDocument } from '../common/catalogDocuments';
 import { type CatalogView, isDestructive } from '../common/catalogTree';
-import type { CommandVerb } from '../common/contracts';
-import { ServerActionError, UserCancelledError, UserFacingError, errorMessage } from '../common/errors';
+import { UserCancelledError, UserFacingError, errorMessage } from '../common/errors';
 import type { ServerSnapshot, ServersModel } from '../common/model';
 import { isObject } from '../common/schemaForm';
 import type { ServerCapabilities } from '../common/serverState';
 import { cleanServerText, pickerText } from '../common/serverText';
 import { expandTemplate, templateVariables } from '../common/uriTemplates';
+import { type CatalogRequests, invokeTool } from '../features/toolCall';
 import type { ComponentLogger } from '../log';
+import type { CallToolPanels } from '../views/callToolPanel';
+import type { McpDocuments } from '../views/mcpDocuments';
 import type { ServersTreeNode } from '../views/serversTree';
-import type { CommandHandler } from './commandRunner';
+import { type CommandHandler, type CommandTable, withServer } from './commandRunner';
 import { pickServer } from './pickers';
-import { type CatalogRequests, InvalidArgumentsError, invokeTool } from './toolCall';
 
 export interface CatalogCommandDeps {
   readonly servers: ServersModel;
   readonly requests: CatalogRequests;
-  /** Opens a read-only document; returns its URI. */
-  readonly openDocument: (kind: 'resource' | 'prompt', server: string, name: string, doc: { text: string; language: string }) => Promise<vscode.Uri>;
-  /** Opens (or reveals) the Call Tool form of a tool. */
-  readonly showToolForm: (server: ServerSnapshot, tool: Tool) => void;
+  /** The read-only documents resources and prompts open in. */
+  readonly documents: Pick<McpDocuments, 'open'>;
+  /** The Call Tool forms (one per server and tool). */
+  readonly toolForms: Pick<CallToolPanels, 'show'>;
   readonly log: ComponentLogger;
 }
 
@@ -52,17 +54,38 @@ function nodeFrom<K extends ServersTreeNode['kind']>(arg: unknown, kind: K): Ext
   return isObject(arg) && arg['kind'] === kind && typeof arg['serverId'] === 'string' ? (arg as Extract<ServersTreeNode, { kind: K }>) : undefined;
 }
 
-/** Wraps a failed request so its notification's "Open Log" opens that server's log. */
-async function onServer<T>(server: ServerSnapshot, what: string, task: () => Promise<T>): Promise<T> {
-  try {
-    return await task();
-  } catch (err) {
-    if (err instanceof UserCancelledError || err instanceof vscode.CancellationError || err instanceof InvalidArgumentsError) throw err;
-    throw new ServerActionError(`Could not ${what} on '${server.name}': ${errorMessage(err)}`, server.id, { cause: err });
-  }
+/** How a command finds one catalog item: the tree node it runs on, else the name it was given, else a QuickPick. */
+interface CatalogItemKind<K extends ServersTreeNode['kind'], T> {
+  readonly node: K;
+  readonly fromNode: (node: Extract<ServersTreeNode, { kind: K }>) => T;
+  readonly list: (catalog: CatalogView) => readonly T[];
+  readonly named: (item: T, name: string) => boolean;
+  /** A name the server does not list: an error, or (a resource: any URI may be read) an item of its own. */
+  readonly unlisted: (server: ServerSnapshot, name: string) => T;
+  readonly quickPickItem: (item: T) => vscode.QuickPickItem;
+  /** For the QuickPick's placeholder: "Which <noun> of '<server>'?". */
+  readonly noun: string;
 }
 
-export function catalogCommands(deps: CatalogCommandDeps): Partial<Record<CommandVerb, CommandHandler>> {
+const TOOL: CatalogItemKind<'tool', Tool> = {
+  node: 'tool', fromNode: (n) => n.tool, list: (c) => c.tools, named: (t, name) => t.name === name, quickPickItem: toolItem, noun: 'tool',
+  unlisted: (s, name) => { throw new UserFacingError(`'${s.name}' has no tool named '${cleanServerText(name, 80)}'.`); },
+};
+const RESOURCE: CatalogItemKind<'resource', Resource> = {
+  node: 'resource', fromNode: (n) => n.resource, list: (c) => c.resources, named: (r, uri) => r.uri === uri, quickPickItem: resourceItem, noun: 'resource',
+  unlisted: (_s, uri) => ({ uri, name: lastSegment(uri) }),
+};
+const RESOURCE_TEMPLATE: CatalogItemKind<'resourceTemplate', ResourceTemplate> = {
+  node: 'resourceTemplate', fromNode: (n) => n.template, list: (c) => c.resourceTemplates, named: (t, name) => t.uriTemplate === name || t.name === name,
+  quickPickItem: templateItem, noun: 'resource template',
+  unlisted: (s, name) => { throw new UserFacingError(`'${s.name}' has no resource template '${cleanServerText(name, 120)}'.`); },
+};
+const PROMPT: CatalogItemKind<'prompt', Prompt> = {
+  node: 'prompt', fromNode: (n) => n.prompt, list: (c) => c.prompts, named: (p, name) => p.name === name, quickPickItem: promptItem, noun: 'prompt',
+  unlisted: (s, name) => { throw new UserFacingError(`'${s.name}' has no prompt named '${cleanServerText(name, 80)}'.`); },
+};
+
+export function catalogCommands(deps: CatalogCommandDeps): Pick<CommandTable, 'callTool' | 'readResource' | 'readResourceTemplate' | 'getPrompt' | 'copyToolSchema' | 'copyResourceUri'> {
   const { servers, requests } = deps;
 
   /** A running server with the capability and at least one item (`has`), from the argument or a QuickPick. */
@@ -78,62 +101,57 @@ export function catalogCommands(deps: CatalogCommandDeps): Partial<Record<Comman
     return picked.x;
   }
 
-  const findTool = async (s: ServerSnapshot, name: string | undefined): Promise<Tool> => {
-    const tools = requests.getCatalog(s.id).tools;
-    if (name !== undefined) {
-      const t = tools.find((x) => x.name === name);
-      if (!t) throw new UserFacingError(`'${s.name}' has no tool named '${cleanServerText(name, 80)}'.`);
-      return t;
-    }
-    return pickItem(tools, (t) => ({
-      label: `$(${isDestructive(t) ? 'warning' : 'symbol-method'}) ${pickerText(t.title ?? t.annotations?.title ?? t.name)}`,
-      description: t.title && t.title !== t.name ? pickerText(t.name) : undefined,
-      detail: t.description ? pickerText(t.description, 200) : undefined,
-    }), `Which tool of '${s.name}'?`);
-  };
+  /** The item a command acts on (see CatalogItemKind); `name` is the one its options give, if any. */
+  async function catalogItem<K extends ServersTreeNode['kind'], T>(kind: CatalogItemKind<K, T>, arg: unknown, s: ServerSnapshot, name: string | undefined): Promise<T> {
+    const node = nodeFrom(arg, kind.node);
+    if (node) return kind.fromNode(node);
+    const items = kind.list(requests.getCatalog(s.id));
+    if (name !== undefined) return items.find((x) => kind.named(x, name)) ?? kind.unlisted(s, name);
+    return pickItem(items, kind.quickPickItem, `Which ${kind.noun} of '${s.name}'?`);
+  }
+
+  /** Runs a request under a cancellable progress notification: cancelling it cancels the request on the server. */
+  const withCancellableProgress = <T>(title: string, request: (signal: AbortSignal) => Promise<T>): Promise<T> => Promise.resolve(vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+    async (_p, token) => {
+      const cancel = toAbortSignal(token);
+      try { return await request(cancel.signal); } finally { cancel.dispose(); }
+    },
+  ));
 
   const toolTarget = async (arg: unknown, opts: CatalogCommandOptions, placeHolder: string): Promise<{ s: ServerSnapshot; tool: Tool }> => {
-    const node = nodeFrom(arg, 'tool');
     const s = await server(arg, 'tools', placeHolder, (c) => c.tools.length > 0);
-    return { s, tool: node?.tool ?? await findTool(s, opts.tool) };
+    return { s, tool: await catalogItem(TOOL, arg, s, opts.tool) };
   };
 
   const callTool: CommandHandler = async (arg, options) => {
     const opts = optionsFrom(options);
     const { s, tool } = await toolTarget(arg, opts, 'Call a tool of which server?');
-    if (opts.arguments === undefined) { deps.showToolForm(s, tool); return undefined; }
-    const { result, elapsedMs } = await onServer(s, `call '${cleanServerText(tool.name, 80)}'`, () => invokeTool(requests, s, tool, opts.arguments));
+    if (opts.arguments === undefined) { deps.toolForms.show(s, tool); return undefined; }
+    const { result, elapsedMs } = await withServer(s, `call '${cleanServerText(tool.name, 80)}' on '${s.name}'`, () => invokeTool(requests, s, tool, opts.arguments));
     deps.log.info(`${s.id}: tools/call ${tool.name} → ${result.isError ? 'error result' : 'ok'} in ${elapsedMs} ms`);
     return result satisfies CallToolResult;
   };
 
   const readResource: CommandHandler = async (arg, options) => {
     const opts = optionsFrom(options);
-    const node = nodeFrom(arg, 'resource');
     const s = await server(arg, 'resources', 'Read a resource of which server?', (c) => c.resources.length > 0);
-    const resources = requests.getCatalog(s.id).resources;
-    const uri = node?.resource.uri ?? opts.uri ?? (await pickItem(resources, resourceItem, `Which resource of '${s.name}'?`)).uri;
-    const resource = node?.resource ?? resources.find((r) => r.uri === uri);
-    return openResource(s, uri, resource?.title ?? resource?.name ?? lastSegment(uri));
+    const resource = await catalogItem(RESOURCE, arg, s, opts.uri);
+    return openResource(s, resource.uri, resource.title ?? resource.name);
   };
 
   const openResource = async (s: ServerSnapshot, uri: string, name: string): Promise<vscode.Uri> => {
-    const result = await onServer(s, `read '${cleanServerText(uri, 200)}'`, async () => vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Reading '${cleanServerText(uri, 120)}' from '${s.name}'`, cancellable: true },
-      (_p, token) => requests.readResource(s.id, uri, { signal: abortOn(token) }),
+    const result = await withServer(s, `read '${cleanServerText(uri, 200)}' on '${s.name}'`, () => withCancellableProgress(
+      `Reading '${cleanServerText(uri, 120)}' from '${s.name}'`, (signal) => requests.readResource(s.id, uri, { signal }),
     ));
     deps.log.info(`${s.id}: resources/read ${uri}: ${result.contents.length} part(s)`);
-    return deps.openDocument('resource', s.name, name, resourceDocument(result.contents, uri));
+    return deps.documents.open('resource', s.name, name, resourceDocument(result.contents, uri));
   };
 
   const readResourceTemplate: CommandHandler = async (arg, options) => {
     const opts = optionsFrom(options);
-    const node = nodeFrom(arg, 'resourceTemplate');
     const s = await server(arg, 'resources', 'Read a resource template of which server?', (c) => c.resourceTemplates.length > 0);
-    const templates = requests.getCatalog(s.id).resourceTemplates;
-    let template = node?.template ?? (opts.template !== undefined ? templates.find((t) => t.uriTemplate === opts.template || t.name === opts.template) : undefined);
-    if (opts.template !== undefined && !template) throw new UserFacingError(`'${s.name}' has no resource template '${cleanServerText(opts.template, 120)}'.`);
-    template ??= await pickItem(templates, templateItem, `Which resource template of '${s.name}'?`);
+    const template = await catalogItem(RESOURCE_TEMPLATE, arg, s, opts.template);
     const variables = templateVariables(template.uriTemplate);
     const values: Record<string, string> = {};
     const given = opts.arguments ?? {};
@@ -154,12 +172,8 @@ export function catalogCommands(deps: CatalogCommandDeps): Partial<Record<Comman
 
   const getPrompt: CommandHandler = async (arg, options) => {
     const opts = optionsFrom(options);
-    const node = nodeFrom(arg, 'prompt');
     const s = await server(arg, 'prompts', 'Get a prompt of which server?', (c) => c.prompts.length > 0);
-    const prompts = requests.getCatalog(s.id).prompts;
-    let prompt: Prompt | undefined = node?.prompt ?? (opts.prompt !== undefined ? prompts.find((p) => p.name === opts.prompt) : undefined);
-    if (opts.prompt !== undefined && !prompt) throw new UserFacingError(`'${s.name}' has no prompt named '${cleanServerText(opts.prompt, 80)}'.`);
-    prompt ??= await pickItem(prompts, promptItem, `Which prompt of '${s.name}'?`);
+    const prompt = await catalogItem(PROMPT, arg, s, opts.prompt);
     const args: Record<string, string> = {};
     const declared: readonly PromptArgument[] = prompt.arguments ?? [];
     const canComplete = !!(s.state.kind === 'running' && s.state.capabilities?.completions);
@@ -179,12 +193,11 @@ export function catalogCommands(deps: CatalogCommandDeps): Partial<Record<Comman
     const missing = declared.filter((a) => a.required && !(a.name in args));
     if (missing.length) throw new UserFacingError(`The prompt '${cleanServerText(prompt.name, 80)}' needs: ${missing.map((a) => cleanServerText(a.name, 40)).join(', ')}.`);
     const promptName = prompt.name;
-    const result = await onServer(s, `get the prompt '${cleanServerText(promptName, 80)}'`, async () => vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Getting prompt '${cleanServerText(promptName, 80)}' from '${s.name}'`, cancellable: true },
-      (_p, token) => requests.getPrompt(s.id, promptName, args, { signal: abortOn(token) }),
+    const result = await withServer(s, `get the prompt '${cleanServerText(promptName, 80)}' on '${s.name}'`, () => withCancellableProgress(
+      `Getting prompt '${cleanServerText(promptName, 80)}' from '${s.name}'`, (signal) => requests.getPrompt(s.id, promptName, args, { signal }),
     ));
     deps.log.info(`${s.id}: prompts/get ${promptName}: ${result.messages.length} message(s)`);
-    return deps.openDocument('prompt', s.name, `${promptName}.txt`, promptDocument(result, { server: s.name, prompt: promptName, args }));
+    return deps.documents.open('prompt', s.name, `${promptName}.txt`, promptDocument(result, { server: s.name, prompt: promptName, args }));
   };
 
   const copyToolSchema: CommandHandler = async (arg) => {
@@ -224,6 +237,14 @@ export function catalogCommands(deps: CatalogCommandDeps): Partial<Record<Comman
   return { callTool, readResource, readResourceTemplate, getPrompt, copyToolSchema, copyResourceUri };
 }
 
+function toolItem(t: Tool): vscode.QuickPickItem {
+  return {
+    label: `$(${isDestructive(t) ? 'warning' : 'symbol-method'}) ${pickerText(t.title ?? t.annotations?.title ?? t.name)}`,
+    description: t.title && t.title !== t.name ? pickerText(t.name) : undefined,
+    detail: t.description ? pickerText(t.description, 200) : undefined,
+  };
+}
+
 function resourceItem(r: Resource): vscode.QuickPickItem {
   return { label: `$(file) ${pickerText(r.title ?? r.name)}`, description: pickerText(r.uri, 200), detail: [r.mimeType, r.description].filter(Boolean).map((x) => pickerText(x!, 200)).join(' · ') || undefined };
 }
@@ -244,13 +265,6 @@ function lastSegment(uri: string): string {
 
 function decodeURIComponentSafe(s: string): string {
   try { return decodeURIComponent(s); } catch { return s; }
-}
-
-function abortOn(token: vscode.CancellationToken): AbortSignal {
-  const abort = new AbortController();
-  if (token.isCancellationRequested) abort.abort();
-  else token.onCancellationRequested(() => abort.abort());
-  return abort.signal;
 }
 
 interface AskOptions {

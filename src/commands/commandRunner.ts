@@ -1,12 +1,34 @@
 import * as vscode from 'vscode';
 import { COMMANDS, type CommandVerb, commandId } from '../common/contracts';
 import { ServerActionError, UserCancelledError, UserFacingError, errorMessage, isSignInRequired } from '../common/errors';
+import type { ServerSnapshot } from '../common/model';
 import { safeNotificationText } from '../common/sanitize';
+import { InvalidArgumentsError } from '../features/toolCall';
 import type { ComponentLogger } from '../log';
 import { ServerStartError } from '../servers/errors';
 import type { Notifier } from '../vscode-adapters/notifier';
 
 export type CommandHandler = (...args: unknown[]) => unknown;
+
+/**
+ * One handler per contracted command: a command without a handler does not compile, and a sub-table typed as
+ * `Pick<CommandTable, ...>` cannot name a verb that is not in COMMANDS (src/common/contracts.ts).
+ */
+export type CommandTable = Record<CommandVerb, CommandHandler>;
+
+/**
+ * Runs one operation on a server. A failure becomes a ServerActionError, "Could not <what>: <reason>", whose
+ * notification's "Open Log" opens that server's log. A cancellation, and arguments refused before anything was sent
+ * (their message says what to fix), pass through unchanged.
+ */
+export async function withServer<T>(server: Pick<ServerSnapshot, 'id'>, what: string, task: () => Thenable<T>): Promise<T> {
+  try {
+    return await task();
+  } catch (err) {
+    if (err instanceof UserCancelledError || err instanceof vscode.CancellationError || err instanceof InvalidArgumentsError) throw err;
+    throw new ServerActionError(`Could not ${what}: ${errorMessage(err)}`, server.id, { cause: err });
+  }
+}
 
 /**
  * Registers a command with the one error-handling path: cancellation is silent; anything else is logged and shown

@@ -1,13 +1,14 @@
 import type * as vscode from 'vscode';
-import type { CommandVerb } from '../common/contracts';
+import { COMMANDS, type CommandVerb } from '../common/contracts';
 import type { Logger } from '../log';
 import type { Notifier } from '../vscode-adapters/notifier';
 import type { ServersTree } from '../views/serversTree';
 import { addServer } from './addServer';
 import { type CatalogCommandDeps, catalogCommands } from './catalogCommands';
-import { type CommandHandler, registerCommand } from './commandRunner';
+import { type CommandTable, registerCommand } from './commandRunner';
 import { type ConfigCommandDeps, clearSecrets, importServers, setSecret } from './configCommands';
 import { openConfiguration } from './openConfiguration';
+import { type RemoteCommandDeps, remoteCommands } from './remoteCommands';
 import { type ServerCommandDeps, serverCommands } from './serverCommands';
 
 export interface CommandDeps {
@@ -21,16 +22,17 @@ export interface CommandDeps {
   /** Exercising servers: Call Tool..., Read Resource..., Read Resource Template..., Get Prompt..., Copy Tool Schema, Copy Resource URI. */
   readonly catalog: CatalogCommandDeps;
   /** Remote servers: Sign In to Server, Sign Out of Server, Clear All Stored Data.... */
-  readonly remote: { commands(): Partial<Record<CommandVerb, CommandHandler>> };
+  readonly remote: RemoteCommandDeps;
   /** Re-reads the configuration and every running server's catalog. */
   readonly reload: () => Promise<void>;
 }
 
 /**
- * The implemented commands. package.json declares exactly these (test/unit/manifest.test.ts and the in-host
- * test/integration/extension.test.ts check both directions).
+ * The handler of every contracted command. That every contracted command has one, and no handler is for a verb outside
+ * the contract, is checked by the compiler (CommandTable); that package.json declares exactly the contracted commands,
+ * by test/unit/manifest.test.ts; that the host registers exactly those, by test/integration/extension.test.ts.
  */
-export function commandTable(deps: CommandDeps): Partial<Record<CommandVerb, CommandHandler>> {
+export function commandTable(deps: CommandDeps): CommandTable {
   return {
     openConfiguration: () => openConfiguration(),
     showExtensionLog: () => deps.logger.show(),
@@ -38,11 +40,11 @@ export function commandTable(deps: CommandDeps): Partial<Record<CommandVerb, Com
     ...configCommandTable(deps.config),
     ...serverCommands(deps.servers),
     ...catalogCommands(deps.catalog),
-    ...deps.remote.commands(),
+    ...remoteCommands(deps.remote),
   };
 }
 
-function configCommandTable(config: ConfigCommandDeps): Partial<Record<CommandVerb, CommandHandler>> {
+function configCommandTable(config: ConfigCommandDeps): Pick<CommandTable, 'addServer' | 'importServers' | 'setSecret' | 'clearSecrets'> {
   return {
     addServer: () => addServer(config),
     importServers: () => importServers(config),
@@ -53,5 +55,6 @@ function configCommandTable(config: ConfigCommandDeps): Partial<Record<CommandVe
 
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
   const log = deps.logger.scoped('commands');
-  return Object.entries(commandTable(deps)).map(([verb, handler]) => registerCommand(verb as CommandVerb, handler, log, deps.notifier));
+  const table = commandTable(deps);
+  return (Object.keys(COMMANDS) as CommandVerb[]).map((verb) => registerCommand(verb, table[verb], log, deps.notifier));
 }

@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
 import { UserCancelledError, UserFacingError } from '../common/errors';
 import type { ServerSnapshot, ServersModel } from '../common/model';
-import type { ServerId } from '../common/serverId';
+import { type ServerId, describeSource } from '../common/serverId';
 import { presentState } from '../common/serverState';
-import { describeSource, sortServers } from '../common/treeModel';
+import { sortServers } from '../common/treeModel';
 import type { ServersTreeNode } from '../views/serversTree';
 
 /** A command argument from a tree menu is a node; from the palette it is undefined; from code it may be an id. */

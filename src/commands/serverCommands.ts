@@ -1,13 +1,12 @@
 import * as vscode from 'vscode';
 import { SERVERS_VIEW_ID } from '../common/contracts';
-import { ServerActionError, UserCancelledError, errorMessage } from '../common/errors';
 import type { ServerSnapshot, ServersModel } from '../common/model';
 import type { ServerId } from '../common/serverId';
 import { canStart, canStop } from '../common/serverState';
-import type { CommandHandler } from './commandRunner';
+import { type CommandTable, withServer } from './commandRunner';
 import { pickServer } from './pickers';
 
-/** The lifecycle operations the commands need (ServerManager implements them). */
+/** The servers as the commands drive them: the views' model plus start / stop / restart (ServerFeatures implements it). */
 export interface ServerLifecycle extends ServersModel {
   start(id: ServerId): Promise<void>;
   stop(id: ServerId): Promise<void>;
@@ -19,20 +18,12 @@ export interface ServerCommandDeps {
   readonly showServerLog: (server: ServerSnapshot) => void;
 }
 
-/**
- * Runs one server operation with progress in the Servers view itself (no toast); a failure names the server and
- * its notification's "Open Log" opens that server's log.
- */
-async function operate(verb: string, s: ServerSnapshot, task: () => Promise<void>): Promise<void> {
-  try {
-    await vscode.window.withProgress({ location: { viewId: SERVERS_VIEW_ID } }, task);
-  } catch (err) {
-    if (err instanceof UserCancelledError) throw err;
-    throw new ServerActionError(`Could not ${verb} '${s.name}': ${errorMessage(err)}`, s.id, { cause: err });
-  }
+/** Runs one server operation with progress in the Servers view itself (no toast), failing as withServer does. */
+function operate(verb: string, s: ServerSnapshot, task: () => Promise<void>): Promise<void> {
+  return withServer(s, `${verb} '${s.name}'`, () => vscode.window.withProgress({ location: { viewId: SERVERS_VIEW_ID } }, task));
 }
 
-export function serverCommands({ servers, showServerLog }: ServerCommandDeps): Record<'startServer' | 'stopServer' | 'restartServer' | 'showServerLog', CommandHandler> {
+export function serverCommands({ servers, showServerLog }: ServerCommandDeps): Pick<CommandTable, 'startServer' | 'stopServer' | 'restartServer' | 'showServerLog'> {
   return {
     startServer: async (arg) => {
       const s = await pickServer(servers, arg, 'Start which server?', (x) => canStart(x.state));

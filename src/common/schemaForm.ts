@@ -97,6 +97,7 @@ function fieldFor(schemaIn: JsonSchema, root: JsonSchema, name: string, required
       if (!items) return { ...base, kind: 'json' };
       return { ...base, kind: 'array', item: fieldFor(items, root, '[]', true, depth + 1), minItems: num(schema['minItems']), maxItems: num(schema['maxItems']) };
     }
+    case undefined:
     default:
       return { ...base, kind: 'json' };
   }

@@ -32,5 +32,13 @@ export function parseSecretKey(key: string): { purpose: SecretPurpose; id: strin
   return SECRET_PURPOSES.includes(purpose) && id ? { purpose, id } : undefined;
 }
 
+/**
+ * `oauthClient` id of a static client's secret (serverOptions.oauth.clientId): `static <serverId>`. Set Secret... and
+ * Clear Secrets... name it, the OAuth provider reads it.
+ */
+export function staticClientSecretKey(serverId: string): string {
+  return `static ${serverId}`;
+}
+
 /** Key of the index of every key we stored (SecretStorage cannot be enumerated on every engine we support). */
 export const SECRET_INDEX_KEY = `${SECRET_KEY_PREFIX}index`;

@@ -24,6 +24,16 @@ export function sourceKey(source: ServerSource): string {
   }
 }
 
+/** Where a server is defined, as the views and dialogs name it. */
+export function describeSource(source: ServerSource): string {
+  switch (source.kind) {
+    case 'workspaceMcpJson': return `${source.folder}/.vscode/mcp.json`;
+    case 'workspaceSettings': return 'Workspace settings (mcpManager.servers)';
+    case 'userSettings': return 'User settings (mcpManager.servers)';
+    case 'userMcpJson': return 'User mcp.json';
+  }
+}
+
 export function makeServerId(source: ServerSource, name: string): ServerId {
   return `${sourceKey(source)}#${name}` as ServerId;
 }

@@ -3,7 +3,7 @@ import { formatCommandLine } from './config/startConfirmation';
 import type { ServerConfig } from './config/types';
 import type { ServerSnapshot } from './model';
 import { REDACTED, type Redactor } from './redact';
-import { sourceKey, type ServerSource } from './serverId';
+import { describeSource, sourceKey } from './serverId';
 import { presentState } from './serverState';
 
 /** A tree row as plain data; src/views turns it into a vscode.TreeItem. Pure, so it is unit-tested on Node. */
@@ -17,15 +17,6 @@ export interface TreeRow {
   /** Token list matched by regex in package.json `when` clauses, e.g. `mcpServer;stopped;canStart;`. */
   readonly contextValue: string;
   readonly collapsible: boolean;
-}
-
-export function describeSource(source: ServerSource): string {
-  switch (source.kind) {
-    case 'workspaceMcpJson': return `${source.folder}/.vscode/mcp.json`;
-    case 'workspaceSettings': return 'Workspace settings (mcpManager.servers)';
-    case 'userSettings': return 'User settings (mcpManager.servers)';
-    case 'userMcpJson': return 'User mcp.json';
-  }
 }
 
 export function serverContextValue(s: ServerSnapshot): string {

@@ -7,7 +7,7 @@ import { type ConfigDiagnostic, type ParsedSource, parseMcpJsonText, parseSettin
 import { type ConfigPlan, computePlan, isEmptyPlan } from '../common/config/plan';
 import { ReloadQueue } from '../common/config/reloadQueue';
 import type { InputDefinition, ServerDefinition } from '../common/config/types';
-import { type ServerSource, sourceKey } from '../common/serverId';
+import { type ServerId, type ServerSource, sourceKey } from '../common/serverId';
 import type { ComponentLogger } from '../log';
 
 /** What every reload hands to listeners: the whole configured list, the plan against the previous one, the runnable ones. */
@@ -65,6 +65,8 @@ export class ConfigService extends Disposable {
   get servers(): readonly ConfiguredServer[] { return this.merged.servers; }
   /** The entries that can run (neither configError nor shadowed). */
   get definitions(): ServerDefinition[] { return runnableDefinitions(this.merged.servers); }
+  /** The runnable definition with this id, if any. */
+  definition(id: ServerId): ServerDefinition | undefined { return this.definitions.find((d) => d.id === id); }
   /** Inputs of one source: `${input:id}` resolves against these only. */
   inputsFor(source: ServerSource): readonly InputDefinition[] { return this.merged.inputs.get(sourceKey(source)) ?? []; }
   /** Each read source with its inputs (for Set Secret...). */

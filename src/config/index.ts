@@ -53,6 +53,12 @@ export class ConfigFeatures extends Disposable {
     this.ready = this.service.ready;
   }
 
+  /** Forgets what this feature keeps besides SecretStorage (Clear All Stored Data): input values, remembered consent. */
+  async forgetStoredData(): Promise<void> {
+    this.inputs.forget();
+    await this.gate.forgetConfirmations();
+  }
+
   /**
    * A ServersModel for the views over a runtime model (e.g. the server manager, which knows only runnable servers):
    * lists every configured entry, with configError / shadowed / needsTrust where they apply.

@@ -8,8 +8,7 @@ import { WorkspaceTrustRequiredError, confirmationFingerprint, formatCommandLine
 import type { InputDefinition, LaunchResolver, ResolvedLaunch, ServerDefinition } from '../common/config/types';
 import { ConfigResolutionError, resolveDefinition } from '../common/config/variables';
 import { REDACTED, type Redactor } from '../common/redact';
-import type { ServerSource } from '../common/serverId';
-import { describeSource } from '../common/treeModel';
+import { type ServerSource, describeSource } from '../common/serverId';
 import type { ComponentLogger } from '../log';
 import type { SecretStore } from '../vscode-adapters/secretStore';
 import type { ConfigService } from './configService';
@@ -98,11 +97,11 @@ export function createLaunchResolver(config: ConfigService, inputs: InputValues,
 /** Outcome of preparing a start. Expected outcomes are values, not exceptions. */
 export type StartPreparation =
   | { readonly kind: 'ready'; readonly launch: ResolvedLaunch }
-  /** Workspace-defined server in Restricted Mode: show `needsTrust`; start again after trust is granted. */
+  /** Workspace-defined server in Restricted Mode: it may not start (a stopped one shows `needsTrust`) until trust is granted. */
   | { readonly kind: 'needsTrust' }
   /** The user cancelled an input prompt or declined the first-start confirmation: leave the server stopped. */
   | { readonly kind: 'cancelled' }
-  /** Resolution failed (unknown folder, unreadable envFile…): show `configError` with the reason. */
+  /** Resolution failed (unknown folder, unreadable envFile…), with the reason. */
   | { readonly kind: 'configError'; readonly reason: string };
 
 const CONFIRMED_KEY = 'mcpManager.confirmedFirstStarts';
@@ -153,8 +152,9 @@ export class StartGate {
   }
 
   /**
-   * `prepareStart` as a LaunchResolver, for a server manager that takes one: throws WorkspaceTrustRequiredError
-   * (show `needsTrust`), UserCancelledError (cancelled / declined: stay stopped) or ConfigResolutionError.
+   * `prepareStart` as a LaunchResolver, for a server manager that takes one: throws WorkspaceTrustRequiredError,
+   * UserCancelledError (cancelled / declined) or ConfigResolutionError. ServerHandle leaves the server `stopped` on the
+   * second and makes the first and the third a failed start (`failed`, "could not resolve its configuration: …").
    */
   readonly gatedResolver: LaunchResolver = async (def) => {
     const r = await this.prepareStart(def);

@@ -5,6 +5,7 @@ import type { ServerDefinition } from '../common/config/types';
 import { SETTINGS, SETTINGS_SECTION, type TraceLevel, commandId, settingId } from '../common/contracts';
 import { errorMessage } from '../common/errors';
 import { Disposable } from '../common/lifecycle';
+import type { ServerSnapshot, ServersModel } from '../common/model';
 import type { Redactor } from '../common/redact';
 import type { ServerId } from '../common/serverId';
 import { canStart } from '../common/serverState';
@@ -88,7 +89,7 @@ export class ServerFeatures extends Disposable {
   }
 
   private definitionOf(id: ServerId): ServerDefinition | undefined {
-    return this.deps.config.service.definitions.find((d) => d.id === id);
+    return this.deps.config.service.definition(id);
   }
 
   /** Starts servers that should start with the window (per-server option, else the mcpManager.autoStart setting). */
@@ -109,6 +110,28 @@ export class ServerFeatures extends Disposable {
     const on = vscode.workspace.getConfiguration(SETTINGS_SECTION).get<boolean>(SETTINGS.startOnExpand, true);
     if (on && snap?.state.kind === 'stopped' && this.definitionOf(id)) void vscode.commands.executeCommand(commandId('startServer'), id);
   }
+
+  /** Refresh: re-reads the configuration, then the catalog of every running server. */
+  async reloadAll(): Promise<void> {
+    await this.deps.config.service.reload();
+    await Promise.allSettled(this.registry.list().filter((s) => s.state.kind === 'running').map((s) => this.manager.refreshCatalog(s.id)));
+  }
+
+  /** Opens the log of a server; the extension log when there is no such server (or no id). */
+  showLog(id?: string): void {
+    const snap = this.registry.list().find((s) => s.id === id);
+    if (snap) this.logs.show(snap.id, snap.name); else this.deps.logger.show();
+  }
+
+  // The servers as the commands drive them (ServerLifecycle in src/commands/serverCommands.ts): the views' model,
+  // ready once the manager knows the configured servers, with the manager's operations.
+  readonly onDidChange: ServersModel['onDidChange'] = (listener) => this.registry.onDidChange(listener);
+  list(): readonly ServerSnapshot[] { return this.registry.list(); }
+  get(id: ServerId): ServerSnapshot | undefined { return this.registry.get(id); }
+  whenReady(): Promise<void> { return this.ready; }
+  start(id: ServerId): Promise<void> { return this.manager.start(id); }
+  stop(id: ServerId): Promise<void> { return this.manager.stop(id); }
+  restart(id: ServerId): Promise<void> { return this.manager.restart(id); }
 
   /** deactivate(): every server stopped in parallel within VS Code's shutdown budget. */
   async shutdown(): Promise<void> {

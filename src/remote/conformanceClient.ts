@@ -11,10 +11,11 @@ import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ElicitRequestSchema, type ElicitResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { errorMessage } from '../common/errors';
 import { Redactor } from '../common/redact';
+import { staticClientSecretKey } from '../common/secretKeys';
 import { RemoteTransport } from './httpTransport';
 import { followAuthorization } from './oauth/browserless';
 import { LoopbackRedirect } from './oauth/loopback';
-import { staticClientSecretKey, type OAuthSettings } from './oauth/provider';
+import type { OAuthSettings } from './oauth/provider';
 import { RemoteAuth } from './oauth/remoteAuth';
 import { MemorySecretBackend } from './oauth/secretBackend';
 

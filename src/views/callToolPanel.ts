@@ -10,7 +10,7 @@ import { safeNotificationText } from '../common/sanitize';
 import { buildForm, initialArguments, validateArguments } from '../common/schemaForm';
 import { cleanServerText } from '../common/serverText';
 import { renderToolResult, safeStringify, summarizeResult } from '../common/toolResults';
-import { type CatalogRequests, currentTool, invokeTool } from '../commands/toolCall';
+import { type CatalogRequests, currentTool, invokeTool } from '../features/toolCall';
 import type { ComponentLogger } from '../log';
 import type { McpDocuments } from './mcpDocuments';
 

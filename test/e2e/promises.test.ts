@@ -6,17 +6,13 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Workbench, filesContaining, fixtureServer, makeWorkspace, useWorkbench } from './workbench';
+import { isAlive } from '../shared/process';
+import { until } from '../shared/wait';
 
-const alive = (pid: number): boolean => { try { process.kill(pid, 0); return true; } catch { return false; } };
 const pidsIn = (file: string): number[] => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).map(Number) : []);
 
-async function until(what: string, predicate: () => boolean, timeoutMs = 60_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+/** The workbench takes its time: e2e waits poll every 200 ms for up to a minute. */
+const E2E_WAIT = { timeoutMs: 60_000, intervalMs: 200 };
 
 /** The extension's own log (the "MCP Manager" channel's file), once it exists. */
 const extensionLog = (wb: Workbench): string => {
@@ -35,13 +31,13 @@ function autoStartSuite(autoStart: 'onStartup' | 'never'): void {
       settings: { 'mcpManager.autoStart': autoStart, 'mcpManager.confirmFirstStart': false },
       label: `autostart-${autoStart}`,
     });
-    after(() => { for (const pid of pidsIn(pidFile)) if (alive(pid)) process.kill(pid, 'SIGKILL'); });
+    after(() => { for (const pid of pidsIn(pidFile)) if (isAlive(pid)) process.kill(pid, 'SIGKILL'); });
 
     it(autoStart === 'onStartup' ? 'starts the workspace server when the window opens' : 'activates after startup and spawns nothing', async () => {
-      await until('the extension to activate after startup', () => /\[activate\] activated/.test(extensionLog(wb())));
+      await until('the extension to activate after startup', () => /\[activate\] activated/.test(extensionLog(wb())), E2E_WAIT);
       if (autoStart === 'onStartup') {
-        await until('the server process', () => pidsIn(pidFile).some(alive));
-        await until('the server to run', () => /early: auto-starting/.test(extensionLog(wb())));
+        await until('the server process', () => pidsIn(pidFile).some(isAlive), E2E_WAIT);
+        await until('the server to run', () => /early: auto-starting/.test(extensionLog(wb())), E2E_WAIT);
       } else {
         await new Promise((r) => setTimeout(r, 3_000));
         assert.deepEqual(pidsIn(pidFile), [], 'nothing spawned');
@@ -113,12 +109,12 @@ describe('mcpManager.trace in the server log', () => {
     await wb().answerInput(/traceSecret|Trace secret/, SECRET, { password: true });
     await wb().waitForServer('traced', /running/);
     // The log shows Info by default, so the trace says how to see it, once.
-    await until('the trace hint', () => /mcpManager\.trace is "verbose", but this log hides Trace lines/.test(serverLog()));
+    await until('the trace hint', () => /mcpManager\.trace is "verbose", but this log hides Trace lines/.test(serverLog()), E2E_WAIT);
     await wb().runCommand('Set Log Level...', 'Developer');
     await wb().pickQuickItem(/MCP Manager: traced/);
     await wb().pickQuickItem(/^Trace/);
     await wb().runCommand('Refresh');
-    await until('a traced tools/list', () => /← response #\d+ tools\/list/.test(serverLog()));
+    await until('a traced tools/list', () => /← response #\d+ tools\/list/.test(serverLog()), E2E_WAIT);
     await wb().runCommand('Show Server Log');
     await wb().pickQuickItem('traced');
     await wb().filterOutput('whoami'); // as a user looks for one tool in a long log
@@ -138,7 +134,7 @@ describe('mcpManager.trace in the server log', () => {
     await wb().setEnumSetting('mcpManager.trace', 'off');
     const before = serverLog();
     await wb().runCommand('Refresh');
-    await until('the refreshed catalog', () => count(serverLog(), /\[supervisor\] catalog:/) > count(before, /\[supervisor\] catalog:/));
+    await until('the refreshed catalog', () => count(serverLog(), /\[supervisor\] catalog:/) > count(before, /\[supervisor\] catalog:/), E2E_WAIT);
     assert.equal(count(serverLog(), /\[trace\]/), count(before, /\[trace\]/), 'no trace line after "off"');
     assert.equal(wb().page.isClosed(), false);
   });

@@ -2,18 +2,14 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Workbench, fixtureServer, makeWorkspace, useWorkbench } from './workbench';
+import { isAlive } from '../shared/process';
+import { until } from '../shared/wait';
 
-const alive = (pid: number): boolean => { try { process.kill(pid, 0); return true; } catch { return false; } };
 const parentOf = (pid: number): number => Number(readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')[1]);
 const readPid = (file: string): number => Number(readFileSync(file, 'utf8').trim().split('\n').pop());
 
-async function until(what: string, predicate: () => boolean, timeoutMs = 60_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+/** The workbench takes its time: e2e waits poll every 250 ms for up to a minute. */
+const E2E_WAIT = { timeoutMs: 60_000, intervalMs: 250 };
 
 describe('Supervision: the ledger reaps what a killed extension host left behind', () => {
   const dir = makeWorkspace({});
@@ -34,7 +30,7 @@ describe('Supervision: the ledger reaps what a killed extension host left behind
     label: 'supervision',
   });
   const started: number[] = [];
-  after(() => { for (const pid of started) if (alive(pid)) process.kill(pid, 'SIGKILL'); });
+  after(() => { for (const pid of started) if (isAlive(pid)) process.kill(pid, 'SIGKILL'); });
 
   async function startIn(window: Workbench, name: string): Promise<void> {
     await window.runCommand('Start Server');
@@ -84,7 +80,7 @@ describe('Supervision: the ledger reaps what a killed extension host left behind
     const windowB = await wb().openWindow();
     await windowB.openMcpManager();
     await startIn(windowB, 'beta');
-    await until('beta to start', () => existsSync(pidFiles.beta));
+    await until('beta to start', () => existsSync(pidFiles.beta), E2E_WAIT);
     const alpha = readPid(pidFiles.alpha);
     const beta = readPid(pidFiles.beta);
     started.push(alpha, beta);
@@ -94,17 +90,17 @@ describe('Supervision: the ledger reaps what a killed extension host left behind
 
     // SIGKILL window A's extension host: no deactivate runs, so alpha is orphaned (its own process group survives).
     process.kill(hostA, 'SIGKILL');
-    await until('extension host A to die', () => !alive(hostA));
+    await until('extension host A to die', () => !isAlive(hostA), E2E_WAIT);
     await new Promise((r) => setTimeout(r, 1000));
-    assert.ok(alive(alpha), 'alpha outlived its extension host');
+    assert.ok(isAlive(alpha), 'alpha outlived its extension host');
     await wb().screenshot('20-orphan-before-reap');
 
     // A new window activates the extension, which reaps the orphan of the dead owner only.
     const windowC = await wb().openWindow();
     await windowC.openMcpManager();
-    await until('the orphan to be reaped', () => !alive(alpha));
-    assert.ok(alive(beta), 'the live window B keeps its server');
-    assert.ok(alive(hostB), 'window B is untouched');
+    await until('the orphan to be reaped', () => !isAlive(alpha), E2E_WAIT);
+    assert.ok(isAlive(beta), 'the live window B keeps its server');
+    assert.ok(isAlive(hostB), 'window B is untouched');
     await windowC.screenshot('21-orphan-reaped-new-window');
   });
 });

@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import * as vscode from 'vscode';
@@ -8,6 +10,7 @@ import type { ServerState } from '../../src/common/serverState';
 import type { McpManagerApi } from '../../src/extension';
 import { CALL_TOOL_VIEW_TYPE } from '../../src/views/callToolPanel';
 import { MCP_DOCUMENT_SCHEME } from '../../src/views/mcpDocuments';
+import * as wait from '../shared/wait';
 import { untilServers } from './helpers';
 
 /** Issue #6: exercising a server (tools, resources, templates, prompts) through the commands' own code paths. */
@@ -15,20 +18,17 @@ describe('Catalog commands in the extension host (server-everything)', function 
   this.timeout(60_000);
   const NAME = 'catalog-everything';
   const ID = `settings:user#${NAME}` as ServerId;
+  /** The fault-injection fixture, which logs every request it receives. */
+  const FIXTURE_ID = 'settings:user#catalog-fixture' as ServerId;
+  const dir = mkdtempSync(join(tmpdir(), 'mcpm-catalog-'));
+  const requestLog = join(dir, 'requests.log');
+  const received = (): string[] => (existsSync(requestLog) ? readFileSync(requestLog, 'utf8').split('\n').filter(Boolean) : []);
   let api: McpManagerApi;
   let previousServers: unknown;
 
   function state(): ServerState | undefined { return api.servers.get(ID)?.state; }
   const until = (what: string, predicate: () => boolean, timeoutMs?: number): Promise<void> => untilServers(api, what, predicate, timeoutMs);
-  async function poll<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const v = await probe();
-      if (v !== undefined && v !== false) return v;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
+  const poll = <T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> => wait.until(what, probe, { timeoutMs, intervalMs: 200 });
   async function openedText(uri: unknown): Promise<vscode.TextDocument> {
     assert.ok(uri instanceof vscode.Uri, `the command returns the document URI (got ${String(uri)})`);
     assert.equal(uri.scheme, MCP_DOCUMENT_SCHEME);
@@ -45,8 +45,9 @@ describe('Catalog commands in the extension host (server-everything)', function 
     await config.update('servers', {
       ...(typeof previousServers === 'object' ? previousServers : {}),
       [NAME]: { type: 'stdio', command: 'node', args: [serverJs, 'stdio'] },
+      'catalog-fixture': { type: 'stdio', command: 'node', args: [join(ext.extensionPath, 'test', 'fixtures', 'servers', 'mcpServer.mjs')], env: { FIXTURE_REQUEST_LOG: requestLog } },
     }, vscode.ConfigurationTarget.Global);
-    await until('the server to appear', () => state()?.kind === 'stopped');
+    await until('the servers to appear', () => state()?.kind === 'stopped' && api.servers.get(FIXTURE_ID)?.state.kind === 'stopped');
     await vscode.commands.executeCommand('mcpManager.startServer', ID);
     await until('the server to run', () => state()?.kind === 'running');
   });
@@ -54,7 +55,9 @@ describe('Catalog commands in the extension host (server-everything)', function 
   after(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await vscode.commands.executeCommand('mcpManager.stopServer', ID);
+    await vscode.commands.executeCommand('mcpManager.stopServer', FIXTURE_ID);
     await vscode.workspace.getConfiguration('mcpManager').update('servers', previousServers, vscode.ConfigurationTarget.Global);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('reports the capabilities the tree groups come from', () => {
@@ -70,11 +73,16 @@ describe('Catalog commands in the extension host (server-everything)', function 
   });
 
   it('refuses arguments that do not match the schema before sending them', async () => {
-    // The command runner turns the InvalidArgumentsError into a notification and returns undefined.
-    const result = await vscode.commands.executeCommand<CallToolResult | undefined>('mcpManager.callTool', ID, { tool: 'echo', arguments: { message: 42 } });
-    assert.equal(result, undefined);
-    const sum = await vscode.commands.executeCommand<CallToolResult>('mcpManager.callTool', ID, { tool: 'get-sum', arguments: { a: 2, b: 3 } });
-    assert.match(JSON.stringify(sum.content), /5/);
+    await vscode.commands.executeCommand('mcpManager.startServer', FIXTURE_ID);
+    await until('the fixture to run', () => api.servers.get(FIXTURE_ID)?.state.kind === 'running');
+    // A valid call reaches the server (once its tools are listed), which logs every request it receives.
+    const ok = await poll('a valid call', async () => (await vscode.commands.executeCommand<CallToolResult | undefined>('mcpManager.callTool', FIXTURE_ID, { tool: 'echo', arguments: { text: 'valid' } }))?.content);
+    assert.deepEqual(ok, [{ type: 'text', text: 'valid' }]);
+    // The command runner turns the InvalidArgumentsError into a notification and returns undefined...
+    const refused = await vscode.commands.executeCommand<CallToolResult | undefined>('mcpManager.callTool', FIXTURE_ID, { tool: 'echo', arguments: { text: 42 } });
+    assert.equal(refused, undefined);
+    // ...and the server never got it: still the one call.
+    assert.deepEqual(received().filter((r) => r.startsWith('tools/call')), ['tools/call echo']);
   });
 
   it('opens the Call Tool form for a tool node from the tree', async () => {

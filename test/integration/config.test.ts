@@ -8,6 +8,7 @@ import { Logger } from '../../src/log';
 import type { ServersModel } from '../../src/common/model';
 import { toDisposable } from '../../src/common/lifecycle';
 import { SecretStore } from '../../src/vscode-adapters/secretStore';
+import { type UntilOptions, until } from '../shared/wait';
 
 /** A fake secret that must never leave SecretStorage. */
 const SEEDED_SECRET = 'fixture-secret-7f3a9c-do-not-leak';
@@ -40,16 +41,6 @@ function recordingLogger(redactor: Redactor): { logger: Logger; lines: string[] 
   return { logger, lines };
 }
 
-function waitFor(registry: ServersModel, predicate: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  if (predicate()) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { sub.dispose(); reject(new Error(`timed out waiting for ${what}`)); }, timeoutMs);
-    const sub = registry.onDidChange(() => {
-      if (predicate()) { clearTimeout(timer); sub.dispose(); resolve(); }
-    });
-  });
-}
-
 describe('Server configuration (issue #3) in the extension host', () => {
   let folder: vscode.WorkspaceFolder;
   let mcpJson: vscode.Uri;
@@ -62,6 +53,8 @@ describe('Server configuration (issue #3) in the extension host', () => {
   let logger: Logger;
   const id = (name: string): ServerId => makeServerId({ kind: 'workspaceMcpJson', folder: folder.name }, name);
   const has = (name: string) => registry.get(id(name)) !== undefined;
+  /** Waits re-check on every change of the model (events, no polling). */
+  const onRegistryChange: UntilOptions = { on: (listener) => registry.onDidChange(listener), timeoutMs: 10_000 };
 
   before(async () => {
     const first = vscode.workspace.workspaceFolders?.[0];
@@ -104,15 +97,15 @@ describe('Server configuration (issue #3) in the extension host', () => {
   it('adds and removes servers live when mcp.json is edited', async () => {
     const text = new TextDecoder().decode(original).replace('"remote"', '"added"');
     await vscode.workspace.fs.writeFile(mcpJson, new TextEncoder().encode(text));
-    await waitFor(registry, () => has('added') && !has('remote'), 'added to appear and remote to go');
+    await until('added to appear and remote to go', () => has('added') && !has('remote'), onRegistryChange);
     await vscode.workspace.fs.writeFile(mcpJson, original);
-    await waitFor(registry, () => has('remote') && !has('added'), 'the original servers to come back');
+    await until('the original servers to come back', () => has('remote') && !has('added'), onRegistryChange);
   });
 
   it('shows a broken entry as configError with a diagnostic on its line', async () => {
     const text = new TextDecoder().decode(original).replace('"type": "http"', '"type": "websocket"');
     await vscode.workspace.fs.writeFile(mcpJson, new TextEncoder().encode(text));
-    await waitFor(registry, () => registry.get(id('remote'))?.state.kind === 'configError', 'remote to show a config error');
+    await until('remote to show a config error', () => registry.get(id('remote'))?.state.kind === 'configError', onRegistryChange);
     assert.equal(registry.get(id('echo'))?.state.kind === 'configError', false, 'the other server keeps working');
     const diags = vscode.languages.getDiagnostics(mcpJson);
     const d = diags.find((x) => x.message.includes('websocket'));
@@ -120,7 +113,7 @@ describe('Server configuration (issue #3) in the extension host', () => {
     assert.equal(d.severity, vscode.DiagnosticSeverity.Error);
     assert.equal(d.range.start.line, text.split('\n').findIndex((l) => l.includes('websocket')));
     await vscode.workspace.fs.writeFile(mcpJson, original);
-    await waitFor(registry, () => registry.get(id('remote'))?.state.kind !== 'configError', 'the error to clear');
+    await until('the error to clear', () => registry.get(id('remote'))?.state.kind !== 'configError', onRegistryChange);
   });
 
   it('resolves a seeded password input from SecretStorage, and the secret is found nowhere else', async () => {

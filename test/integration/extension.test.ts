@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { EMPTY_MCP_JSON } from '../../src/commands/openConfiguration';
 import { EXTENSION_ID, SERVERS_VIEW_ID } from '../../src/common/contracts';
 
 interface ContributedCommand { command: string }
@@ -28,13 +29,33 @@ describe('MCP Manager in the extension host', () => {
     assert.deepEqual(registered, declared);
   });
 
-  it('Open Configuration creates and opens .vscode/mcp.json in the workspace folder', async () => {
-    const folder = vscode.workspace.workspaceFolders?.[0];
-    assert.ok(folder, 'the integration workspace is open');
-    await vscode.commands.executeCommand('mcpManager.openConfiguration');
-    const active = vscode.window.activeTextEditor?.document;
-    assert.equal(active?.uri.toString(), vscode.Uri.joinPath(folder.uri, '.vscode', 'mcp.json').toString());
-    const parsed = JSON.parse(active.getText()) as { servers?: unknown };
-    assert.equal(typeof parsed.servers, 'object');
+  describe('Open Configuration', () => {
+    let mcpJson: vscode.Uri;
+    let original: Uint8Array;
+    const onDisk = async (): Promise<string> => new TextDecoder().decode(await vscode.workspace.fs.readFile(mcpJson));
+
+    before(async () => {
+      const folder = vscode.workspace.workspaceFolders?.[0];
+      assert.ok(folder, 'the integration workspace is open');
+      mcpJson = vscode.Uri.joinPath(folder.uri, '.vscode', 'mcp.json');
+      original = await vscode.workspace.fs.readFile(mcpJson);
+    });
+    afterEach(async () => {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await vscode.workspace.fs.writeFile(mcpJson, original);
+    });
+
+    it('opens the folder\'s .vscode/mcp.json as it is', async () => {
+      await vscode.commands.executeCommand('mcpManager.openConfiguration');
+      assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), mcpJson.toString());
+      assert.equal(await onDisk(), new TextDecoder().decode(original), 'an existing file is not rewritten');
+    });
+
+    it('creates .vscode/mcp.json in VS Code\'s format when the folder has none, and opens it', async () => {
+      await vscode.workspace.fs.delete(mcpJson);
+      await vscode.commands.executeCommand('mcpManager.openConfiguration');
+      assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), mcpJson.toString());
+      assert.equal(await onDisk(), EMPTY_MCP_JSON);
+    });
   });
 });

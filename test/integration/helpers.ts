@@ -1,17 +1,13 @@
 import type { McpManagerApi } from '../../src/extension';
+import { until } from '../shared/wait';
 
 /**
  * Resolves once `predicate` holds, re-checked on every change of the server list (events, no polling). The timeout
  * error lists every server's state.
  */
-export function untilServers(api: McpManagerApi, what: string, predicate: () => boolean, timeoutMs = 30_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const check = () => { if (predicate()) { sub.dispose(); clearTimeout(timer); resolve(); } };
-    const sub = api.servers.onDidChange(check);
-    const timer = setTimeout(() => {
-      sub.dispose();
-      reject(new Error(`timed out waiting for ${what}; states: ${JSON.stringify(api.servers.list().map((s) => [s.id, s.state]))}`));
-    }, timeoutMs);
-    check();
+export async function untilServers(api: McpManagerApi, what: string, predicate: () => boolean, timeoutMs = 30_000): Promise<void> {
+  await until(what, predicate, {
+    on: (listener) => api.servers.onDidChange(listener), timeoutMs,
+    detail: () => `states: ${JSON.stringify(api.servers.list().map((s) => [s.id, s.state]))}`,
   });
 }

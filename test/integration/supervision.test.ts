@@ -7,9 +7,8 @@ import { EXTENSION_ID } from '../../src/common/contracts';
 import type { ServerId } from '../../src/common/serverId';
 import type { ServerState } from '../../src/common/serverState';
 import type { McpManagerApi } from '../../src/extension';
+import { isAlive } from '../shared/process';
 import { untilServers } from './helpers';
-
-const alive = (pid: number): boolean => { try { process.kill(pid, 0); return true; } catch { return false; } };
 
 describe('Supervision through the service in the extension host', () => {
   let api: McpManagerApi;
@@ -42,7 +41,7 @@ describe('Supervision through the service in the extension host', () => {
     const config = vscode.workspace.getConfiguration('mcpManager');
     await config.update('servers', undefined, vscode.ConfigurationTarget.Global);
     await config.update('serverOptions', undefined, vscode.ConfigurationTarget.Global);
-    for (const pid of pids()) if (alive(pid)) process.kill(pid, 'SIGKILL');
+    for (const pid of pids()) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -52,7 +51,7 @@ describe('Supervision through the service in the extension host', () => {
     const s = state(ALPHA);
     assert.ok(s?.kind === 'running' && s.pid, 'running carries the pid');
     assert.deepEqual(pids(), [s.pid]);
-    assert.ok(alive(s.pid));
+    assert.ok(isAlive(s.pid));
   });
 
   it('restarts it: a new process, the old one gone', async () => {
@@ -61,14 +60,14 @@ describe('Supervision through the service in the extension host', () => {
     await until('alpha to run again', () => state(ALPHA)?.kind === 'running' && pids().length === 2);
     const [, second] = pids();
     assert.notEqual(first, second);
-    assert.equal(alive(first), false, 'the old process is gone');
-    assert.ok(alive(second));
+    assert.equal(isAlive(first), false, 'the old process is gone');
+    assert.ok(isAlive(second));
   });
 
   it('stops it: stopped, and no process left', async () => {
     await vscode.commands.executeCommand('mcpManager.stopServer', ALPHA);
     await until('alpha to stop', () => state(ALPHA)?.kind === 'stopped');
-    for (const pid of pids()) assert.equal(alive(pid), false, `pid ${pid} is gone`);
+    for (const pid of pids()) assert.equal(isAlive(pid), false, `pid ${pid} is gone`);
   });
 
   it('shows a server that crashes at start as failed, with its reason and stderr tail', async () => {

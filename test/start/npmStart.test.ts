@@ -10,8 +10,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT, freePort, launchBrowser } from '../harness/codeServer';
+import { isAlive } from '../shared/process';
 
-const alive = (pid: number): boolean => { try { process.kill(pid, 0); return true; } catch { return false; } };
 
 describe('npm start (README: builds the VSIX and opens the extension in a real VS Code with the demo workspace)', () => {
   const fresh = process.env['MCP_FRESH_INSTALL'] === '1';
@@ -68,7 +68,7 @@ describe('npm start (README: builds the VSIX and opens the extension in a real V
     process.kill(-proc.pid!, 'SIGINT');
     const code = await Promise.race([exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 20_000))]);
     assert.notEqual(code, 'timeout', 'npm start stops within 20 s of Ctrl+C');
-    assert.equal(alive(codeServerPid), false, 'code-server is gone');
+    assert.equal(isAlive(codeServerPid), false, 'code-server is gone');
     await assert.rejects(fetch(url), 'nothing answers on the port any more');
   });
 });

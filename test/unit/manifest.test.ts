@@ -68,7 +68,8 @@ describe('package.json agrees with src/common/contracts.ts', () => {
     assert.equal(view?.name, 'Servers');
   });
 
-  it('contributes every contracted setting with a description', () => {
+  // That the code reads each of them: test/unit/settingsRead.test.ts.
+  it('contributes exactly the contracted settings, each with a description', () => {
     const props = manifest.contributes.configuration.properties;
     for (const key of Object.values(SETTINGS)) {
       const p = props[settingId(key)];

@@ -1,6 +1,5 @@
-import { type ServerId, type ServerSource, makeServerId, sourceKey } from '../serverId';
+import { type ServerId, type ServerSource, describeSource, makeServerId, sourceKey } from '../serverId';
 import type { ServerState } from '../serverState';
-import { describeSource } from '../treeModel';
 import type { ParsedSource } from './parse';
 import { serverOptionsSchema } from './serverOptionsSchema';
 import type { InputDefinition, ServerDefinition, ServerOptions, Transport } from './types';

@@ -4,6 +4,7 @@ import type {
 } from '@modelcontextprotocol/sdk/shared/auth.js';
 import type { ServerOptions } from '../../common/config/types';
 import type { Redactor } from '../../common/redact';
+import { staticClientSecretKey } from '../../common/secretKeys';
 import type { LogLevel } from '../../servers/logSink';
 import { SignInRequiredError } from '../errors';
 import type { PendingFlow, PendingFlows } from './pendingFlows';
@@ -63,11 +64,6 @@ export function redirectKey(redirectUri: string): string {
 /** `oauthClient` id of a registration: `<authorizationServer> <redirectUri>` (src/common/secretKeys.ts). */
 export function clientKey(authorizationServer: string, redirectUri: string): string {
   return `${authorizationServer} ${redirectKey(redirectUri)}`;
-}
-
-/** `oauthClient` id of a static client's secret (serverOptions.oauth.clientId): `static <serverId>`. */
-export function staticClientSecretKey(serverId: string): string {
-  return `static ${serverId}`;
 }
 
 const PLACEHOLDER_REDIRECT = 'http://127.0.0.1/oauth/callback';

@@ -1,18 +1,36 @@
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as fc from 'fast-check';
 import {
   DEFAULT_MAX_RESTARTS, DEFAULT_RESTART_WINDOW_MS, RESTART_BACKOFF_BASE_MS, RESTART_BACKOFF_MAX_MS,
   RestartPolicy, backoffDelayMs, resolveRestartPolicy,
 } from '../../../src/common/restartPolicy';
+import { repoRoot } from '../servers/helpers';
+
+/** The defaults as users read them: the settings schema in package.json and the README's serverOptions row. */
+function documentedDefaults(): { manifest: Record<string, unknown>; readme: Record<string, number> } {
+  const pkg = JSON.parse(readFileSync(join(repoRoot(), 'package.json'), 'utf8')) as {
+    contributes: { configuration: { properties: Record<string, { additionalProperties: { properties: { restart: { anyOf: { type?: string; properties?: Record<string, { default?: unknown }> }[] } } } }> } };
+  };
+  const restart = pkg.contributes.configuration.properties['mcpManager.serverOptions'].additionalProperties.properties.restart.anyOf.find((s) => s.type === 'object');
+  const manifest = Object.fromEntries(Object.entries(restart?.properties ?? {}).map(([k, v]) => [k, v.default]));
+  const row = /`restart` `\{([^}]*)\}`/.exec(readFileSync(join(repoRoot(), 'README.md'), 'utf8'))?.[1] ?? '';
+  const readme = Object.fromEntries([...row.matchAll(/(\w+) \((\d+)\)/g)].map((m) => [m[1], Number(m[2])]));
+  return { manifest, readme };
+}
 
 describe('RestartPolicy', () => {
-  it('uses the documented defaults', () => {
-    assert.deepEqual(resolveRestartPolicy(undefined), {
-      enabled: true, maxRestarts: DEFAULT_MAX_RESTARTS, windowMs: DEFAULT_RESTART_WINDOW_MS,
-      backoffBaseMs: RESTART_BACKOFF_BASE_MS, backoffMaxMs: RESTART_BACKOFF_MAX_MS,
+  it('uses the documented defaults (package.json settings schema and README)', () => {
+    const policy = resolveRestartPolicy(undefined);
+    const expected = { maxRestarts: policy.maxRestarts, windowMs: policy.windowMs, backoffBaseMs: policy.backoffBaseMs, backoffMaxMs: policy.backoffMaxMs };
+    const { manifest, readme } = documentedDefaults();
+    assert.deepEqual(manifest, expected, 'package.json mcpManager.serverOptions restart defaults (npm run gen:settings)');
+    assert.deepEqual(readme, expected, 'README mcpManager.serverOptions row');
+    assert.equal(policy.enabled, true);
+    assert.deepEqual(expected, {
+      maxRestarts: DEFAULT_MAX_RESTARTS, windowMs: DEFAULT_RESTART_WINDOW_MS, backoffBaseMs: RESTART_BACKOFF_BASE_MS, backoffMaxMs: RESTART_BACKOFF_MAX_MS,
     });
-    assert.equal(DEFAULT_MAX_RESTARTS, 5);
-    assert.equal(DEFAULT_RESTART_WINDOW_MS, 180_000);
   });
 
   it('never restarts an exit the user asked for, and does not count it', () => {

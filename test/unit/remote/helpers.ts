@@ -50,11 +50,3 @@ export class MemorySink implements ServerLogSink {
   readonly lines: string[] = [];
   append(_level: string, lines: readonly string[]): void { this.lines.push(...lines); }
 }
-
-export async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = 'condition'): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}

@@ -7,7 +7,8 @@ import { Redactor } from '../../../src/common/redact';
 import { makeServerId } from '../../../src/common/serverId';
 import { ServerManager } from '../../../src/servers/serverManager';
 import type { ServerDefinition } from '../../../src/common/config/types';
-import { MemorySink, startFixture, waitFor, type FixtureServer } from './helpers';
+import { until } from '../../shared/wait';
+import { MemorySink, startFixture, type FixtureServer } from './helpers';
 
 const FAST = { baseDelayMs: 100, maxDelayMs: 500, maxAttempts: 20 };
 
@@ -44,7 +45,7 @@ describe('remote transport against server-everything (127.0.0.1)', function () {
     const r = await client.callTool({ name: 'echo', arguments: { message: 'hi' } });
     assert.match(JSON.stringify(r.content), /hi/);
     await client.close();
-    await waitFor(() => s.lines.includes(`DELETE ${sid}`), 5_000, 'DELETE of the session');
+    await until('DELETE of the session', () => s.lines.includes(`DELETE ${sid}`), { timeoutMs: 5_000 });
     assert.equal(t.exit?.requested, true);
   });
 
@@ -116,7 +117,7 @@ describe('remote transport against server-everything (127.0.0.1)', function () {
     client.onclose = () => { closed = true; };
     await s1.stop();
     await assert.rejects(client.listTools());
-    await waitFor(() => closed, 5_000, 'close');
+    await until('close', () => closed, { timeoutMs: 5_000 });
     assert.equal(t.exit?.requested, false);
   });
 

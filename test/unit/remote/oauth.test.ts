@@ -9,7 +9,7 @@ import { isSignInRequired } from '../../../src/remote/errors';
 import { followAuthorization } from '../../../src/remote/oauth/browserless';
 import { LoopbackRedirect } from '../../../src/remote/oauth/loopback';
 import { callbackParamsFromUrl } from '../../../src/remote/oauth/pendingFlows';
-import { staticClientSecretKey } from '../../../src/remote/oauth/provider';
+import { staticClientSecretKey } from '../../../src/common/secretKeys';
 import { RemoteAuth, type OAuthTarget, type SignInRequiredEvent } from '../../../src/remote/oauth/remoteAuth';
 import { MemorySecretBackend } from '../../../src/remote/oauth/secretBackend';
 import { startFixture, type FixtureServer } from './helpers';

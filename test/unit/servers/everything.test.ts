@@ -10,7 +10,9 @@ import { makeServerId } from '../../../src/common/serverId';
 import { ProcessLedger } from '../../../src/servers/ledger';
 import { ServerManager, stdioTransportFactory } from '../../../src/servers/serverManager';
 import type { ServerCatalog } from '../../../src/servers/serverHandle';
-import { MemorySink, everythingServer, isReallyAlive, testResolver, waitFor } from './helpers';
+import { isAlive } from '../../shared/process';
+import { until } from '../../shared/wait';
+import { MemorySink, everythingServer, testResolver } from './helpers';
 
 /** Lists the server with the raw SDK client (same capabilities: roots), following every cursor. */
 async function rawListing(): Promise<{ tools: string[]; resources: string[]; templates: string[]; prompts: string[] }> {
@@ -74,7 +76,7 @@ describe('@modelcontextprotocol/server-everything over stdio', function () {
     assert.ok(state.kind === 'running' && state.capabilities?.tools && state.capabilities.resources && state.capabilities.prompts);
 
     // The server registers its roots tool only after initialize, announcing it with tools/list_changed.
-    await waitFor('tools/list_changed refresh', () => manager!.getCatalog(def.id).tools.some((t) => t.name === 'get-roots-list'));
+    await until('tools/list_changed refresh', () => manager!.getCatalog(def.id).tools.some((t) => t.name === 'get-roots-list'));
     const cat = manager.getCatalog(def.id);
     for (const tool of ['echo', 'get-sum', 'get-tiny-image', 'trigger-long-running-operation', 'toggle-simulated-logging']) {
       assert.ok(cat.tools.some((t) => t.name === tool), `tool ${tool} listed`);
@@ -87,7 +89,7 @@ describe('@modelcontextprotocol/server-everything over stdio', function () {
     assert.deepEqual(cat.prompts.map((p) => p.name).sort(), raw.prompts);
     assert.ok(cat.resources.length >= 1 && cat.resourceTemplates.length >= 1 && cat.prompts.length >= 3);
     assert.ok(catalogs.length >= 2, 'an initial listing and a list_changed refresh');
-    await waitFor('roots requested by the server', () => rootsAsked > 0);
+    await until('roots requested by the server', () => rootsAsked > 0);
 
     const sum = await manager.callTool(def.id, 'get-sum', { a: 2, b: 40 });
     assert.match(JSON.stringify(sum.content), /42/);
@@ -98,12 +100,12 @@ describe('@modelcontextprotocol/server-everything over stdio', function () {
     assert.ok(resource.contents.length >= 1);
     const prompt = cat.prompts.find((p) => !p.arguments?.some((a) => a.required));
     if (prompt) assert.ok((await manager.getPrompt(def.id, prompt.name)).messages.length >= 1);
-    await waitFor('a ping', () => manager!.getHealth(def.id).lastPingLatencyMs !== undefined);
+    await until('a ping', () => manager!.getHealth(def.id).lastPingLatencyMs !== undefined);
 
     const pid = manager.getPid(def.id)!;
     assert.deepEqual((await ledger.entries()).map((e) => e.pid), [pid]);
     await manager.stop(def.id);
-    await waitFor('server gone', () => !isReallyAlive(pid));
+    await until('server gone', () => !isAlive(pid));
     for (let i = 0; i < 100 && (await ledger.entries()).length; i++) await new Promise((r) => setTimeout(r, 50));
     assert.deepEqual(await ledger.entries(), []);
   });

@@ -18,27 +18,6 @@ export function repoRoot(): string {
 export const fixture = (name: string): string => path.join(repoRoot(), 'test', 'fixtures', 'servers', name);
 export const everythingServer = (): string => path.join(repoRoot(), 'node_modules', '@modelcontextprotocol', 'server-everything', 'dist', 'index.js');
 
-/** Alive and not a zombie (a zombie is dead for our purposes; PID 1 in a container may never reap it). */
-export function isReallyAlive(pid: number): boolean {
-  try { process.kill(pid, 0); } catch (err) { if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false; }
-  if (process.platform === 'linux') {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-      return state !== 'Z' && state !== 'X';
-    } catch { return false; }
-  }
-  return true;
-}
-
-export async function waitFor(what: string, predicate: () => boolean, timeoutMs = 15_000, intervalMs = 25): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-}
-
 export function readPids(file: string): number[] {
   if (!existsSync(file)) return [];
   return readFileSync(file, 'utf8').split('\n').filter(Boolean).map(Number);

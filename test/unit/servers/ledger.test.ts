@@ -4,7 +4,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { ProcessLedger, processStartTime, type LedgerEntry } from '../../../src/servers/ledger';
-import { fixture, isReallyAlive, waitFor } from './helpers';
+import { isAlive } from '../../shared/process';
+import { until } from '../../shared/wait';
+import { fixture } from './helpers';
 
 /** A detached sleeper (its own process group), like a server spawned by some window. */
 async function sleeper(): Promise<ChildProcess & { pid: number }> {
@@ -21,7 +23,7 @@ describe('ProcessLedger (orphan reaping with real processes)', function () {
 
   beforeEach(() => { dir = mkdtempSync(path.join(tmpdir(), 'mcp-ledger-')); file = path.join(dir, 'sub', 'ledger.json'); });
   afterEach(() => {
-    for (const c of children.splice(0)) if (c.pid && isReallyAlive(c.pid)) { try { process.kill(-c.pid, 'SIGKILL'); } catch { c.kill('SIGKILL'); } }
+    for (const c of children.splice(0)) if (c.pid && isAlive(c.pid)) { try { process.kill(-c.pid, 'SIGKILL'); } catch { c.kill('SIGKILL'); } }
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -65,7 +67,7 @@ describe('ProcessLedger (orphan reaping with real processes)', function () {
     writeFileSync(file, JSON.stringify({ version: 1, entries: [await entryFor(orphan, owner)] }));
     const result = await new ProcessLedger(file).reapOrphans();
     assert.deepEqual(result.killed.map((e) => e.pid), [orphan.pid]);
-    await waitFor('orphan killed', () => !isReallyAlive(orphan.pid));
+    await until('orphan killed', () => !isAlive(orphan.pid));
     assert.deepEqual(await new ProcessLedger(file).entries(), []);
   });
 
@@ -79,7 +81,7 @@ describe('ProcessLedger (orphan reaping with real processes)', function () {
     assert.equal(result.kept, 1);
     assert.deepEqual(result.killed, []);
     await new Promise((r) => setTimeout(r, 700));
-    assert.ok(isReallyAlive(server.pid));
+    assert.ok(isAlive(server.pid));
     assert.equal((await new ProcessLedger(file).entries()).length, 1);
   });
 
@@ -93,7 +95,7 @@ describe('ProcessLedger (orphan reaping with real processes)', function () {
     assert.deepEqual(result.killed, []);
     assert.deepEqual(result.dropped.map((e) => e.pid), [innocent.pid]);
     await new Promise((r) => setTimeout(r, 700));
-    assert.ok(isReallyAlive(innocent.pid));
+    assert.ok(isAlive(innocent.pid));
     assert.deepEqual(await new ProcessLedger(file).entries(), []);
   });
 

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -11,7 +11,9 @@ import { Redactor } from '../../../src/common/redact';
 import { RpcTimeoutError, ServerConnectionLostError, ServerNotRunningError, ServerStartError } from '../../../src/servers/errors';
 import { ServerManager, stdioTransportFactory } from '../../../src/servers/serverManager';
 import type { ServerCatalog, ServerHealth } from '../../../src/servers/serverHandle';
-import { MemorySink, isReallyAlive, nextState, readPids, stdioDefinition, testResolver, waitFor } from './helpers';
+import { isAlive } from '../../shared/process';
+import { until } from '../../shared/wait';
+import { MemorySink, nextState, readPids, stdioDefinition, testResolver } from './helpers';
 
 const GRACE_MS = 150;
 const fastRestart = { maxRestarts: 2, backoffBaseMs: 30, backoffMaxMs: 100 };
@@ -44,7 +46,7 @@ describe('ServerManager with real child processes', function () {
   afterEach(async () => {
     if (manager) { await manager.stopAll(3_000); manager.dispose(); manager = undefined; }
     for (const pid of [...pids, ...readPids(path.join(tmp, 'pids'))]) {
-      if (isReallyAlive(pid)) { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } assert.fail(`process ${pid} outlived its test`); }
+      if (isAlive(pid)) { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } assert.fail(`process ${pid} outlived its test`); }
     }
     pids.clear();
     rmSync(tmp, { recursive: true, force: true });
@@ -60,7 +62,7 @@ describe('ServerManager with real child processes', function () {
     await m.start(d.id);
     const state = m.getState(d.id);
     assert.equal(state.kind, 'running');
-    assert.ok(state.kind === 'running' && state.pid && isReallyAlive(state.pid));
+    assert.ok(state.kind === 'running' && state.pid && isAlive(state.pid));
     assert.deepEqual(state.kind === 'running' && state.serverInfo, { name: 'fixture-server', version: '1.2.3', title: 'Fixture' });
     assert.equal(state.kind === 'running' && state.instructions, 'fixture instructions');
     assert.deepEqual(states, ['starting', 'starting', 'running'], 'starting, starting{pid}, running');
@@ -78,7 +80,7 @@ describe('ServerManager with real child processes', function () {
     const pid = m.getPid(d.id)!;
     await m.stop(d.id);
     assert.equal(m.getState(d.id).kind, 'stopped');
-    await waitFor('process exit', () => !isReallyAlive(pid));
+    await until('process exit', () => !isAlive(pid));
     assert.deepEqual(m.getCatalog(d.id).tools, [], 'catalog cleared when stopped');
     await assert.rejects(m.callTool(d.id, 'echo', { text: 'x' }), ServerNotRunningError);
     assert.ok(m.list().some((s) => s.id === d.id && s.transport === 'stdio' && s.state.kind === 'stopped'));
@@ -148,7 +150,7 @@ describe('ServerManager with real child processes', function () {
     assert.ok(Date.now() - t0 >= 900);
     const [pid] = readPids(path.join(tmp, 'pids'));
     assert.ok(pid);
-    await waitFor('hung process killed', () => !isReallyAlive(pid));
+    await until('hung process killed', () => !isAlive(pid));
   });
 
   it('a command that does not exist fails at once, naming the command and PATH, without restarting', async () => {
@@ -189,7 +191,7 @@ describe('ServerManager with real child processes', function () {
     lag.enable();
     await m.start(d.id); // the fixture floods before it speaks MCP, so start() resolves after the flood
     lag.disable();
-    await waitFor('the last batch', () => sink(d).has(/more lines not shown/));
+    await until('the last batch', () => sink(d).has(/more lines not shown/));
     const after = process.memoryUsage();
     const p99 = lag.percentile(99) / 1e6;
     assert.ok(p99 < 1_000, `event loop p99 lag ${p99.toFixed(0)} ms`);
@@ -212,7 +214,7 @@ describe('ServerManager with real child processes', function () {
     const t0 = Date.now();
     await m.stop(d.id);
     assert.ok(Date.now() - t0 >= 2 * GRACE_MS - 20, 'both graces were given');
-    await waitFor('stubborn process killed', () => !isReallyAlive(pid));
+    await until('stubborn process killed', () => !isAlive(pid));
     assert.ok(sink(d).has(/SIGKILL to process group/), sink(d).text());
     assert.equal(m.getState(d.id).kind, 'stopped');
   });
@@ -228,7 +230,7 @@ describe('ServerManager with real child processes', function () {
     await m.stop(d.id);
     await first;
     assert.ok(Date.now() - t0 < 10_000);
-    await waitFor('killed', () => !isReallyAlive(pid));
+    await until('killed', () => !isAlive(pid));
   });
 
   for (const stubborn of [false, true]) {
@@ -241,9 +243,9 @@ describe('ServerManager with real child processes', function () {
       await m.start(d.id);
       const all = readPids(pidFile);
       assert.equal(all.length, 2, 'wrapper and server');
-      assert.ok(all.every(isReallyAlive));
+      assert.ok(all.every(isAlive));
       await m.stop(d.id);
-      await waitFor('wrapper and grandchild gone', () => all.every((p) => !isReallyAlive(p)), 10_000);
+      await until('wrapper and grandchild gone', () => all.every((p) => !isAlive(p)), { timeoutMs: 10_000 });
     });
   }
 
@@ -256,7 +258,7 @@ describe('ServerManager with real child processes', function () {
     process.kill(wrapper, 'SIGKILL');
     const failed = await nextState(m, d.id, 'failed');
     assert.ok(failed.kind === 'failed' && failed.signal === 'SIGKILL', JSON.stringify(failed));
-    await waitFor('grandchild reaped', () => !isReallyAlive(server), 10_000);
+    await until('grandchild reaped', () => !isAlive(server), { timeoutMs: 10_000 });
   });
 
   it('a server that stops answering pings is killed and restarted under the restart policy', async () => {
@@ -272,10 +274,10 @@ describe('ServerManager with real child processes', function () {
     const r = await restarting;
     assert.ok(r.kind === 'restarting' && /did not answer a ping/.test(r.reason), JSON.stringify(r));
     await nextState(m, d.id, 'running');
-    assert.ok(!isReallyAlive(oldPid) || (await waitFor('old pid dead', () => !isReallyAlive(oldPid)).then(() => true)));
+    assert.ok(!isAlive(oldPid) || (await until('old pid dead', () => !isAlive(oldPid)).then(() => true)));
   });
 
-  it('refreshes the catalog on list_changed (debounced)', async () => {
+  it('refreshes the catalog on list_changed', async () => {
     const d = def('listChanged');
     const m = setup([d]);
     await m.start(d.id);
@@ -285,6 +287,25 @@ describe('ServerManager with real child processes', function () {
     assert.ok(cat.tools.some((t) => t.name === 'echo'));
   });
 
+  it('debounces list_changed: a burst of notifications is one tools/list', async () => {
+    const requests = path.join(tmp, 'requests');
+    const toolsLists = (): number => (existsSync(requests) ? readFileSync(requests, 'utf8').split('\n').filter((l) => l === 'tools/list').length : 0);
+    const d = def('listChangedBurst', {}, { FIXTURE_REQUEST_LOG: requests });
+    const m = setup([d], { timing: { listChangedDebounceMs: 300 } });
+    await m.start(d.id);
+    await until('the first listing', () => m.getCatalog(d.id).tools.some((t) => t.name === 'echo'));
+    const before = toolsLists();
+    const refreshes: ServerCatalog[] = [];
+    m.onDidChangeCatalog((e) => { if (e.id === d.id) refreshes.push(e.catalog); });
+    // One call registers three tools: the server sends three notifications/tools/list_changed back to back.
+    await m.callTool(d.id, 'addTools', { names: ['added1', 'added2', 'added3'] });
+    await until('the refresh', () => refreshes.length > 0);
+    await new Promise((r) => setTimeout(r, 600)); // time for the two more refreshes an undebounced client would make
+    assert.equal(toolsLists() - before, 1, 'one tools/list for the burst');
+    assert.equal(refreshes.length, 1);
+    assert.deepEqual(['added1', 'added2', 'added3'].filter((n) => refreshes[0].tools.some((t) => t.name === n)), ['added1', 'added2', 'added3']);
+  });
+
   it('routes notifications/message to the log sink at its level and sets the server log level', async () => {
     const d = def('logging');
     const m = setup([d]);
@@ -292,7 +313,7 @@ describe('ServerManager with real child processes', function () {
     await m.setLogLevel(d.id, 'debug');
     await m.callTool(d.id, 'log', { level: 'warning', text: 'disk almost full' });
     await m.callTool(d.id, 'log', { level: 'error', text: 'Authorization: Bearer abcdef123456' });
-    await waitFor('log lines', () => sink(d).has(/disk almost full/) && sink(d).has(/Authorization/));
+    await until('log lines', () => sink(d).has(/disk almost full/) && sink(d).has(/Authorization/));
     assert.ok(sink(d).has(/\[server log fixture\] disk almost full/, 'warn'));
     assert.ok(sink(d).has(/Authorization: Bearer ••••/, 'error'), sink(d).text());
     assert.ok(!sink(d).has(/abcdef123456/));
@@ -302,7 +323,7 @@ describe('ServerManager with real child processes', function () {
     const d = def('redact', {}, { API_TOKEN: 'sk-very-secret-value', FIXTURE_SECRET: 'sk-very-secret-value' });
     const m = setup([d], { redactor: new Redactor() });
     await m.start(d.id);
-    await waitFor('stderr line', () => sink(d).has(/token is/));
+    await until('stderr line', () => sink(d).has(/token is/));
     assert.ok(!sink(d).has(/sk-very-secret-value/), sink(d).text());
   });
 
@@ -342,7 +363,7 @@ describe('ServerManager with real child processes', function () {
     await m.stopAll(1_500);
     const took = Date.now() - t0;
     assert.ok(took < 2_500, `stopAll took ${took} ms`);
-    await waitFor('all gone', () => all.every((p) => !isReallyAlive(p)));
+    await until('all gone', () => all.every((p) => !isAlive(p)));
     assert.ok(defs.every((d) => m.getState(d.id).kind === 'stopped'));
   });
 
@@ -353,7 +374,7 @@ describe('ServerManager with real child processes', function () {
     const pid = m.getPid(d.id)!;
     await m.setDefinitions([]);
     assert.equal(m.list().length, 0);
-    await waitFor('removed server gone', () => !isReallyAlive(pid));
+    await until('removed server gone', () => !isAlive(pid));
   });
 
   it('stop during a pending restart cancels it', async () => {

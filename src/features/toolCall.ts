@@ -1,5 +1,6 @@
 import type { CallToolResult, CompleteRequest, CompleteResult, GetPromptResult, ReadResourceResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import * as vscode from 'vscode';
+import { toAbortSignal } from '../common/cancellation';
 import { type CatalogView, isDestructive } from '../common/catalogTree';
 import { UserCancelledError, UserFacingError } from '../common/errors';
 import type { ServerSnapshot } from '../common/model';
@@ -8,7 +9,7 @@ import type { ServerId } from '../common/serverId';
 import { cleanServerText } from '../common/serverText';
 import type { RequestCallOptions } from '../servers/serverHandle';
 
-/** The server requests the catalog commands make (ServerManager implements them). */
+/** The server requests the catalog commands and the Call Tool form make (ServerManager implements them). */
 export interface CatalogRequests {
   getCatalog(id: ServerId): CatalogView;
   callTool(id: ServerId, name: string, args?: Record<string, unknown>, options?: RequestCallOptions): Promise<CallToolResult>;
@@ -55,12 +56,11 @@ export async function invokeTool(requests: CatalogRequests, server: ServerSnapsh
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Calling '${toolName}' on '${serverName}'`, cancellable: true },
     async (progress, token) => {
-      const abort = new AbortController();
-      const sub = token.onCancellationRequested(() => abort.abort());
+      const cancel = toAbortSignal(token);
       let last = 0;
       try {
         return await requests.callTool(server.id, tool.name, args as Record<string, unknown>, {
-          signal: abort.signal,
+          signal: cancel.signal,
           onProgress: (p) => {
             const pct = p.total ? Math.min(100, (p.progress / p.total) * 100) : undefined;
             progress.report({ message: p.message ? cleanServerText(p.message, 120) : pct !== undefined ? `${Math.round(pct)} %` : undefined, increment: pct !== undefined ? Math.max(0, pct - last) : undefined });
@@ -68,7 +68,7 @@ export async function invokeTool(requests: CatalogRequests, server: ServerSnapsh
           },
         });
       } finally {
-        sub.dispose();
+        cancel.dispose();
       }
     },
   );
