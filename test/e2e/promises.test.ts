@@ -117,6 +117,7 @@ describe('mcpManager.trace in the server log', () => {
     await until('a traced tools/list', () => /← response #\d+ tools\/list/.test(serverLog()), E2E_WAIT);
     await wb().runCommand('Show Server Log');
     await wb().pickQuickItem('traced');
+    await wb().waitForOutput(/\[trace\]/); // the server's channel is shown
     await wb().filterOutput('whoami'); // as a user looks for one tool in a long log
     const body = await wb().waitForOutput(/Signed in with ••••/);
     assert.match(body, /"name":\s*"whoami"/, 'the tools/list body is in the log, its secret masked');

@@ -215,7 +215,13 @@ export class Workbench {
   async filterOutput(text: string): Promise<void> {
     const filter = this.page.locator('.part.panel input[placeholder^="Filter"]').first();
     await filter.waitFor({ timeout: 10_000 });
-    await filter.fill(text);
+    // Right after the channel switches, the view may re-render and drop what was typed: type until it holds.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      await filter.fill(text);
+      await this.page.waitForTimeout(500);
+      if (await filter.inputValue() === text) return;
+    }
+    throw new Error(`the Output filter did not take "${text}"`);
   }
 
   /** Visible text of the Output panel (spaces render as U+00A0). */
