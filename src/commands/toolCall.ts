@@ -2,11 +2,10 @@ import type { CallToolResult, CompleteRequest, CompleteResult, GetPromptResult, 
 import * as vscode from 'vscode';
 import { type CatalogView, isDestructive } from '../common/catalogTree';
 import { UserCancelledError, UserFacingError } from '../common/errors';
-import type { ServerSnapshot } from '../common/model';
+import type { RequestCallOptions, ServerSnapshot } from '../common/model';
 import { type ValidationError, validateArguments } from '../common/schemaForm';
 import type { ServerId } from '../common/serverId';
 import { cleanServerText } from '../common/serverText';
-import type { RequestCallOptions } from '../servers/serverHandle';
 
 /** The server requests the catalog commands make (ServerManager implements them). */
 export interface CatalogRequests {

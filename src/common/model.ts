@@ -1,3 +1,4 @@
+import type { CatalogView } from './catalogTree';
 import type { IDisposable } from './lifecycle';
 import type { ServerId, ServerSource } from './serverId';
 import type { ServerState } from './serverState';
@@ -21,4 +22,34 @@ export interface ServersModel {
   get(id: ServerId): ServerSnapshot | undefined;
   /** Resolves once the list is complete (the configuration was read); commands wait for it before picking. */
   whenReady?(): Promise<void>;
+}
+
+/** The lists of a catalog that can be re-listed one by one (resources include resource templates). */
+export type CatalogKind = 'tools' | 'resources' | 'prompts';
+
+/**
+ * Everything a running server offers, as last listed. Replaced (not mutated) on every refresh. `updatedAt` is 0 until
+ * the first listing completes, and while the server is not running.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- the supervisor's name for the views' CatalogView
+export interface ServerCatalog extends CatalogView {}
+
+export const EMPTY_CATALOG: ServerCatalog = { tools: [], resources: [], resourceTemplates: [], prompts: [], updatedAt: 0 };
+
+/** Health facts of one server that are not part of its state. */
+export interface ServerHealth {
+  readonly lastPingLatencyMs?: number;
+  /** Automatic restarts since the user last started it. */
+  readonly restarts?: number;
+  /** How the previous process or connection ended (e.g. "exited with code 3"). */
+  readonly lastExit?: string;
+  readonly lastPingAt?: number;
+}
+
+/** Per-request options of the requests a running server answers (tools/call, resources/read, prompts/get…). */
+export interface RequestCallOptions {
+  /** Overrides ServerOptions.requestTimeoutMs; progress notifications reset it. */
+  readonly timeoutMs?: number;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: { progress: number; total?: number; message?: string }) => void;
 }

@@ -1,75 +1,24 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
-import {
-  ErrorCode, ListRootsRequestSchema, LoggingMessageNotificationSchema, McpError, PromptListChangedNotificationSchema,
-  ResourceListChangedNotificationSchema, ToolListChangedNotificationSchema,
-  type CallToolResult, type CompleteRequest, type CompleteResult, type GetPromptResult, type LoggingLevel, type Prompt,
-  type ReadResourceResult, type Resource, type ResourceTemplate, type Root, type Tool,
-} from '@modelcontextprotocol/sdk/types.js';
-import {
-  DEFAULT_PING_INTERVAL_MS, DEFAULT_PING_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_STARTUP_TIMEOUT_MS,
-  type LaunchResolver, type ResolvedLaunch, type ServerDefinition,
-} from '../common/config/types';
+import type { CallToolResult, CompleteRequest, CompleteResult, GetPromptResult, LoggingLevel, ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
+import { DEFAULT_PING_INTERVAL_MS, DEFAULT_PING_TIMEOUT_MS, type LaunchResolver, type ResolvedLaunch, type ServerDefinition } from '../common/config/types';
 import type { TraceLevel } from '../common/contracts';
-import { SignInRequiredError, UserCancelledError, errorMessage, isSignInRequired } from '../common/errors';
-import { Disposable, Emitter, toDisposable, type IDisposable } from '../common/lifecycle';
+import { SignInRequiredError, UserCancelledError, errorMessage } from '../common/errors';
+import { Disposable, Emitter, toDisposable } from '../common/lifecycle';
+import { type CatalogKind, EMPTY_CATALOG, type RequestCallOptions, type ServerCatalog, type ServerHealth } from '../common/model';
 import { looksLikeSecretName, type Redactor } from '../common/redact';
 import { RestartPolicy } from '../common/restartPolicy';
 import type { ServerState } from '../common/serverState';
 import { reduceServerState, type SupervisionEvent } from '../common/serverTransitions';
-import {
-  CommandNotFoundError, RpcTimeoutError, ServerConnectionLostError, ServerNotRunningError, ServerStartError,
-  StartupTimeoutError, describeExit,
-} from './errors';
-import { mcpLevelToLogLevel, type LogLevel, type ServerLogSink } from './logSink';
-import { JsonRpcTrace, tracedTransport } from './trace';
-import type { ManagedTransport, TransportContext, TransportFactories } from './transport';
+import { ServerNotRunningError, ServerStartError, describeExit } from './errors';
+import type { LogLevel, ServerLogSink } from './logSink';
+import { type ConnectOutcome, McpSession, type RootsProvider, type SessionClose, type SessionTiming } from './mcpSession';
+import type { TransportContext, TransportFactories } from './transport';
+
+export type { RootsProvider } from './mcpSession';
 
 /** list_changed notifications are coalesced for this long before the catalog is refreshed (ms). */
 export const DEFAULT_LIST_CHANGED_DEBOUNCE_MS = 150;
-/** Longest `notifications/message` text written to the log (characters). */
-const MAX_SERVER_LOG_MESSAGE = 10_000;
 
-export type CatalogKind = 'tools' | 'resources' | 'prompts';
-
-/** Everything a running server offers, as last listed. Replaced (not mutated) on every refresh. */
-export interface ServerCatalog {
-  readonly tools: readonly Tool[];
-  readonly resources: readonly Resource[];
-  readonly resourceTemplates: readonly ResourceTemplate[];
-  readonly prompts: readonly Prompt[];
-  /** Epoch ms of the last completed listing; 0 until the first one completes (or the server is not running). */
-  readonly updatedAt: number;
-  /** Why the last listing failed (the lists are the previous ones); absent after a successful one. */
-  readonly error?: string;
-}
-
-export const EMPTY_CATALOG: ServerCatalog = { tools: [], resources: [], resourceTemplates: [], prompts: [], updatedAt: 0 };
-
-export interface ServerHealth {
-  readonly lastPingLatencyMs?: number;
-  /** Automatic restarts since the user last started it. */
-  readonly restarts?: number;
-  /** How the previous process or connection ended (e.g. "exited with code 3"). */
-  readonly lastExit?: string;
-  readonly lastPingAt?: number;
-}
-
-/** Supplies the client's roots (workspace folders) when a server asks. */
-export type RootsProvider = () => readonly Root[] | Promise<readonly Root[]>;
-
-export interface RequestCallOptions {
-  /** Overrides ServerOptions.requestTimeoutMs; progress notifications reset it. */
-  readonly timeoutMs?: number;
-  readonly signal?: AbortSignal;
-  readonly onProgress?: (progress: { progress: number; total?: number; message?: string }) => void;
-}
-
-export interface ServerHandleTiming {
-  readonly listChangedDebounceMs: number;
-  readonly defaultPingIntervalMs: number;
-  readonly defaultPingTimeoutMs: number;
-}
+export type ServerHandleTiming = SessionTiming;
 
 export interface ServerHandleOptions {
   readonly definition: ServerDefinition;
@@ -88,44 +37,23 @@ export interface ServerHandleOptions {
   readonly random?: () => number;
 }
 
-/** One connection attempt's resources: cleared as a whole when the process goes away (per-process lifetime). */
-class Connection extends Disposable {
-  stopRequested = false;
-  /** Why the supervisor ended this connection (startup timeout, failed ping, failed initialize). */
-  failure: string | undefined;
-  initialized = false;
-  private readonly timers = new Set<NodeJS.Timeout>();
-  constructor(readonly generation: number, readonly client: Client, readonly transport: ManagedTransport) {
-    super();
-    this._register(toDisposable(() => { for (const t of this.timers) clearTimeout(t); this.timers.clear(); }));
-  }
-  /** A timer owned by this connection: cleared when it goes away (the set only holds pending timers). */
-  timeout(ms: number, fn: () => void): IDisposable {
-    if (this.isDisposed) return toDisposable(() => undefined);
-    const t = setTimeout(() => { this.timers.delete(t); fn(); }, ms);
-    this.timers.add(t);
-    return toDisposable(() => { clearTimeout(t); this.timers.delete(t); });
-  }
-}
-
 interface Waiter { resolve(): void; reject(err: Error): void }
 
 /**
- * One server: its state (derived from process and protocol events), its connection, restart policy, health check and
- * catalog. Extension lifetime lives in the manager; everything per process lives in a `Connection` that is disposed
- * when that process goes away.
+ * One server: its state (derived from process and protocol events), its restart policy and waiters, and at most one
+ * McpSession (the current attempt's connection, catalog and health check). Extension lifetime lives in the manager;
+ * everything of one process lives in its session, which is disposed when that process goes away.
  */
 export class ServerHandle extends Disposable {
   private _definition: ServerDefinition;
   private _state: ServerState = { kind: 'stopped' };
-  private _catalog: ServerCatalog = EMPTY_CATALOG;
   private _health: ServerHealth = {};
-  private conn: Connection | undefined;
-  private generation = 0;
+  private session: McpSession | undefined;
+  /** The launch resolution of the attempt under way, if any: cancelled by stop/dispose. */
+  private preparing: { cancelled: boolean } | undefined;
   private restartTimer: NodeJS.Timeout | undefined;
   private waiters: Waiter[] = [];
   private stopping: Promise<void> | undefined;
-  private refreshChain: Promise<void> = Promise.resolve();
   private logLevel: LoggingLevel | undefined;
   private readonly policy: RestartPolicy;
   private readonly timing: ServerHandleTiming;
@@ -148,11 +76,10 @@ export class ServerHandle extends Disposable {
       ...options.timing,
     };
     this._register(toDisposable(() => {
-      this.generation++;
-      this.clearRestartTimer();
-      const conn = this.conn;
-      this.conn = undefined;
-      if (conn) { conn.stopRequested = true; void conn.transport.kill(); conn.dispose(); }
+      this.cancelPending();
+      const session = this.session;
+      this.session = undefined;
+      if (session) void session.kill();
       this.rejectWaiters(new UserCancelledError());
     }));
   }
@@ -161,10 +88,10 @@ export class ServerHandle extends Disposable {
   get name(): string { return this._definition.name; }
   get definition(): ServerDefinition { return this._definition; }
   get state(): ServerState { return this._state; }
-  get catalog(): ServerCatalog { return this._catalog; }
+  get catalog(): ServerCatalog { return this.session?.catalog ?? EMPTY_CATALOG; }
   get health(): ServerHealth { return this._health; }
   /** The pid of the current process, if any. */
-  get pid(): number | undefined { return this.conn?.transport.pid; }
+  get pid(): number | undefined { return this.session?.pid; }
 
   /** Takes effect at the next start. */
   updateDefinition(definition: ServerDefinition): void { this._definition = definition; }
@@ -177,7 +104,7 @@ export class ServerHandle extends Disposable {
     if (this.isDisposed) return Promise.reject(new UserCancelledError());
     if (this.stopping) return this.stopping.then(() => this.start());
     const kind = this._state.kind;
-    if (kind === 'running' && this.conn?.initialized && !this.waiters.length) return Promise.resolve();
+    if (kind === 'running' && this.session?.isOpen && !this.waiters.length) return Promise.resolve();
     const wait = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
     if (kind === 'restarting') { this.clearRestartTimer(); this.userStarted(); void this.attempt(); }
     else if (kind !== 'starting' && kind !== 'running') { this.userStarted(); void this.attempt(); }
@@ -186,27 +113,22 @@ export class ServerHandle extends Disposable {
 
   /** Stops the server (never restarted). A second call while stopping kills at once. */
   stop(): Promise<void> {
-    this.generation++;
-    this.clearRestartTimer();
-    const conn = this.conn;
-    if (!conn) {
+    this.cancelPending();
+    const session = this.session;
+    if (!session) {
       if (this._state.kind !== 'stopped' && this._state.kind !== 'failed') this.transition({ type: 'stopped' });
       this.rejectWaiters(new UserCancelledError());
       return this.stopping ?? Promise.resolve();
     }
-    conn.stopRequested = true;
-    if (this.stopping) { void conn.transport.kill(); return this.stopping; }
+    if (this.stopping) { void session.kill(); return this.stopping; }
     this.log('info', 'stopping');
     this.stopping = (async () => {
       try {
-        await conn.client.close();
-      } catch (err) {
-        this.log('warn', `error while stopping: ${errorMessage(err)}`);
+        await session.close();
       } finally {
-        await conn.transport.kill(); // no-op when already gone
-        this.releaseConnection(conn);
+        this.releaseSession();
         this.stopping = undefined;
-        if (this.conn === undefined && (this._state.kind === 'starting' || this._state.kind === 'running' || this._state.kind === 'restarting')) {
+        if (this._state.kind === 'starting' || this._state.kind === 'running' || this._state.kind === 'restarting') {
           this.transition({ type: 'stopped' });
         }
         this.rejectWaiters(new UserCancelledError());
@@ -217,7 +139,7 @@ export class ServerHandle extends Disposable {
 
   /** Kills at once, no grace (deactivate's last resort). */
   forceStop(): Promise<void> {
-    if (!this.conn) return this.stop();
+    if (!this.session) return this.stop();
     if (!this.stopping) void this.stop();
     return this.stop();
   }
@@ -229,84 +151,67 @@ export class ServerHandle extends Disposable {
 
   // ---- requests -------------------------------------------------------------------------------------------------
 
-  callTool(name: string, args: Record<string, unknown> | undefined, options?: RequestCallOptions): Promise<CallToolResult> {
-    return this.request(`tools/call ${name}`, (c, o) => c.callTool({ name, arguments: args }, undefined, o) as Promise<CallToolResult>, options);
+  async callTool(name: string, args: Record<string, unknown> | undefined, options?: RequestCallOptions): Promise<CallToolResult> {
+    return this.runningSession().callTool(name, args, options);
   }
 
-  readResource(uri: string, options?: RequestCallOptions): Promise<ReadResourceResult> {
-    return this.request('resources/read', (c, o) => c.readResource({ uri }, o), options);
+  async readResource(uri: string, options?: RequestCallOptions): Promise<ReadResourceResult> {
+    return this.runningSession().readResource(uri, options);
   }
 
-  getPrompt(name: string, args: Record<string, string> | undefined, options?: RequestCallOptions): Promise<GetPromptResult> {
-    return this.request(`prompts/get ${name}`, (c, o) => c.getPrompt({ name, arguments: args }, o), options);
+  async getPrompt(name: string, args: Record<string, string> | undefined, options?: RequestCallOptions): Promise<GetPromptResult> {
+    return this.runningSession().getPrompt(name, args, options);
   }
 
-  complete(params: CompleteRequest['params'], options?: RequestCallOptions): Promise<CompleteResult> {
-    return this.request('completion/complete', (c, o) => c.complete(params, o), options);
+  async complete(params: CompleteRequest['params'], options?: RequestCallOptions): Promise<CompleteResult> {
+    return this.runningSession().complete(params, options);
   }
 
   /** Sets the server's log level (remembered and re-applied after restarts). No-op without the logging capability. */
   async setLogLevel(level: LoggingLevel): Promise<void> {
     this.logLevel = level;
-    const conn = this.conn;
-    if (conn?.initialized && conn.client.getServerCapabilities()?.logging) {
-      await this.request('logging/setLevel', (c, o) => c.setLoggingLevel(level, o));
-    }
+    if (this.session?.isOpen) await this.runningSession().setLogLevel(level);
   }
 
   /** Tells the server the roots changed (it will ask for them again). */
   async notifyRootsChanged(): Promise<void> {
-    const conn = this.conn;
-    if (conn?.initialized && this.options.roots) await conn.client.sendRootsListChanged().catch(() => undefined);
+    await this.session?.notifyRootsChanged();
   }
 
   /** Re-lists everything (or some kinds) now; waits for the refresh. */
-  refreshCatalog(kinds: readonly CatalogKind[] = ['tools', 'resources', 'prompts']): Promise<void> {
-    const conn = this.conn;
-    if (!conn?.initialized) return Promise.resolve();
-    this.refreshChain = this.refreshChain.then(() => this.doRefresh(conn, kinds), () => this.doRefresh(conn, kinds));
-    return this.refreshChain;
+  refreshCatalog(kinds?: readonly CatalogKind[]): Promise<void> {
+    return this.session?.refreshCatalog(kinds) ?? Promise.resolve();
   }
 
-  /** Sends a request with the timeout/progress/cancellation rules and maps failures to typed errors. */
-  async request<T>(what: string, fn: (client: Client, options: RequestOptions) => Promise<T>, options: RequestCallOptions = {}): Promise<T> {
-    const conn = this.conn;
-    if (!conn?.initialized || this._state.kind !== 'running') throw new ServerNotRunningError(this.name, this._state.kind);
-    const timeout = options.timeoutMs ?? this._definition.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-    if (options.signal?.aborted) throw new UserCancelledError();
-    try {
-      return await fn(conn.client, {
-        timeout, resetTimeoutOnProgress: true, signal: options.signal,
-        onprogress: options.onProgress ? (p) => options.onProgress!(p) : undefined,
-      });
-    } catch (err) {
-      if (options.signal?.aborted) throw new UserCancelledError();
-      if (isMcpError(err, ErrorCode.ConnectionClosed)) {
-        const exit = conn.transport.exit;
-        throw new ServerConnectionLostError(this.name, what, exit?.code, exit?.signal);
-      }
-      if (isMcpError(err, ErrorCode.RequestTimeout)) throw new RpcTimeoutError(this.name, what, timeout);
-      throw err;
-    }
+  private runningSession(): McpSession {
+    const session = this.session;
+    if (!session?.isOpen || this._state.kind !== 'running') throw new ServerNotRunningError(this.name, this._state.kind);
+    return session;
   }
 
   // ---- supervision ----------------------------------------------------------------------------------------------
 
   private async attempt(): Promise<void> {
-    const generation = ++this.generation;
     this.restartTimer = undefined;
     const def = this._definition;
     this.transition({ type: 'startRequested', now: Date.now() });
+    const preparing = this.preparing = { cancelled: false };
     let launch: ResolvedLaunch;
     try {
       launch = await this.options.resolveLaunch(def);
     } catch (err) {
-      if (generation !== this.generation) return;
+      if (preparing.cancelled) return;
+      this.preparing = undefined;
       if (err instanceof UserCancelledError) { this.transition({ type: 'stopped' }); this.rejectWaiters(err); return; }
       this.failStart(`could not resolve its configuration: ${errorMessage(err)}`);
       return;
     }
-    if (generation !== this.generation) return;
+    if (preparing.cancelled) return;
+    this.preparing = undefined;
+    this.connect(def, launch);
+  }
+
+  private connect(def: ServerDefinition, launch: ResolvedLaunch): void {
     if (launch.type === 'stdio') {
       for (const [k, v] of Object.entries(launch.env)) if (looksLikeSecretName(k)) this.options.redactor.add(v);
       this.log('info', `starting: ${[launch.command, ...launch.args].join(' ')} (cwd ${launch.cwd}, ${Object.keys(launch.env).length} env vars)`);
@@ -314,181 +219,63 @@ export class ServerHandle extends Disposable {
       for (const [k, v] of Object.entries(launch.headers)) if (looksLikeSecretName(k)) this.options.redactor.add(v);
       this.log('info', `connecting: ${launch.url}`);
     }
-    const factory = this.options.transports[launch.type];
-    if (!factory) { this.failStart(`'${launch.type}' servers are not supported yet`); return; }
-
-    let transport: ManagedTransport;
+    const transportFactory = this.options.transports[launch.type];
+    if (!transportFactory) { this.failStart(`'${launch.type}' servers are not supported yet`); return; }
+    let session: McpSession;
     try {
-      const inner = factory(launch, {
-        serverId: def.id, serverName: def.name, sink: this.options.sink, redactor: this.options.redactor,
-        onProcessSpawned: (pid) => {
-          if (this.conn?.transport === transport) this.transition({ type: 'spawned', pid });
-          this.options.onProcessSpawned?.(pid);
-        },
-        onProcessGone: this.options.onProcessGone,
+      session = new McpSession({
+        definition: def, launch, transportFactory,
+        sink: this.options.sink, redactor: this.options.redactor,
+        clientInfo: this.options.clientInfo ?? { name: 'mcp-manager', version: '0.1.0' },
+        roots: this.options.roots, traceLevel: this.options.traceLevel, timing: this.timing,
+        onProcessSpawned: this.options.onProcessSpawned, onProcessGone: this.options.onProcessGone,
       });
-      const traceLevel = this.options.traceLevel;
-      transport = traceLevel ? tracedTransport(inner, new JsonRpcTrace(this.options.sink, this.options.redactor, traceLevel)) : inner;
     } catch (err) {
       this.failStart(errorMessage(err));
       return;
     }
-    const client = this.createClient();
-    const conn = new Connection(generation, client, transport);
-    this.conn = conn;
-    transport.onclose = () => this.onConnectionClosed(conn);
-
-    const startupTimeoutMs = def.options.startupTimeoutMs ?? DEFAULT_STARTUP_TIMEOUT_MS;
-    const startupTimer = conn.timeout(startupTimeoutMs, () => {
-      conn.failure = new StartupTimeoutError(def.name, startupTimeoutMs).message;
-      this.log('error', `${conn.failure}; killing it`);
-      void transport.kill();
+    this.session = session;
+    // The session's emitters go with it: nothing below can arrive from a session that was released.
+    session.onDidSpawn((pid) => this.transition({ type: 'spawned', pid }));
+    session.onDidConnect((outcome) => this.onConnected(session, outcome));
+    session.onDidList(() => { if (this._state.kind === 'running') this.resolveWaiters(); });
+    session.onDidChangeCatalog((catalog) => this._onDidChangeCatalog.fire(catalog));
+    session.onDidPing(({ latencyMs, at }) => {
+      this._health = { ...this._health, lastPingLatencyMs: latencyMs, lastPingAt: at };
+      this._onDidPing.fire(this._health);
     });
-    try {
-      await client.connect(transport, { timeout: startupTimeoutMs + 1_000 }); // our own timer fires first
-    } catch (err) {
-      startupTimer.dispose();
-      if (generation !== this.generation || conn.stopRequested) return;
-      if (isSignInRequired(err)) {
-        this.releaseConnection(conn);
-        this.log('warn', err.message);
-        this.transition({ type: 'signInRequired', reason: err.reason });
-        this.rejectWaiters(err);
+    session.onDidClose((close) => { this.releaseSession(); this.onExit(close); });
+    session.connect();
+  }
+
+  private onConnected(session: McpSession, outcome: ConnectOutcome): void {
+    switch (outcome.kind) {
+      case 'initialized': {
+        this.transition({ type: 'initialized', now: Date.now(), serverInfo: outcome.serverInfo, capabilities: outcome.capabilities, instructions: outcome.instructions });
+        this.log('info', `running: ${outcome.serverInfo?.name ?? '?'} ${outcome.serverInfo?.version ?? ''} (pid ${session.pid ?? '-'})`);
+        void session.activate(this.logLevel);
         return;
       }
-      if (transport.pid === undefined) {
-        // Never spawned (command not found, not executable): restarting cannot help.
-        this.releaseConnection(conn);
-        this.failStart(errorMessage(err), err instanceof CommandNotFoundError ? err.detail : undefined);
+      case 'signInRequired':
+        this.releaseSession();
+        this.log('warn', outcome.error.message);
+        this.transition({ type: 'signInRequired', reason: outcome.error.reason });
+        this.rejectWaiters(outcome.error);
         return;
-      }
-      // The process exists but initialize failed: end it; its close event takes the crash path.
-      conn.failure ??= `initialize failed: ${errorMessage(err)}`;
-      await transport.kill();
-      return;
+      case 'notStarted':
+        this.releaseSession();
+        this.failStart(outcome.reason, outcome.detail);
+        return;
+      case 'exited':
+        this.releaseSession();
+        this.onExit(outcome.close);
+        return;
     }
-    startupTimer.dispose();
-    if (generation !== this.generation || conn.stopRequested || this.conn !== conn) return;
-    conn.initialized = true;
-    const info = client.getServerVersion();
-    const caps = client.getServerCapabilities();
-    this.transition({
-      type: 'initialized', now: Date.now(),
-      serverInfo: info ? { name: info.name, version: info.version, ...(info.title ? { title: info.title } : {}) } : undefined,
-      capabilities: caps, instructions: client.getInstructions(),
-    });
-    this.log('info', `running: ${info?.name ?? '?'} ${info?.version ?? ''} (pid ${transport.pid ?? '-'})`);
-    if (this.logLevel && caps?.logging) {
-      await this.request('logging/setLevel', (c, o) => c.setLoggingLevel(this.logLevel!, o)).catch((err: unknown) => this.log('warn', `logging/setLevel failed: ${errorMessage(err)}`));
-    }
-    this.startPing(conn);
-    await this.refreshCatalog();
-    if (this.conn === conn && this._state.kind === 'running') this.resolveWaiters();
   }
 
-  private createClient(): Client {
-    const client = new Client(
-      this.options.clientInfo ?? { name: 'mcp-manager', version: '0.1.0' },
-      // Honest capabilities: roots only when we can supply them; no sampling, no elicitation.
-      { capabilities: this.options.roots ? { roots: { listChanged: true } } : {} },
-    );
-    const roots = this.options.roots;
-    if (roots) client.setRequestHandler(ListRootsRequestSchema, async () => ({ roots: [...await roots()] }));
-    client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
-      const { level, logger, data } = n.params;
-      let text = typeof data === 'string' ? data : JSON.stringify(data);
-      if (text.length > MAX_SERVER_LOG_MESSAGE) text = `${text.slice(0, MAX_SERVER_LOG_MESSAGE)}…`;
-      this.options.sink.append(mcpLevelToLogLevel(level), [this.options.redactor.redact(`[server log${logger ? ` ${logger}` : ''}] ${text}`)]);
-    });
-    client.setNotificationHandler(ToolListChangedNotificationSchema, () => this.onListChanged('tools'));
-    client.setNotificationHandler(ResourceListChangedNotificationSchema, () => this.onListChanged('resources'));
-    client.setNotificationHandler(PromptListChangedNotificationSchema, () => this.onListChanged('prompts'));
-    client.onerror = (err) => this.log('debug', `protocol: ${errorMessage(err)}`);
-    return client;
-  }
-
-  private readonly pendingListChanges = new Set<CatalogKind>();
-  private listChangedTimer: IDisposable | undefined;
-
-  private onListChanged(kind: CatalogKind): void {
-    const conn = this.conn;
-    if (!conn?.initialized) return;
-    this.pendingListChanges.add(kind);
-    if (this.listChangedTimer) return;
-    this.listChangedTimer = conn.timeout(this.timing.listChangedDebounceMs, () => {
-      this.listChangedTimer = undefined;
-      const kinds = [...this.pendingListChanges];
-      this.pendingListChanges.clear();
-      void this.refreshCatalog(kinds);
-    });
-  }
-
-  private async doRefresh(conn: Connection, kinds: readonly CatalogKind[]): Promise<void> {
-    if (this.conn !== conn || !conn.initialized) return;
-    const caps = conn.client.getServerCapabilities() ?? {};
-    const next: { -readonly [K in keyof ServerCatalog]: ServerCatalog[K] } = { ...this._catalog };
-    const opts: RequestOptions = { timeout: this._definition.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS };
-    try {
-      if (kinds.includes('tools')) next.tools = caps.tools ? await paginate((cursor) => conn.client.listTools({ cursor }, opts), (r) => r.tools) : [];
-      if (kinds.includes('resources')) {
-        next.resources = caps.resources ? await paginate((cursor) => conn.client.listResources({ cursor }, opts), (r) => r.resources) : [];
-        next.resourceTemplates = caps.resources
-          ? await paginate((cursor) => conn.client.listResourceTemplates({ cursor }, opts), (r) => r.resourceTemplates) : [];
-      }
-      if (kinds.includes('prompts')) next.prompts = caps.prompts ? await paginate((cursor) => conn.client.listPrompts({ cursor }, opts), (r) => r.prompts) : [];
-    } catch (err) {
-      if (this.conn !== conn) return;
-      this.log('warn', `listing ${kinds.join(', ')} failed: ${errorMessage(err)}`);
-      this._catalog = { ...this._catalog, updatedAt: Date.now(), error: errorMessage(err) };
-      this._onDidChangeCatalog.fire(this._catalog);
-      return;
-    }
-    if (this.conn !== conn) return;
-    delete next.error;
-    next.updatedAt = Date.now();
-    this._catalog = next;
-    this.log('debug', `catalog: ${next.tools.length} tools, ${next.resources.length} resources, ${next.resourceTemplates.length} templates, ${next.prompts.length} prompts`);
-    this._onDidChangeCatalog.fire(next);
-  }
-
-  private startPing(conn: Connection): void {
-    const ping = this._definition.options.ping;
-    if (ping === false) return;
-    const interval = ping?.intervalMs ?? this.timing.defaultPingIntervalMs;
-    const timeout = ping?.timeoutMs ?? this.timing.defaultPingTimeoutMs;
-    if (!(interval > 0)) return;
-    const schedule = (): void => {
-      conn.timeout(interval, () => {
-        if (this.conn !== conn) return;
-        const t0 = performance.now();
-        conn.client.ping({ timeout }).then(
-          () => {
-            this._health = { ...this._health, lastPingLatencyMs: Math.round((performance.now() - t0) * 10) / 10, lastPingAt: Date.now() };
-            this._onDidPing.fire(this._health);
-            schedule();
-          },
-          (err: unknown) => {
-            if (this.conn !== conn) return;
-            if (isMcpError(err, ErrorCode.RequestTimeout)) {
-              conn.failure = `did not answer a ping within ${timeout} ms (hung)`;
-              this.log('error', `${conn.failure}; killing it`);
-              void conn.transport.kill();
-              return;
-            }
-            // Any answer (even an error) proves the server is alive.
-            schedule();
-          });
-      });
-    };
-    schedule();
-  }
-
-  private onConnectionClosed(conn: Connection): void {
-    if (this.conn !== conn) return;
-    const exit = conn.transport.exit;
-    const stderrTail = conn.transport.stderrTail();
-    this.releaseConnection(conn);
-    if (conn.stopRequested) return;
+  /** The connection ended without a stop: needs sign-in, or a crash the restart policy decides about. */
+  private onExit(close: SessionClose): void {
+    const exit = close.exit;
     if (exit?.signInRequired) {
       this.log('warn', `needs sign-in: ${exit.signInRequired}`);
       this.transition({ type: 'signInRequired', reason: exit.signInRequired });
@@ -496,31 +283,30 @@ export class ServerHandle extends Disposable {
       return;
     }
     const wasStarting = this._state.kind === 'starting';
-    // A remote connection that closes before initialize finished: client.connect() rejects with the real cause (an
-    // HTTP status, a refused connection), and the start path reports that instead of a bare "closed".
-    if (wasStarting && !conn.initialized && conn.transport.pid === undefined && !conn.failure) return;
-    const reason = conn.failure ?? (this.definition.config.type === 'stdio'
+    const reason = close.failure ?? (this.definition.config.type === 'stdio'
       ? `Process ${describeExit(exit?.code, exit?.signal)}${wasStarting ? ' during startup' : ''}`
       : `The connection closed${wasStarting ? ' during startup' : ''}`);
     const decision = this.policy.onExit('unexpected', Date.now());
     this._health = { ...this._health, lastExit: describeExit(exit?.code, exit?.signal), restarts: (this._health.restarts ?? 0) + (decision.action === 'restart' ? 1 : 0) };
     this.log(decision.action === 'restart' ? 'warn' : 'error',
       `${reason}${decision.action === 'restart' ? `; restart ${decision.attempt} in ${decision.delayMs} ms` : '; giving up'}`);
-    this.transition({ type: 'exited', now: Date.now(), reason, decision, exitCode: exit?.code, signal: exit?.signal, stderrTail });
-    if (decision.action === 'restart') {
-      const generation = this.generation;
-      this.restartTimer = setTimeout(() => { if (generation === this.generation) void this.attempt(); }, decision.delayMs);
-    }
+    this.transition({ type: 'exited', now: Date.now(), reason, decision, exitCode: exit?.code, signal: exit?.signal, stderrTail: close.stderrTail });
+    if (decision.action === 'restart') this.restartTimer = setTimeout(() => { void this.attempt(); }, decision.delayMs);
   }
 
-  private releaseConnection(conn: Connection): void {
-    if (this.conn === conn) {
-      this.conn = undefined;
-      this.listChangedTimer = undefined;
-      this.pendingListChanges.clear();
-      if (this._catalog !== EMPTY_CATALOG) { this._catalog = EMPTY_CATALOG; this._onDidChangeCatalog.fire(EMPTY_CATALOG); }
-    }
-    conn.dispose();
+  /** Lets go of the current session (its process is gone or going): it emits nothing more; the catalog empties. */
+  private releaseSession(): void {
+    const session = this.session;
+    if (!session) return;
+    this.session = undefined;
+    session.dispose();
+    if (session.catalog !== EMPTY_CATALOG) this._onDidChangeCatalog.fire(EMPTY_CATALOG);
+  }
+
+  /** Cancels what would start a process later: a pending restart, a launch being resolved. */
+  private cancelPending(): void {
+    this.clearRestartTimer();
+    if (this.preparing) { this.preparing.cancelled = true; this.preparing = undefined; }
   }
 
   private failStart(reason: string, detail?: string): void {
@@ -556,23 +342,5 @@ export class ServerHandle extends Disposable {
 
   private log(level: LogLevel, message: string): void {
     this.options.sink.append(level, [this.options.redactor.redact(`[supervisor] ${message}`)]);
-  }
-}
-
-function isMcpError(err: unknown, code: ErrorCode): err is McpError {
-  return err instanceof McpError && err.code === Number(code);
-}
-
-/** Lists every page: follows nextCursor (guarding against servers that repeat a cursor). */
-async function paginate<R extends { nextCursor?: string }, T>(list: (cursor: string | undefined) => Promise<R>, items: (r: R) => readonly T[]): Promise<T[]> {
-  const out: T[] = [];
-  const seen = new Set<string>();
-  let cursor: string | undefined;
-  for (;;) {
-    const page = await list(cursor);
-    out.push(...items(page));
-    cursor = page.nextCursor;
-    if (!cursor || seen.has(cursor)) return out;
-    seen.add(cursor);
   }
 }

@@ -3,17 +3,14 @@ import type { LaunchResolver, ServerDefinition } from '../common/config/types';
 import type { TraceLevel } from '../common/contracts';
 import { errorMessage } from '../common/errors';
 import { Disposable, Emitter, toDisposable, type IDisposable } from '../common/lifecycle';
-import type { ServerSnapshot, ServersModel } from '../common/model';
+import { type CatalogKind, EMPTY_CATALOG, type RequestCallOptions, type ServerCatalog, type ServerHealth, type ServerSnapshot, type ServersModel } from '../common/model';
 import { Redactor } from '../common/redact';
 import type { ServerId } from '../common/serverId';
 import type { ServerState } from '../common/serverState';
 import { UserFacingError } from '../common/errors';
 import type { ProcessLedger } from './ledger';
 import { NULL_LOG_SINK, type LogLevel, type ServerLogSink } from './logSink';
-import {
-  EMPTY_CATALOG, ServerHandle, type CatalogKind, type RequestCallOptions, type RootsProvider, type ServerCatalog,
-  type ServerHandleTiming, type ServerHealth,
-} from './serverHandle';
+import { ServerHandle, type RootsProvider, type ServerHandleTiming } from './serverHandle';
 import { StdioTransport, type StdioTransportOptions } from './stdioTransport';
 import type { TransportFactories, TransportFactory } from './transport';
 

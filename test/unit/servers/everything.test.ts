@@ -9,7 +9,7 @@ import type { ServerDefinition } from '../../../src/common/config/types';
 import { makeServerId } from '../../../src/common/serverId';
 import { ProcessLedger } from '../../../src/servers/ledger';
 import { ServerManager, stdioTransportFactory } from '../../../src/servers/serverManager';
-import type { ServerCatalog } from '../../../src/servers/serverHandle';
+import type { ServerCatalog } from '../../../src/common/model';
 import { MemorySink, everythingServer, isReallyAlive, testResolver, waitFor } from './helpers';
 
 /** Lists the server with the raw SDK client (same capabilities: roots), following every cursor. */

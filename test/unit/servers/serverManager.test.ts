@@ -10,7 +10,7 @@ import type { ServerState } from '../../../src/common/serverState';
 import { Redactor } from '../../../src/common/redact';
 import { RpcTimeoutError, ServerConnectionLostError, ServerNotRunningError, ServerStartError } from '../../../src/servers/errors';
 import { ServerManager, stdioTransportFactory } from '../../../src/servers/serverManager';
-import type { ServerCatalog, ServerHealth } from '../../../src/servers/serverHandle';
+import type { ServerCatalog, ServerHealth } from '../../../src/common/model';
 import { MemorySink, isReallyAlive, nextState, readPids, stdioDefinition, testResolver, waitFor } from './helpers';
 
 const GRACE_MS = 150;
