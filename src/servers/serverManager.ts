@@ -10,7 +10,7 @@ import type { ServerState } from '../common/serverState';
 import { UserFacingError } from '../common/errors';
 import type { ProcessLedger } from './ledger';
 import { NULL_LOG_SINK, type LogLevel, type ServerLogSink } from './logSink';
-import { ServerHandle, type RootsProvider, type ServerHandleTiming } from './serverHandle';
+import { type ClientInfo, type RootsProvider, ServerSupervisor, type SupervisorTiming } from './serverSupervisor';
 import { StdioTransport, type StdioTransportOptions } from './stdioTransport';
 import type { TransportFactories, TransportFactory } from './transport';
 
@@ -30,10 +30,11 @@ export interface ServerManagerOptions {
   /** Records spawned process groups so a later window can reap them if this one dies. */
   readonly ledger?: ProcessLedger;
   readonly roots?: RootsProvider;
-  readonly clientInfo?: { readonly name: string; readonly version: string };
+  /** Who we are in `initialize`: the extension's name and version (from its manifest). */
+  readonly clientInfo: ClientInfo;
   /** `mcpManager.trace`, read per message. */
   readonly traceLevel?: () => TraceLevel;
-  readonly timing?: Partial<ServerHandleTiming>;
+  readonly timing?: Partial<SupervisorTiming>;
   readonly random?: () => number;
 }
 
@@ -49,11 +50,11 @@ export class UnknownServerError extends UserFacingError {
 }
 
 /**
- * All servers: the service the UI uses. Takes definitions (from config) and a launch resolver, owns one ServerHandle
+ * All servers: the service the UI uses. Takes definitions (from config) and a launch resolver, owns one ServerSupervisor
  * per definition, and exposes state and catalog as events. Implements the views' ServersModel.
  */
 export class ServerManager extends Disposable implements ServersModel {
-  private readonly handles = new Map<ServerId, { handle: ServerHandle; subscriptions: IDisposable[] }>();
+  private readonly supervisors = new Map<ServerId, { supervisor: ServerSupervisor; subscriptions: IDisposable[] }>();
   private readonly transports: TransportFactories;
   private readonly redactor: Redactor;
 
@@ -73,8 +74,8 @@ export class ServerManager extends Disposable implements ServersModel {
     this.transports = options.transports ?? { stdio: stdioTransportFactory() };
     this.redactor = options.redactor ?? new Redactor();
     this._register(toDisposable(() => {
-      for (const { handle, subscriptions } of this.handles.values()) { subscriptions.forEach((s) => s.dispose()); handle.dispose(); }
-      this.handles.clear();
+      for (const { supervisor, subscriptions } of this.supervisors.values()) { subscriptions.forEach((s) => s.dispose()); supervisor.dispose(); }
+      this.supervisors.clear();
     }));
   }
 
@@ -86,22 +87,22 @@ export class ServerManager extends Disposable implements ServersModel {
     const next = new Map(definitions.map((d) => [d.id, d]));
     const removed: Promise<void>[] = [];
     const changedRunning: ServerId[] = [];
-    for (const [id, entry] of this.handles) {
+    for (const [id, entry] of this.supervisors) {
       if (next.has(id)) continue;
-      this.handles.delete(id);
+      this.supervisors.delete(id);
       entry.subscriptions.forEach((s) => s.dispose());
-      removed.push(entry.handle.stop().finally(() => entry.handle.dispose()));
+      removed.push(entry.supervisor.stop().finally(() => entry.supervisor.dispose()));
     }
     for (const def of definitions) {
-      const existing = this.handles.get(def.id);
+      const existing = this.supervisors.get(def.id);
       if (existing) {
-        if (JSON.stringify(existing.handle.definition) !== JSON.stringify(def)) {
-          existing.handle.updateDefinition(def);
-          if (existing.handle.state.kind !== 'stopped' && existing.handle.state.kind !== 'failed') changedRunning.push(def.id);
+        if (JSON.stringify(existing.supervisor.definition) !== JSON.stringify(def)) {
+          existing.supervisor.updateDefinition(def);
+          if (existing.supervisor.state.kind !== 'stopped' && existing.supervisor.state.kind !== 'failed') changedRunning.push(def.id);
         }
         continue;
       }
-      this.handles.set(def.id, this.createHandle(def));
+      this.supervisors.set(def.id, this.createSupervisor(def));
     }
     this._onDidChange.fire('all');
     await Promise.allSettled(removed);
@@ -111,33 +112,33 @@ export class ServerManager extends Disposable implements ServersModel {
   // ---- ServersModel ------------------------------------------------------------------------------------------------
 
   list(): readonly ServerSnapshot[] {
-    return [...this.handles.values()].map(({ handle }) => snapshot(handle));
+    return [...this.supervisors.values()].map(({ supervisor }) => snapshot(supervisor));
   }
 
   get(id: ServerId): ServerSnapshot | undefined {
-    const entry = this.handles.get(id);
-    return entry && snapshot(entry.handle);
+    const entry = this.supervisors.get(id);
+    return entry && snapshot(entry.supervisor);
   }
 
   // ---- lifecycle ---------------------------------------------------------------------------------------------------
 
   /** Resolves when running and listed; rejects with ServerStartError / CommandNotFoundError detail / UserCancelledError. */
-  start(id: ServerId): Promise<void> { return this.handle(id).start(); }
+  start(id: ServerId): Promise<void> { return this.supervisor(id).start(); }
   /** Graceful stop; called again while stopping, kills at once. */
-  stop(id: ServerId): Promise<void> { return this.handle(id).stop(); }
-  restart(id: ServerId): Promise<void> { return this.handle(id).restart(); }
+  stop(id: ServerId): Promise<void> { return this.supervisor(id).stop(); }
+  restart(id: ServerId): Promise<void> { return this.supervisor(id).restart(); }
 
   /**
    * Stops every server in parallel within `deadlineMs` (deactivate): graceful ladders first, then, at 75 % of the
    * budget, every remaining process group is killed. Never takes (much) longer than the deadline.
    */
   async stopAll(deadlineMs = DEFAULT_STOP_ALL_DEADLINE_MS): Promise<void> {
-    const handles = [...this.handles.values()].map((e) => e.handle);
-    const all = Promise.allSettled(handles.map((h) => h.stop()));
+    const supervisors = [...this.supervisors.values()].map((e) => e.supervisor);
+    const all = Promise.allSettled(supervisors.map((s) => s.stop()));
     let timer: NodeJS.Timeout | undefined;
     let deadline: NodeJS.Timeout | undefined;
     const forced = new Promise<void>((resolve) => {
-      timer = setTimeout(() => { void Promise.allSettled(handles.map((h) => h.forceStop())).then(() => resolve()); }, deadlineMs * STOP_ALL_GRACEFUL_SHARE);
+      timer = setTimeout(() => { void Promise.allSettled(supervisors.map((s) => s.forceStop())).then(() => resolve()); }, deadlineMs * STOP_ALL_GRACEFUL_SHARE);
       deadline = setTimeout(resolve, deadlineMs);
     });
     try {
@@ -150,45 +151,45 @@ export class ServerManager extends Disposable implements ServersModel {
 
   // ---- queries -----------------------------------------------------------------------------------------------------
 
-  getState(id: ServerId): ServerState { return this.handle(id).state; }
-  getCatalog(id: ServerId): ServerCatalog { return this.handles.get(id)?.handle.catalog ?? EMPTY_CATALOG; }
-  getHealth(id: ServerId): ServerHealth { return this.handles.get(id)?.handle.health ?? {}; }
-  getPid(id: ServerId): number | undefined { return this.handles.get(id)?.handle.pid; }
-  refreshCatalog(id: ServerId, kinds?: readonly CatalogKind[]): Promise<void> { return this.handle(id).refreshCatalog(kinds); }
+  getState(id: ServerId): ServerState { return this.supervisor(id).state; }
+  getCatalog(id: ServerId): ServerCatalog { return this.supervisors.get(id)?.supervisor.catalog ?? EMPTY_CATALOG; }
+  getHealth(id: ServerId): ServerHealth { return this.supervisors.get(id)?.supervisor.health ?? {}; }
+  getPid(id: ServerId): number | undefined { return this.supervisors.get(id)?.supervisor.pid; }
+  refreshCatalog(id: ServerId, kinds?: readonly CatalogKind[]): Promise<void> { return this.supervisor(id).refreshCatalog(kinds); }
 
   // ---- requests ----------------------------------------------------------------------------------------------------
 
   callTool(id: ServerId, name: string, args?: Record<string, unknown>, options?: RequestCallOptions): Promise<CallToolResult> {
-    return this.handle(id).callTool(name, args, options);
+    return this.supervisor(id).callTool(name, args, options);
   }
   readResource(id: ServerId, uri: string, options?: RequestCallOptions): Promise<ReadResourceResult> {
-    return this.handle(id).readResource(uri, options);
+    return this.supervisor(id).readResource(uri, options);
   }
   getPrompt(id: ServerId, name: string, args?: Record<string, string>, options?: RequestCallOptions): Promise<GetPromptResult> {
-    return this.handle(id).getPrompt(name, args, options);
+    return this.supervisor(id).getPrompt(name, args, options);
   }
   complete(id: ServerId, params: CompleteRequest['params'], options?: RequestCallOptions): Promise<CompleteResult> {
-    return this.handle(id).complete(params, options);
+    return this.supervisor(id).complete(params, options);
   }
-  setLogLevel(id: ServerId, level: LoggingLevel): Promise<void> { return this.handle(id).setLogLevel(level); }
+  setLogLevel(id: ServerId, level: LoggingLevel): Promise<void> { return this.supervisor(id).setLogLevel(level); }
 
   /** Workspace folders changed: every running server with roots is told. */
   async notifyRootsChanged(): Promise<void> {
-    await Promise.allSettled([...this.handles.values()].map((e) => e.handle.notifyRootsChanged()));
+    await Promise.allSettled([...this.supervisors.values()].map((e) => e.supervisor.notifyRootsChanged()));
   }
 
   // ---- internals ---------------------------------------------------------------------------------------------------
 
-  private handle(id: ServerId): ServerHandle {
-    const entry = this.handles.get(id);
+  private supervisor(id: ServerId): ServerSupervisor {
+    const entry = this.supervisors.get(id);
     if (!entry) throw new UnknownServerError(id);
-    return entry.handle;
+    return entry.supervisor;
   }
 
-  private createHandle(definition: ServerDefinition): { handle: ServerHandle; subscriptions: IDisposable[] } {
+  private createSupervisor(definition: ServerDefinition): { supervisor: ServerSupervisor; subscriptions: IDisposable[] } {
     const sink = this.options.sinkFor?.(definition) ?? NULL_LOG_SINK;
     const ledger = this.options.ledger;
-    const handle = new ServerHandle({
+    const supervisor = new ServerSupervisor({
       definition,
       resolveLaunch: this.options.resolveLaunch,
       transports: this.transports,
@@ -208,17 +209,17 @@ export class ServerManager extends Disposable implements ServersModel {
     });
     const id = definition.id;
     const subscriptions = [
-      handle.onDidChangeState((state) => { this._onDidChangeState.fire({ id, state }); this._onDidChange.fire([id]); }),
-      handle.onDidChangeCatalog((catalog) => this._onDidChangeCatalog.fire({ id, catalog })),
-      handle.onDidPing((health) => this._onDidChangeHealth.fire({ id, health })),
+      supervisor.onDidChangeState((state) => { this._onDidChangeState.fire({ id, state }); this._onDidChange.fire([id]); }),
+      supervisor.onDidChangeCatalog((catalog) => this._onDidChangeCatalog.fire({ id, catalog })),
+      supervisor.onDidPing((health) => this._onDidChangeHealth.fire({ id, health })),
     ];
-    return { handle, subscriptions };
+    return { supervisor, subscriptions };
   }
 }
 
-function snapshot(handle: ServerHandle): ServerSnapshot {
-  const d = handle.definition;
-  return { id: d.id, name: d.name, source: d.source, file: d.file, transport: d.config.type, state: handle.state };
+function snapshot(supervisor: ServerSupervisor): ServerSnapshot {
+  const d = supervisor.definition;
+  return { id: d.id, name: d.name, source: d.source, file: d.file, transport: d.config.type, state: supervisor.state };
 }
 
 function logTo(sink: ServerLogSink, level: LogLevel, message: string): void {

@@ -38,7 +38,7 @@ const definition = (name: string, args: string[], env: Record<string, string> = 
   id: makeServerId({ kind: 'userSettings' }, name), name, source: { kind: 'userSettings' },
   config: { type: 'stdio', command: process.execPath, args, env }, options: { ping: false, restart: false, startupTimeoutMs: 120_000 },
 });
-const newManager = (): ServerManager => new ServerManager({ resolveLaunch: resolver, transports: { stdio: stdioTransportFactory({ stdinGraceMs: 500, termGraceMs: 500 }) } });
+const newManager = (): ServerManager => new ServerManager({ resolveLaunch: resolver, clientInfo: { name: 'mcp-manager-bench', version: '0' }, transports: { stdio: stdioTransportFactory({ stdinGraceMs: 500, termGraceMs: 500 }) } });
 
 async function rawConnect(args: string[], env: Record<string, string> = {}, onStderr?: (chunk: Buffer) => void): Promise<{ client: Client; transport: StdioClientTransport }> {
   const client = new Client({ name: 'raw', version: '0' });

@@ -8,6 +8,7 @@ import { makeServerId } from '../../../src/common/serverId';
 import { ServerManager } from '../../../src/servers/serverManager';
 import type { ServerDefinition } from '../../../src/common/config/types';
 import { MemorySink, startFixture, waitFor, type FixtureServer } from './helpers';
+import { TEST_CLIENT_INFO } from '../servers/helpers';
 
 const FAST = { baseDelayMs: 100, maxDelayMs: 500, maxAttempts: 20 };
 
@@ -130,6 +131,7 @@ describe('remote transport against server-everything (127.0.0.1)', function () {
     };
     const sink = new MemorySink();
     const manager = new ServerManager({
+      clientInfo: TEST_CLIENT_INFO,
       resolveLaunch: () => Promise.resolve({ type: 'http', url: `http://127.0.0.1:${s.port}/mcp`, headers: { 'X-Api-Key': 'sekret-value' } }),
       transports: { http: remoteTransportFactory(), sse: remoteTransportFactory() },
       sinkFor: () => sink, redactor,
@@ -178,6 +180,7 @@ describe('remote transport against server-everything (127.0.0.1)', function () {
       const id = makeServerId({ kind: 'userSettings' }, 'refused');
       const url = `http://127.0.0.1:${deadPort}/mcp`;
       const manager = new ServerManager({
+        clientInfo: TEST_CLIENT_INFO,
         resolveLaunch: () => Promise.resolve({ type: 'http', url, headers: {} }),
         transports: { http: remoteTransportFactory(), sse: remoteTransportFactory() }, redactor: new Redactor(),
       });
@@ -204,6 +207,7 @@ describe('remote transport against server-everything (127.0.0.1)', function () {
         const sink = new MemorySink();
         const redactor = new Redactor();
         const manager = new ServerManager({
+          clientInfo: TEST_CLIENT_INFO,
           resolveLaunch: () => Promise.resolve({ type: 'http', url, headers }),
           transports: { http: remoteTransportFactory(), sse: remoteTransportFactory() }, sinkFor: () => sink, redactor,
         });

@@ -10,7 +10,7 @@ import { makeServerId } from '../../../src/common/serverId';
 import { ProcessLedger } from '../../../src/servers/ledger';
 import { ServerManager, stdioTransportFactory } from '../../../src/servers/serverManager';
 import type { ServerCatalog } from '../../../src/common/model';
-import { MemorySink, everythingServer, isReallyAlive, testResolver, waitFor } from './helpers';
+import { MemorySink, TEST_CLIENT_INFO, everythingServer, isReallyAlive, testResolver, waitFor } from './helpers';
 
 /** Lists the server with the raw SDK client (same capabilities: roots), following every cursor. */
 async function rawListing(): Promise<{ tools: string[]; resources: string[]; templates: string[]; prompts: string[] }> {
@@ -60,6 +60,7 @@ describe('@modelcontextprotocol/server-everything over stdio', function () {
     const ledger = new ProcessLedger(path.join(dir, 'ledger.json'));
     manager = new ServerManager({
       resolveLaunch: testResolver,
+      clientInfo: TEST_CLIENT_INFO,
       transports: { stdio: stdioTransportFactory({ stdinGraceMs: 500, termGraceMs: 500 }) },
       sinkFor: () => sink,
       ledger,

@@ -2,7 +2,7 @@ import type { CallToolResult, CompleteRequest, CompleteResult, GetPromptResult, 
 import { DEFAULT_PING_INTERVAL_MS, DEFAULT_PING_TIMEOUT_MS, type LaunchResolver, type ResolvedLaunch, type ServerDefinition } from '../common/config/types';
 import type { TraceLevel } from '../common/contracts';
 import { SignInRequiredError, UserCancelledError, errorMessage } from '../common/errors';
-import { Disposable, Emitter, toDisposable } from '../common/lifecycle';
+import { Disposable, Emitter, type IDisposable, disposableTimeout, toDisposable } from '../common/lifecycle';
 import { type CatalogKind, EMPTY_CATALOG, type RequestCallOptions, type ServerCatalog, type ServerHealth } from '../common/model';
 import { looksLikeSecretName, type Redactor } from '../common/redact';
 import { RestartPolicy } from '../common/restartPolicy';
@@ -10,29 +10,30 @@ import type { ServerState } from '../common/serverState';
 import { reduceServerState, type SupervisionEvent } from '../common/serverTransitions';
 import { ServerNotRunningError, ServerStartError, describeExit } from './errors';
 import type { LogLevel, ServerLogSink } from './logSink';
-import { type ConnectOutcome, McpSession, type RootsProvider, type SessionClose, type SessionTiming } from './mcpSession';
+import { type ClientInfo, type ConnectOutcome, McpSession, type RootsProvider, type SessionClose, type SessionTiming } from './mcpSession';
 import type { TransportContext, TransportFactories } from './transport';
 
-export type { RootsProvider } from './mcpSession';
+export type { ClientInfo, RootsProvider } from './mcpSession';
 
 /** list_changed notifications are coalesced for this long before the catalog is refreshed (ms). */
 export const DEFAULT_LIST_CHANGED_DEBOUNCE_MS = 150;
 
-export type ServerHandleTiming = SessionTiming;
+export type SupervisorTiming = SessionTiming;
 
-export interface ServerHandleOptions {
+export interface ServerSupervisorOptions {
   readonly definition: ServerDefinition;
   readonly resolveLaunch: LaunchResolver;
   readonly transports: TransportFactories;
   readonly sink: ServerLogSink;
   readonly redactor: Redactor;
   readonly roots?: RootsProvider;
-  readonly clientInfo?: { readonly name: string; readonly version: string };
+  /** Who we are in `initialize` (the extension's name and version, from its manifest). */
+  readonly clientInfo: ClientInfo;
   readonly onProcessSpawned?: TransportContext['onProcessSpawned'];
   readonly onProcessGone?: TransportContext['onProcessGone'];
   /** `mcpManager.trace`, read per message (a change applies to the running connection). Absent: no trace. */
   readonly traceLevel?: () => TraceLevel;
-  readonly timing?: Partial<ServerHandleTiming>;
+  readonly timing?: Partial<SupervisorTiming>;
   /** Randomness for backoff jitter (tests pass a constant). */
   readonly random?: () => number;
 }
@@ -44,19 +45,20 @@ interface Waiter { resolve(): void; reject(err: Error): void }
  * McpSession (the current attempt's connection, catalog and health check). Extension lifetime lives in the manager;
  * everything of one process lives in its session, which is disposed when that process goes away.
  */
-export class ServerHandle extends Disposable {
+export class ServerSupervisor extends Disposable {
   private _definition: ServerDefinition;
   private _state: ServerState = { kind: 'stopped' };
   private _health: ServerHealth = {};
   private session: McpSession | undefined;
   /** The launch resolution of the attempt under way, if any: cancelled by stop/dispose. */
   private preparing: { cancelled: boolean } | undefined;
-  private restartTimer: NodeJS.Timeout | undefined;
+  /** The pending automatic restart, if any. */
+  private restartTimer: IDisposable | undefined;
   private waiters: Waiter[] = [];
   private stopping: Promise<void> | undefined;
   private logLevel: LoggingLevel | undefined;
   private readonly policy: RestartPolicy;
-  private readonly timing: ServerHandleTiming;
+  private readonly timing: SupervisorTiming;
 
   private readonly _onDidChangeState = this._register(new Emitter<ServerState>());
   readonly onDidChangeState = this._onDidChangeState.event;
@@ -65,7 +67,7 @@ export class ServerHandle extends Disposable {
   private readonly _onDidPing = this._register(new Emitter<ServerHealth>());
   readonly onDidPing = this._onDidPing.event;
 
-  constructor(private readonly options: ServerHandleOptions) {
+  constructor(private readonly options: ServerSupervisorOptions) {
     super();
     this._definition = options.definition;
     this.policy = new RestartPolicy(options.definition.options.restart, options.random);
@@ -137,11 +139,11 @@ export class ServerHandle extends Disposable {
     return this.stopping;
   }
 
-  /** Kills at once, no grace (deactivate's last resort). */
+  /** Stops at once, no grace: the process group is killed (deactivate's last resort). Resolves when it is gone. */
   forceStop(): Promise<void> {
-    if (!this.session) return this.stop();
-    if (!this.stopping) void this.stop();
-    return this.stop();
+    const stopped = this.stop();
+    void this.session?.kill();
+    return stopped;
   }
 
   async restart(): Promise<void> {
@@ -192,7 +194,6 @@ export class ServerHandle extends Disposable {
   // ---- supervision ----------------------------------------------------------------------------------------------
 
   private async attempt(): Promise<void> {
-    this.restartTimer = undefined;
     const def = this._definition;
     this.transition({ type: 'startRequested', now: Date.now() });
     const preparing = this.preparing = { cancelled: false };
@@ -226,7 +227,7 @@ export class ServerHandle extends Disposable {
       session = new McpSession({
         definition: def, launch, transportFactory,
         sink: this.options.sink, redactor: this.options.redactor,
-        clientInfo: this.options.clientInfo ?? { name: 'mcp-manager', version: '0.1.0' },
+        clientInfo: this.options.clientInfo,
         roots: this.options.roots, traceLevel: this.options.traceLevel, timing: this.timing,
         onProcessSpawned: this.options.onProcessSpawned, onProcessGone: this.options.onProcessGone,
       });
@@ -291,7 +292,7 @@ export class ServerHandle extends Disposable {
     this.log(decision.action === 'restart' ? 'warn' : 'error',
       `${reason}${decision.action === 'restart' ? `; restart ${decision.attempt} in ${decision.delayMs} ms` : '; giving up'}`);
     this.transition({ type: 'exited', now: Date.now(), reason, decision, exitCode: exit?.code, signal: exit?.signal, stderrTail: close.stderrTail });
-    if (decision.action === 'restart') this.restartTimer = setTimeout(() => { void this.attempt(); }, decision.delayMs);
+    if (decision.action === 'restart') this.restartTimer = disposableTimeout(decision.delayMs, () => { this.restartTimer = undefined; void this.attempt(); });
   }
 
   /** Lets go of the current session (its process is gone or going): it emits nothing more; the catalog empties. */
@@ -337,7 +338,8 @@ export class ServerHandle extends Disposable {
   }
 
   private clearRestartTimer(): void {
-    if (this.restartTimer) { clearTimeout(this.restartTimer); this.restartTimer = undefined; }
+    this.restartTimer?.dispose();
+    this.restartTimer = undefined;
   }
 
   private log(level: LogLevel, message: string): void {
