@@ -1,7 +1,7 @@
 import type { CatalogView } from './catalogTree';
 import type { IDisposable } from './lifecycle';
 import type { ServerId, ServerSource } from './serverId';
-import type { ServerState } from './serverState';
+import type { ServerState, ServerStatus } from './serverState';
 import type { Transport } from './config/types';
 
 /** What the UI knows about one server: a read-only snapshot, replaced (not mutated) on every change. */
@@ -12,6 +12,9 @@ export interface ServerSnapshot {
   readonly file?: string;
   /** Undefined only for a config error that prevented reading the entry's type. */
   readonly transport?: Transport;
+  /** Its two states: what its definition allows, and what its process does. Predicates take this. */
+  readonly status: ServerStatus;
+  /** The state shown (derived from `status` by presentedState): one of the nine contract states. */
   readonly state: ServerState;
 }
 

@@ -6,7 +6,7 @@ import { Disposable, Emitter, toDisposable, type IDisposable } from '../common/l
 import { type CatalogKind, EMPTY_CATALOG, type RequestCallOptions, type ServerCatalog, type ServerHealth, type ServerSnapshot, type ServersModel } from '../common/model';
 import { Redactor } from '../common/redact';
 import type { ServerId } from '../common/serverId';
-import type { ServerState } from '../common/serverState';
+import { type RuntimeState, presentedState } from '../common/serverState';
 import { UserFacingError } from '../common/errors';
 import type { ProcessLedger } from './ledger';
 import { NULL_LOG_SINK, type LogLevel, type ServerLogSink } from './logSink';
@@ -58,7 +58,7 @@ export class ServerManager extends Disposable implements ServersModel {
   private readonly transports: TransportFactories;
   private readonly redactor: Redactor;
 
-  private readonly _onDidChangeState = this._register(new Emitter<{ readonly id: ServerId; readonly state: ServerState }>());
+  private readonly _onDidChangeState = this._register(new Emitter<{ readonly id: ServerId; readonly state: RuntimeState }>());
   readonly onDidChangeState = this._onDidChangeState.event;
   private readonly _onDidChangeCatalog = this._register(new Emitter<{ readonly id: ServerId; readonly catalog: ServerCatalog }>());
   readonly onDidChangeCatalog = this._onDidChangeCatalog.event;
@@ -151,7 +151,7 @@ export class ServerManager extends Disposable implements ServersModel {
 
   // ---- queries -----------------------------------------------------------------------------------------------------
 
-  getState(id: ServerId): ServerState { return this.supervisor(id).state; }
+  getState(id: ServerId): RuntimeState { return this.supervisor(id).state; }
   getCatalog(id: ServerId): ServerCatalog { return this.supervisors.get(id)?.supervisor.catalog ?? EMPTY_CATALOG; }
   getHealth(id: ServerId): ServerHealth { return this.supervisors.get(id)?.supervisor.health ?? {}; }
   getPid(id: ServerId): number | undefined { return this.supervisors.get(id)?.supervisor.pid; }
@@ -219,7 +219,8 @@ export class ServerManager extends Disposable implements ServersModel {
 
 function snapshot(supervisor: ServerSupervisor): ServerSnapshot {
   const d = supervisor.definition;
-  return { id: d.id, name: d.name, source: d.source, file: d.file, transport: d.config.type, state: supervisor.state };
+  const status = supervisor.status;
+  return { id: d.id, name: d.name, source: d.source, file: d.file, transport: d.config.type, status, state: presentedState(status) };
 }
 
 function logTo(sink: ServerLogSink, level: LogLevel, message: string): void {

@@ -1,13 +1,17 @@
 import type { CallToolResult, CompleteRequest, CompleteResult, GetPromptResult, LoggingLevel, ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
-import { DEFAULT_PING_INTERVAL_MS, DEFAULT_PING_TIMEOUT_MS, type LaunchResolver, type ResolvedLaunch, type ServerDefinition } from '../common/config/types';
+import {
+  DEFAULT_PING_INTERVAL_MS, DEFAULT_PING_TIMEOUT_MS, type LaunchPreparation, type LaunchResolver, type ResolvedLaunch, type ServerDefinition,
+} from '../common/config/types';
 import type { TraceLevel } from '../common/contracts';
+import { WorkspaceTrustRequiredError } from '../common/config/startConfirmation';
+import { ConfigResolutionError } from '../common/config/variables';
 import { SignInRequiredError, UserCancelledError, errorMessage } from '../common/errors';
 import { Disposable, Emitter, type IDisposable, disposableTimeout, toDisposable } from '../common/lifecycle';
 import { type CatalogKind, EMPTY_CATALOG, type RequestCallOptions, type ServerCatalog, type ServerHealth } from '../common/model';
 import { looksLikeSecretName, type Redactor } from '../common/redact';
 import { RestartPolicy } from '../common/restartPolicy';
-import type { ServerState } from '../common/serverState';
-import { reduceServerState, type SupervisionEvent } from '../common/serverTransitions';
+import { DEFINITION_OK, type DefinitionState, type RuntimeState, STOPPED, type ServerStatus, assertNever } from '../common/serverState';
+import { type RuntimeEffect, type RuntimeEvent, type StartRejection, transition } from '../common/serverTransitions';
 import { ServerNotRunningError, ServerStartError, describeExit } from './errors';
 import type { LogLevel, ServerLogSink } from './logSink';
 import { type ClientInfo, type ConnectOutcome, McpSession, type RootsProvider, type SessionClose, type SessionTiming } from './mcpSession';
@@ -41,26 +45,34 @@ export interface ServerSupervisorOptions {
 interface Waiter { resolve(): void; reject(err: Error): void }
 
 /**
- * One server: its state (derived from process and protocol events), its restart policy and waiters, and at most one
- * McpSession (the current attempt's connection, catalog and health check). Extension lifetime lives in the manager;
- * everything of one process lives in its session, which is disposed when that process goes away.
+ * One server: its runtime state, the restart policy, the callers waiting for a start, and at most one McpSession (the
+ * current attempt's connection, catalog and health check). Every decision is the runtime reducer's (`transition` in
+ * common/serverTransitions.ts); this class is its interpreter: it turns session and timer events into reducer events
+ * and runs the effects the reducer returns. Everything of one process lives in its session, which is disposed when
+ * that process goes away, so nothing of an old process can reach the supervisor.
  */
 export class ServerSupervisor extends Disposable {
   private _definition: ServerDefinition;
-  private _state: ServerState = { kind: 'stopped' };
+  private _state: RuntimeState = STOPPED;
   private _health: ServerHealth = {};
   private session: McpSession | undefined;
-  /** The launch resolution of the attempt under way, if any: cancelled by stop/dispose. */
+  /** The definition the attempt under way runs (the current one may change meanwhile; it applies next start). */
+  private attemptDefinition: ServerDefinition;
+  /** The start gate's work for the attempt under way, if any: its answer is dropped once this is cancelled. */
   private preparing: { cancelled: boolean } | undefined;
   /** The pending automatic restart, if any. */
   private restartTimer: IDisposable | undefined;
+  /** Why resolving the configuration failed at the last start, until the next start or definition change. */
+  private launchProblem: string | undefined;
   private waiters: Waiter[] = [];
   private stopping: Promise<void> | undefined;
   private logLevel: LoggingLevel | undefined;
+  private readonly queue: RuntimeEvent[] = [];
+  private dispatching = false;
   private readonly policy: RestartPolicy;
   private readonly timing: SupervisorTiming;
 
-  private readonly _onDidChangeState = this._register(new Emitter<ServerState>());
+  private readonly _onDidChangeState = this._register(new Emitter<RuntimeState>());
   readonly onDidChangeState = this._onDidChangeState.event;
   private readonly _onDidChangeCatalog = this._register(new Emitter<ServerCatalog>());
   readonly onDidChangeCatalog = this._onDidChangeCatalog.event;
@@ -69,7 +81,7 @@ export class ServerSupervisor extends Disposable {
 
   constructor(private readonly options: ServerSupervisorOptions) {
     super();
-    this._definition = options.definition;
+    this._definition = this.attemptDefinition = options.definition;
     this.policy = new RestartPolicy(options.definition.options.restart, options.random);
     this.timing = {
       listChangedDebounceMs: DEFAULT_LIST_CHANGED_DEBOUNCE_MS,
@@ -78,65 +90,54 @@ export class ServerSupervisor extends Disposable {
       ...options.timing,
     };
     this._register(toDisposable(() => {
-      this.cancelPending();
+      this.cancelRestart();
+      this.cancelPreparation();
       const session = this.session;
       this.session = undefined;
       if (session) void session.kill();
-      this.rejectWaiters(new UserCancelledError());
+      this.rejectWaiters({ kind: 'cancelled' });
     }));
   }
 
   get id(): ServerDefinition['id'] { return this._definition.id; }
   get name(): string { return this._definition.name; }
   get definition(): ServerDefinition { return this._definition; }
-  get state(): ServerState { return this._state; }
+  get state(): RuntimeState { return this._state; }
+  /** The runtime state, and the definition as far as starting it found (a configuration that did not resolve). */
+  get status(): ServerStatus {
+    const definition: DefinitionState = this.launchProblem !== undefined ? { kind: 'configError', reason: this.launchProblem, atStart: true } : DEFINITION_OK;
+    return { definition, runtime: this._state };
+  }
   get catalog(): ServerCatalog { return this.session?.catalog ?? EMPTY_CATALOG; }
   get health(): ServerHealth { return this._health; }
   /** The pid of the current process, if any. */
   get pid(): number | undefined { return this.session?.pid; }
 
   /** Takes effect at the next start. */
-  updateDefinition(definition: ServerDefinition): void { this._definition = definition; }
+  updateDefinition(definition: ServerDefinition): void {
+    this._definition = definition;
+    this.launchProblem = undefined;
+  }
 
   /**
    * Starts the server (an explicit start: the crash budget is reset). Resolves when it is running and listed; rejects
-   * with ServerStartError when it ends `failed`, UserCancelledError when stopped meanwhile.
+   * with ServerStartError when it ends `failed`, SignInRequiredError, WorkspaceTrustRequiredError or
+   * ConfigResolutionError when it cannot start, UserCancelledError when stopped meanwhile.
    */
   start(): Promise<void> {
     if (this.isDisposed) return Promise.reject(new UserCancelledError());
     if (this.stopping) return this.stopping.then(() => this.start());
-    const kind = this._state.kind;
-    if (kind === 'running' && this.session?.isOpen && !this.waiters.length) return Promise.resolve();
+    if (this._state.kind === 'running' && this.session?.isOpen && !this.waiters.length) return Promise.resolve();
     const wait = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
-    if (kind === 'restarting') { this.clearRestartTimer(); this.userStarted(); void this.attempt(); }
-    else if (kind !== 'starting' && kind !== 'running') { this.userStarted(); void this.attempt(); }
+    this.dispatch({ type: 'startRequested', now: Date.now() });
     return wait;
   }
 
-  /** Stops the server (never restarted). A second call while stopping kills at once. */
+  /** Stops the server (never restarted); resolves once its process is gone. A second call while stopping kills at once. */
   stop(): Promise<void> {
-    this.cancelPending();
-    const session = this.session;
-    if (!session) {
-      if (this._state.kind !== 'stopped' && this._state.kind !== 'failed') this.transition({ type: 'stopped' });
-      this.rejectWaiters(new UserCancelledError());
-      return this.stopping ?? Promise.resolve();
-    }
-    if (this.stopping) { void session.kill(); return this.stopping; }
-    this.log('info', 'stopping');
-    this.stopping = (async () => {
-      try {
-        await session.close();
-      } finally {
-        this.releaseSession();
-        this.stopping = undefined;
-        if (this._state.kind === 'starting' || this._state.kind === 'running' || this._state.kind === 'restarting') {
-          this.transition({ type: 'stopped' });
-        }
-        this.rejectWaiters(new UserCancelledError());
-      }
-    })();
-    return this.stopping;
+    if (this.stopping) { void this.session?.kill(); return this.stopping; }
+    this.dispatch({ type: 'stopRequested' });
+    return this.stopping ?? Promise.resolve();
   }
 
   /** Stops at once, no grace: the process group is killed (deactivate's last resort). Resolves when it is gone. */
@@ -191,28 +192,78 @@ export class ServerSupervisor extends Disposable {
     return session;
   }
 
-  // ---- supervision ----------------------------------------------------------------------------------------------
+  // ---- the interpreter ------------------------------------------------------------------------------------------
 
-  private async attempt(): Promise<void> {
-    const def = this._definition;
-    this.transition({ type: 'startRequested', now: Date.now() });
-    const preparing = this.preparing = { cancelled: false };
-    let launch: ResolvedLaunch;
+  /** Feeds one event to the reducer. Events raised while effects run are queued and handled in order after them. */
+  private dispatch(event: RuntimeEvent): void {
+    this.queue.push(event);
+    if (this.dispatching) return;
+    this.dispatching = true;
     try {
-      launch = await this.options.resolveLaunch(def);
+      for (let next = this.queue.shift(); next; next = this.queue.shift()) {
+        const before = this._state;
+        const { state, effects } = transition(before, next);
+        this._state = state;
+        for (const effect of effects) this.run(effect);
+        if (state !== before) this._onDidChangeState.fire(state);
+      }
+    } finally {
+      this.dispatching = false;
+    }
+  }
+
+  private run(effect: RuntimeEffect): void {
+    switch (effect.type) {
+      case 'resetRestartBudget':
+        this.policy.reset();
+        this._health = { ...this._health, restarts: 0 };
+        return;
+      case 'prepare': void this.prepare(); return;
+      case 'connect': this.connect(effect.launch); return;
+      case 'activate': void this.session?.activate(this.logLevel); return;
+      case 'scheduleRestart':
+        this.cancelRestart();
+        this.restartTimer = disposableTimeout(effect.delayMs, () => {
+          this.restartTimer = undefined;
+          this.dispatch({ type: 'restartDue', now: Date.now() });
+        });
+        return;
+      case 'cancelRestart': this.cancelRestart(); return;
+      case 'cancelPreparation': this.cancelPreparation(); return;
+      case 'closeSession': this.closeSession(); return;
+      case 'resolveWaiters': for (const w of this.waiters.splice(0)) w.resolve(); return;
+      case 'rejectWaiters': this.rejectWaiters(effect.because); return;
+      case 'reportConfigError':
+        this.launchProblem = effect.reason;
+        this.log('error', `failed to start: ${effect.reason}`);
+        return;
+      default: assertNever(effect);
+    }
+  }
+
+  /** Asks for a launch of the current definition; the answer becomes `prepared` unless the attempt was cancelled. */
+  private async prepare(): Promise<void> {
+    this.cancelPreparation();
+    this.launchProblem = undefined;
+    const def = this.attemptDefinition = this._definition;
+    const preparing = this.preparing = { cancelled: false };
+    let preparation: LaunchPreparation;
+    try {
+      preparation = { kind: 'ready', launch: await this.options.resolveLaunch(def) };
     } catch (err) {
       if (preparing.cancelled) return;
       this.preparing = undefined;
-      if (err instanceof UserCancelledError) { this.transition({ type: 'stopped' }); this.rejectWaiters(err); return; }
+      if (err instanceof UserCancelledError) { this.dispatch({ type: 'prepared', preparation: { kind: 'cancelled' } }); return; }
       this.failStart(`could not resolve its configuration: ${errorMessage(err)}`);
       return;
     }
     if (preparing.cancelled) return;
     this.preparing = undefined;
-    this.connect(def, launch);
+    this.dispatch({ type: 'prepared', preparation });
   }
 
-  private connect(def: ServerDefinition, launch: ResolvedLaunch): void {
+  private connect(launch: ResolvedLaunch): void {
+    const def = this.attemptDefinition;
     if (launch.type === 'stdio') {
       for (const [k, v] of Object.entries(launch.env)) if (looksLikeSecretName(k)) this.options.redactor.add(v);
       this.log('info', `starting: ${[launch.command, ...launch.args].join(' ')} (cwd ${launch.cwd}, ${Object.keys(launch.env).length} env vars)`);
@@ -226,8 +277,7 @@ export class ServerSupervisor extends Disposable {
     try {
       session = new McpSession({
         definition: def, launch, transportFactory,
-        sink: this.options.sink, redactor: this.options.redactor,
-        clientInfo: this.options.clientInfo,
+        sink: this.options.sink, redactor: this.options.redactor, clientInfo: this.options.clientInfo,
         roots: this.options.roots, traceLevel: this.options.traceLevel, timing: this.timing,
         onProcessSpawned: this.options.onProcessSpawned, onProcessGone: this.options.onProcessGone,
       });
@@ -237,9 +287,9 @@ export class ServerSupervisor extends Disposable {
     }
     this.session = session;
     // The session's emitters go with it: nothing below can arrive from a session that was released.
-    session.onDidSpawn((pid) => this.transition({ type: 'spawned', pid }));
+    session.onDidSpawn((pid) => this.dispatch({ type: 'spawned', pid }));
     session.onDidConnect((outcome) => this.onConnected(session, outcome));
-    session.onDidList(() => { if (this._state.kind === 'running') this.resolveWaiters(); });
+    session.onDidList(() => this.dispatch({ type: 'listed' }));
     session.onDidChangeCatalog((catalog) => this._onDidChangeCatalog.fire(catalog));
     session.onDidPing(({ latencyMs, at }) => {
       this._health = { ...this._health, lastPingLatencyMs: latencyMs, lastPingAt: at };
@@ -251,17 +301,14 @@ export class ServerSupervisor extends Disposable {
 
   private onConnected(session: McpSession, outcome: ConnectOutcome): void {
     switch (outcome.kind) {
-      case 'initialized': {
-        this.transition({ type: 'initialized', now: Date.now(), serverInfo: outcome.serverInfo, capabilities: outcome.capabilities, instructions: outcome.instructions });
+      case 'initialized':
         this.log('info', `running: ${outcome.serverInfo?.name ?? '?'} ${outcome.serverInfo?.version ?? ''} (pid ${session.pid ?? '-'})`);
-        void session.activate(this.logLevel);
+        this.dispatch({ type: 'initialized', now: Date.now(), serverInfo: outcome.serverInfo, capabilities: outcome.capabilities, instructions: outcome.instructions });
         return;
-      }
       case 'signInRequired':
         this.releaseSession();
         this.log('warn', outcome.error.message);
-        this.transition({ type: 'signInRequired', reason: outcome.error.reason });
-        this.rejectWaiters(outcome.error);
+        this.dispatch({ type: 'signInRequired', reason: outcome.error.reason });
         return;
       case 'notStarted':
         this.releaseSession();
@@ -271,16 +318,16 @@ export class ServerSupervisor extends Disposable {
         this.releaseSession();
         this.onExit(outcome.close);
         return;
+      default: assertNever(outcome);
     }
   }
 
-  /** The connection ended without a stop: needs sign-in, or a crash the restart policy decides about. */
+  /** The connection ended without a stop: it needs a sign-in, or it crashed and the restart policy decides. */
   private onExit(close: SessionClose): void {
     const exit = close.exit;
     if (exit?.signInRequired) {
       this.log('warn', `needs sign-in: ${exit.signInRequired}`);
-      this.transition({ type: 'signInRequired', reason: exit.signInRequired });
-      this.rejectWaiters(new SignInRequiredError(this.name, exit.signInRequired));
+      this.dispatch({ type: 'signInRequired', reason: exit.signInRequired });
       return;
     }
     const wasStarting = this._state.kind === 'starting';
@@ -291,8 +338,23 @@ export class ServerSupervisor extends Disposable {
     this._health = { ...this._health, lastExit: describeExit(exit?.code, exit?.signal), restarts: (this._health.restarts ?? 0) + (decision.action === 'restart' ? 1 : 0) };
     this.log(decision.action === 'restart' ? 'warn' : 'error',
       `${reason}${decision.action === 'restart' ? `; restart ${decision.attempt} in ${decision.delayMs} ms` : '; giving up'}`);
-    this.transition({ type: 'exited', now: Date.now(), reason, decision, exitCode: exit?.code, signal: exit?.signal, stderrTail: close.stderrTail });
-    if (decision.action === 'restart') this.restartTimer = disposableTimeout(decision.delayMs, () => { this.restartTimer = undefined; void this.attempt(); });
+    this.dispatch({ type: 'exited', now: Date.now(), reason, decision, exitCode: exit?.code, signal: exit?.signal, stderrTail: close.stderrTail });
+  }
+
+  /** Graceful stop of the session, then `stopped`; with no session, `stopped` at once. */
+  private closeSession(): void {
+    const session = this.session;
+    if (!session) { this.dispatch({ type: 'stopped' }); return; }
+    this.log('info', 'stopping');
+    this.stopping = (async () => {
+      try {
+        await session.close();
+      } finally {
+        this.releaseSession();
+        this.stopping = undefined;
+        this.dispatch({ type: 'stopped' });
+      }
+    })();
   }
 
   /** Lets go of the current session (its process is gone or going): it emits nothing more; the catalog empties. */
@@ -304,42 +366,37 @@ export class ServerSupervisor extends Disposable {
     if (session.catalog !== EMPTY_CATALOG) this._onDidChangeCatalog.fire(EMPTY_CATALOG);
   }
 
-  /** Cancels what would start a process later: a pending restart, a launch being resolved. */
-  private cancelPending(): void {
-    this.clearRestartTimer();
-    if (this.preparing) { this.preparing.cancelled = true; this.preparing = undefined; }
+  private cancelRestart(): void {
+    this.restartTimer?.dispose();
+    this.restartTimer = undefined;
+  }
+
+  private cancelPreparation(): void {
+    if (this.preparing) this.preparing.cancelled = true;
+    this.preparing = undefined;
   }
 
   private failStart(reason: string, detail?: string): void {
     this.log('error', `failed to start: ${reason}${detail ? ` (${detail})` : ''}`);
-    this.transition({ type: 'startFailed', reason });
+    this.dispatch({ type: 'startFailed', reason });
   }
 
-  private transition(event: SupervisionEvent): void {
-    const next = reduceServerState(this._state, event);
-    if (next === this._state) return;
-    this._state = next;
-    this._onDidChangeState.fire(next);
-    if (next.kind === 'failed') this.rejectWaiters(new ServerStartError(this.name, next.reason));
+  private rejectWaiters(because: StartRejection): void {
+    const waiters = this.waiters.splice(0);
+    if (!waiters.length) return;
+    const err = this.rejection(because);
+    for (const w of waiters) w.reject(err);
   }
 
-  private resolveWaiters(): void {
-    for (const w of this.waiters.splice(0)) w.resolve();
-  }
-
-  private rejectWaiters(err: Error): void {
-    for (const w of this.waiters.splice(0)) w.reject(err);
-  }
-
-  /** A start the user asked for: a fresh crash budget and restart count. */
-  private userStarted(): void {
-    this.policy.reset();
-    this._health = { ...this._health, restarts: 0 };
-  }
-
-  private clearRestartTimer(): void {
-    this.restartTimer?.dispose();
-    this.restartTimer = undefined;
+  private rejection(because: StartRejection): Error {
+    switch (because.kind) {
+      case 'cancelled': return new UserCancelledError();
+      case 'failed': return new ServerStartError(this.name, because.reason);
+      case 'signInRequired': return new SignInRequiredError(this.name, because.reason);
+      case 'needsTrust': return new WorkspaceTrustRequiredError(this.name);
+      case 'configError': return new ConfigResolutionError(because.reason);
+      default: return assertNever(because);
+    }
   }
 
   private log(level: LogLevel, message: string): void {

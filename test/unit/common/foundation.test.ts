@@ -4,7 +4,9 @@ import { REDACTED, Redactor, looksLikeSecretName } from '../../../src/common/red
 import { safeNotificationText } from '../../../src/common/sanitize';
 import { SECRET_INDEX_KEY, parseSecretKey, secretKey } from '../../../src/common/secretKeys';
 import { isWorkspaceDefined, makeServerId, parseServerId, type ServerSource } from '../../../src/common/serverId';
-import { ALL_STATE_KINDS, canStart, canStop, presentState, type ServerState } from '../../../src/common/serverState';
+import {
+  ALL_RUNTIME_STATE_KINDS, ALL_STATE_KINDS, type RuntimeState, type ServerState, type ServerStatus, canStart, canStop, presentState,
+} from '../../../src/common/serverState';
 import { serverContextValue, serverRow, sortServers } from '../../../src/common/treeModel';
 import { catalogSummary, pendingRow } from '../../../src/common/catalogTree';
 import type { ServerSnapshot } from '../../../src/common/model';
@@ -66,8 +68,12 @@ describe('server state presentation', () => {
 });
 
 describe('tree rows (pure)', () => {
+  /** The status a shown state stands for: a runtime state with an ok definition, or a definition state while stopped. */
+  const statusOf = (state: ServerState): ServerStatus => (ALL_RUNTIME_STATE_KINDS.includes(state.kind as RuntimeState['kind'])
+    ? { definition: { kind: 'ok' }, runtime: state as RuntimeState }
+    : { definition: state as Exclude<ServerState, RuntimeState>, runtime: { kind: 'stopped' } });
   const snap = (name: string, state: ServerState, transport: ServerSnapshot['transport'] = 'stdio'): ServerSnapshot =>
-    ({ id: makeServerId({ kind: 'userSettings' }, name), name, source: { kind: 'userSettings' }, transport, state });
+    ({ id: makeServerId({ kind: 'userSettings' }, name), name, source: { kind: 'userSettings' }, transport, status: statusOf(state), state });
 
   it('puts the state word in the accessibility label always, and in the description unless running/stopped', () => {
     for (const kind of ALL_STATE_KINDS) {
