@@ -3,7 +3,7 @@ import { SERVERS_VIEW_ID } from '../common/contracts';
 import { ServerActionError, UserCancelledError, errorMessage } from '../common/errors';
 import type { ServerSnapshot, ServersModel } from '../common/model';
 import type { ServerId } from '../common/serverId';
-import { canStart, canStop } from '../common/serverState';
+import { canRestart, canStart, canStop } from '../common/serverPredicates';
 import type { CommandHandler } from './commandRunner';
 import { pickServer } from './pickers';
 
@@ -35,15 +35,15 @@ async function operate(verb: string, s: ServerSnapshot, task: () => Promise<void
 export function serverCommands({ servers, showServerLog }: ServerCommandDeps): Record<'startServer' | 'stopServer' | 'restartServer' | 'showServerLog', CommandHandler> {
   return {
     startServer: async (arg) => {
-      const s = await pickServer(servers, arg, 'Start which server?', (x) => canStart(x.state));
+      const s = await pickServer(servers, arg, 'Start which server?', canStart, 'start');
       await operate('start', s, () => servers.start(s.id));
     },
     stopServer: async (arg) => {
-      const s = await pickServer(servers, arg, 'Stop which server?', (x) => canStop(x.state));
+      const s = await pickServer(servers, arg, 'Stop which server?', canStop, 'stop');
       await operate('stop', s, () => servers.stop(s.id));
     },
     restartServer: async (arg) => {
-      const s = await pickServer(servers, arg, 'Restart which server?', (x) => x.state.kind !== 'configError' && x.state.kind !== 'shadowed');
+      const s = await pickServer(servers, arg, 'Restart which server?', canRestart, 'restart');
       await operate('restart', s, () => servers.restart(s.id));
     },
     showServerLog: async (arg) => {

@@ -113,17 +113,3 @@ export const ALL_DEFINITION_STATE_KINDS: readonly DefinitionStateKind[] = ['ok',
 export const ALL_STATE_KINDS: readonly ServerStateKind[] = [
   'stopped', 'starting', 'running', 'restarting', 'failed', 'needsTrust', 'needsSignIn', 'configError', 'shadowed',
 ];
-
-/** Whether Start makes sense from this state. */
-export function canStart(state: ServerState): boolean {
-  switch (state.kind) {
-    case 'stopped': case 'failed': case 'needsSignIn': return true;
-    case 'starting': case 'running': case 'restarting': case 'needsTrust': case 'configError': case 'shadowed': return false;
-    default: return assertNever(state);
-  }
-}
-
-/** Whether the server (or a pending restart) is alive and Stop makes sense. */
-export function canStop(state: ServerState): boolean {
-  return state.kind === 'starting' || state.kind === 'running' || state.kind === 'restarting';
-}

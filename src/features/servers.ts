@@ -7,7 +7,7 @@ import { errorMessage } from '../common/errors';
 import { Disposable } from '../common/lifecycle';
 import type { Redactor } from '../common/redact';
 import type { ServerId } from '../common/serverId';
-import { canStart } from '../common/serverState';
+import { canStart } from '../common/serverPredicates';
 import type { Logger } from '../log';
 import { ProcessLedger } from '../servers/ledger';
 import { ServerManager, stdioTransportFactory } from '../servers/serverManager';
@@ -97,7 +97,7 @@ export class ServerFeatures extends Disposable {
     for (const def of this.deps.config.service.definitions) {
       const wanted = def.options.autoStart ?? setting === 'onStartup';
       const snap = this.registry.get(def.id);
-      if (!wanted || !snap || !canStart(snap.state) || snap.state.kind !== 'stopped') continue;
+      if (!wanted || !snap || !canStart(snap) || snap.state.kind !== 'stopped') continue;
       this.log.info(`${def.id}: auto-starting`);
       this.manager.start(def.id).catch((err: unknown) => this.log.warn(`${def.id}: auto-start failed: ${errorMessage(err)}`));
     }
