@@ -41,7 +41,7 @@ export class ServerFeatures extends Disposable {
     this.log = deps.logger.scoped('servers');
     const ledger = new ProcessLedger(vscode.Uri.joinPath(deps.context.globalStorageUri, 'process-ledger.json').fsPath);
     this.manager = this._register(new ServerManager({
-      resolveLaunch: deps.config.gatedResolveLaunch,
+      prepareStart: deps.config.prepareStart,
       transports: { stdio: stdioTransportFactory(), ...deps.transports },
       sinkFor: (def) => this.logs.sinkFor(def),
       redactor: deps.redactor,
@@ -56,7 +56,7 @@ export class ServerFeatures extends Disposable {
     this.registry = deps.config.createServersModel(this.manager);
     this._register(vscode.workspace.onDidChangeWorkspaceFolders(() => { void this.manager.notifyRootsChanged(); }));
     this._register(deps.config.service.onDidChange(async (change) => {
-      const changedRunning = await this.manager.setDefinitions(change.definitions);
+      const changedRunning = await this.manager.commit(change.plan);
       for (const id of changedRunning) {
         this.log.info(`${id}: configuration changed, restarting`);
         this.manager.restart(id).catch((err: unknown) => this.log.warn(`${id}: restart after a configuration change failed: ${errorMessage(err)}`));

@@ -1,7 +1,9 @@
 import type { CallToolResult, CompleteRequest, CompleteResult, GetPromptResult, LoggingLevel, ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
-import type { LaunchResolver, ServerDefinition } from '../common/config/types';
+import type { ConfiguredServer } from '../common/config/merge';
+import { type ConfigPlan, computePlan, deepEqual, requiresRestart } from '../common/config/plan';
+import type { LaunchResolver, ServerDefinition, StartPreparer } from '../common/config/types';
 import type { TraceLevel } from '../common/contracts';
-import { errorMessage } from '../common/errors';
+import { UserCancelledError, errorMessage } from '../common/errors';
 import { Disposable, Emitter, toDisposable, type IDisposable } from '../common/lifecycle';
 import { type CatalogKind, EMPTY_CATALOG, type RequestCallOptions, type ServerCatalog, type ServerHealth, type ServerSnapshot, type ServersModel } from '../common/model';
 import { Redactor } from '../common/redact';
@@ -20,7 +22,8 @@ export const DEFAULT_STOP_ALL_DEADLINE_MS = 4_000;
 const STOP_ALL_GRACEFUL_SHARE = 0.75;
 
 export interface ServerManagerOptions {
-  readonly resolveLaunch: LaunchResolver;
+  /** The start gate (trust, first-start confirmation, resolution), asked before every start and restart. */
+  readonly prepareStart: StartPreparer;
   /** Transports by launch type. Defaults to `{ stdio: stdioTransportFactory() }`; HTTP/SSE plug in here. */
   readonly transports?: TransportFactories;
   /** The log of one server (e.g. its own LogOutputChannel). Called once per server. */
@@ -42,6 +45,21 @@ export function stdioTransportFactory(options?: StdioTransportOptions): Transpor
   return (launch, context) => {
     if (launch.type !== 'stdio') throw new Error(`the stdio transport cannot connect to a '${launch.type}' server`);
     return new StdioTransport(launch, context, options);
+  };
+}
+
+/**
+ * A StartPreparer over a plain LaunchResolver (no gate): every launch it resolves is ready, a UserCancelledError is a
+ * cancelled start, and any other error fails the start.
+ */
+export function launchesFrom(resolve: LaunchResolver): StartPreparer {
+  return async (definition) => {
+    try {
+      return { kind: 'ready', launch: await resolve(definition) };
+    } catch (err) {
+      if (err instanceof UserCancelledError) return { kind: 'cancelled' };
+      throw err;
+    }
   };
 }
 
@@ -80,33 +98,45 @@ export class ServerManager extends Disposable implements ServersModel {
   }
 
   /**
-   * Replaces the set of definitions. Removed servers are stopped and forgotten; changed ones keep running with the old
-   * launch until restarted (the returned ids are those running servers whose definition changed).
+   * Commits a configuration plan (ConfigService computes it): a supervisor for every added entry that can run; removed
+   * entries, and changed ones that can no longer run (config error, shadowed), are stopped and forgotten; changed ones
+   * take their new definition. A process keeps the launch it started with: the result lists the servers with a process
+   * (or waiting for a sign-in) whose change needs a restart to apply (requiresRestart). Resolves once removed servers
+   * are stopped.
    */
-  async setDefinitions(definitions: readonly ServerDefinition[]): Promise<ServerId[]> {
-    const next = new Map(definitions.map((d) => [d.id, d]));
-    const removed: Promise<void>[] = [];
-    const changedRunning: ServerId[] = [];
-    for (const [id, entry] of this.supervisors) {
-      if (next.has(id)) continue;
+  async commit(plan: ConfigPlan): Promise<ServerId[]> {
+    const removals: Promise<void>[] = [];
+    const restart: ServerId[] = [];
+    const drop = (id: ServerId): void => {
+      const entry = this.supervisors.get(id);
+      if (!entry) return;
       this.supervisors.delete(id);
       entry.subscriptions.forEach((s) => s.dispose());
-      removed.push(entry.supervisor.stop().finally(() => entry.supervisor.dispose()));
-    }
-    for (const def of definitions) {
-      const existing = this.supervisors.get(def.id);
-      if (existing) {
-        if (JSON.stringify(existing.supervisor.definition) !== JSON.stringify(def)) {
-          existing.supervisor.updateDefinition(def);
-          if (existing.supervisor.state.kind !== 'stopped' && existing.supervisor.state.kind !== 'failed') changedRunning.push(def.id);
-        }
-        continue;
-      }
-      this.supervisors.set(def.id, this.createSupervisor(def));
+      removals.push(entry.supervisor.stop().finally(() => entry.supervisor.dispose()));
+    };
+    const put = (def: ServerDefinition): void => {
+      const entry = this.supervisors.get(def.id);
+      if (!entry) { this.supervisors.set(def.id, this.createSupervisor(def)); return; }
+      const before = entry.supervisor.definition;
+      if (deepEqual(before, def)) return;
+      entry.supervisor.update(def);
+      const runtime = entry.supervisor.state.kind;
+      if (runtime !== 'stopped' && runtime !== 'failed' && requiresRestart(before, def)) restart.push(def.id);
+    };
+    for (const s of plan.removed) drop(s.id);
+    for (const s of [...plan.added, ...plan.changed.map((c) => c.after)]) {
+      if (s.definition && !s.problem) put(s.definition);
+      else drop(s.id);
     }
     this._onDidChange.fire('all');
-    await Promise.allSettled(removed);
-    return changedRunning;
+    await Promise.allSettled(removals);
+    return restart;
+  }
+
+  /** Replaces the whole set of definitions: commits the plan from what it supervises now to these (see commit). */
+  setDefinitions(definitions: readonly ServerDefinition[]): Promise<ServerId[]> {
+    const current = [...this.supervisors.values()].map(({ supervisor }) => configured(supervisor.definition));
+    return this.commit(computePlan(current, definitions.map(configured)));
   }
 
   // ---- ServersModel ------------------------------------------------------------------------------------------------
@@ -191,7 +221,7 @@ export class ServerManager extends Disposable implements ServersModel {
     const ledger = this.options.ledger;
     const supervisor = new ServerSupervisor({
       definition,
-      resolveLaunch: this.options.resolveLaunch,
+      prepareStart: this.options.prepareStart,
       transports: this.transports,
       sink,
       redactor: this.redactor,
@@ -215,6 +245,14 @@ export class ServerManager extends Disposable implements ServersModel {
     ];
     return { supervisor, subscriptions };
   }
+}
+
+/** A runnable definition as a configured entry, for planning. */
+function configured(definition: ServerDefinition): ConfiguredServer {
+  return {
+    id: definition.id, name: definition.name, source: definition.source, file: definition.file,
+    transport: definition.config.type, definition, warnings: [],
+  };
 }
 
 function snapshot(supervisor: ServerSupervisor): ServerSnapshot {

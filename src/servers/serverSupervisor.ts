@@ -1,6 +1,6 @@
 import type { CallToolResult, CompleteRequest, CompleteResult, GetPromptResult, LoggingLevel, ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
 import {
-  DEFAULT_PING_INTERVAL_MS, DEFAULT_PING_TIMEOUT_MS, type LaunchPreparation, type LaunchResolver, type ResolvedLaunch, type ServerDefinition,
+  DEFAULT_PING_INTERVAL_MS, DEFAULT_PING_TIMEOUT_MS, type LaunchPreparation, type ResolvedLaunch, type ServerDefinition, type StartPreparer,
 } from '../common/config/types';
 import type { TraceLevel } from '../common/contracts';
 import { WorkspaceTrustRequiredError } from '../common/config/startConfirmation';
@@ -26,7 +26,8 @@ export type SupervisorTiming = SessionTiming;
 
 export interface ServerSupervisorOptions {
   readonly definition: ServerDefinition;
-  readonly resolveLaunch: LaunchResolver;
+  /** The start gate: trust, first-start confirmation, resolution; its answer is a value (ready, cancelled…). */
+  readonly prepareStart: StartPreparer;
   readonly transports: TransportFactories;
   readonly sink: ServerLogSink;
   readonly redactor: Redactor;
@@ -113,9 +114,13 @@ export class ServerSupervisor extends Disposable {
   /** The pid of the current process, if any. */
   get pid(): number | undefined { return this.session?.pid; }
 
-  /** Takes effect at the next start. */
-  updateDefinition(definition: ServerDefinition): void {
+  /**
+   * A changed definition: the restart policy takes its limits at once; everything else applies at the next start (a
+   * running process keeps the launch it started with; requiresRestart says whether to restart it).
+   */
+  update(definition: ServerDefinition): void {
     this._definition = definition;
+    this.policy.setOptions(definition.options.restart);
     this.launchProblem = undefined;
   }
 
@@ -249,11 +254,11 @@ export class ServerSupervisor extends Disposable {
     const preparing = this.preparing = { cancelled: false };
     let preparation: LaunchPreparation;
     try {
-      preparation = { kind: 'ready', launch: await this.options.resolveLaunch(def) };
+      preparation = await this.options.prepareStart(def);
     } catch (err) {
+      // Not an expected outcome (those are values): a defect of the gate or the resolver.
       if (preparing.cancelled) return;
       this.preparing = undefined;
-      if (err instanceof UserCancelledError) { this.dispatch({ type: 'prepared', preparation: { kind: 'cancelled' } }); return; }
       this.failStart(`could not resolve its configuration: ${errorMessage(err)}`);
       return;
     }

@@ -102,3 +102,6 @@ export type LaunchPreparation =
   | { readonly kind: 'cancelled' }
   /** Resolution failed (unknown folder, unreadable envFile…): it shows `configError` with the reason. */
   | { readonly kind: 'configError'; readonly reason: string };
+
+/** Prepares a start of a definition (the start gate). Expected outcomes are values; it rejects only on a defect. */
+export type StartPreparer = (definition: ServerDefinition) => Promise<LaunchPreparation>;

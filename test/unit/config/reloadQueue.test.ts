@@ -70,6 +70,9 @@ describe('config/snapshots', () => {
     assert.deepEqual(snapshotFor(get('settings:workspace#ok'), running, true).state, { kind: 'running', since: 1 });
     const blocked = snapshotFor(get('settings:workspace#ok'), undefined, false);
     assert.equal(snapshotFor(get('settings:workspace#ok'), blocked, true).state.kind, 'stopped', 'trust granted: needsTrust → stopped');
+    const unresolved = { ...running, status: { definition: { kind: 'configError', reason: 'no folder', atStart: true } as const, runtime: STOPPED } };
+    assert.deepEqual(snapshotFor(get('settings:workspace#ok'), unresolved, true).state, { kind: 'configError', reason: 'no folder', atStart: true }, 'a configuration that did not resolve at start');
+    assert.equal(snapshotFor(get('settings:workspace#ok'), unresolved, false).state.kind, 'needsTrust', 'trust comes first');
   });
 });
 

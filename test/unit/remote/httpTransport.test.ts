@@ -5,7 +5,7 @@ import { McpError, ErrorCode } from '@modelcontextprotocol/sdk/types.js';
 import { RemoteTransport, TransportMemory, remoteTransportFactory } from '../../../src/remote/httpTransport';
 import { Redactor } from '../../../src/common/redact';
 import { makeServerId } from '../../../src/common/serverId';
-import { ServerManager } from '../../../src/servers/serverManager';
+import { ServerManager, launchesFrom } from '../../../src/servers/serverManager';
 import type { ServerDefinition } from '../../../src/common/config/types';
 import { MemorySink, startFixture, waitFor, type FixtureServer } from './helpers';
 import { TEST_CLIENT_INFO } from '../servers/helpers';
@@ -132,7 +132,7 @@ describe('remote transport against server-everything (127.0.0.1)', function () {
     const sink = new MemorySink();
     const manager = new ServerManager({
       clientInfo: TEST_CLIENT_INFO,
-      resolveLaunch: () => Promise.resolve({ type: 'http', url: `http://127.0.0.1:${s.port}/mcp`, headers: { 'X-Api-Key': 'sekret-value' } }),
+      prepareStart: launchesFrom(() => Promise.resolve({ type: 'http', url: `http://127.0.0.1:${s.port}/mcp`, headers: { 'X-Api-Key': 'sekret-value' } })),
       transports: { http: remoteTransportFactory(), sse: remoteTransportFactory() },
       sinkFor: () => sink, redactor,
     });
@@ -181,7 +181,7 @@ describe('remote transport against server-everything (127.0.0.1)', function () {
       const url = `http://127.0.0.1:${deadPort}/mcp`;
       const manager = new ServerManager({
         clientInfo: TEST_CLIENT_INFO,
-        resolveLaunch: () => Promise.resolve({ type: 'http', url, headers: {} }),
+        prepareStart: launchesFrom(() => Promise.resolve({ type: 'http', url, headers: {} })),
         transports: { http: remoteTransportFactory(), sse: remoteTransportFactory() }, redactor: new Redactor(),
       });
       try {
@@ -208,7 +208,7 @@ describe('remote transport against server-everything (127.0.0.1)', function () {
         const redactor = new Redactor();
         const manager = new ServerManager({
           clientInfo: TEST_CLIENT_INFO,
-          resolveLaunch: () => Promise.resolve({ type: 'http', url, headers }),
+          prepareStart: launchesFrom(() => Promise.resolve({ type: 'http', url, headers })),
           transports: { http: remoteTransportFactory(), sse: remoteTransportFactory() }, sinkFor: () => sink, redactor,
         });
         try {

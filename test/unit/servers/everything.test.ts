@@ -8,7 +8,7 @@ import { ListRootsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { ServerDefinition } from '../../../src/common/config/types';
 import { makeServerId } from '../../../src/common/serverId';
 import { ProcessLedger } from '../../../src/servers/ledger';
-import { ServerManager, stdioTransportFactory } from '../../../src/servers/serverManager';
+import { ServerManager, launchesFrom, stdioTransportFactory } from '../../../src/servers/serverManager';
 import type { ServerCatalog } from '../../../src/common/model';
 import { MemorySink, TEST_CLIENT_INFO, everythingServer, isReallyAlive, testResolver, waitFor } from './helpers';
 
@@ -59,7 +59,7 @@ describe('@modelcontextprotocol/server-everything over stdio', function () {
     let rootsAsked = 0;
     const ledger = new ProcessLedger(path.join(dir, 'ledger.json'));
     manager = new ServerManager({
-      resolveLaunch: testResolver,
+      prepareStart: launchesFrom(testResolver),
       clientInfo: TEST_CLIENT_INFO,
       transports: { stdio: stdioTransportFactory({ stdinGraceMs: 500, termGraceMs: 500 }) },
       sinkFor: () => sink,
