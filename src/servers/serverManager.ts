@@ -84,7 +84,7 @@ export class ServerManager extends Disposable implements ServersModel {
   /** A ping answered (latency recorded): tooltips showing health and uptime can refresh. */
   readonly onDidChangeHealth = this._onDidChangeHealth.event;
   private readonly _onDidChange = this._register(new Emitter<readonly ServerId[] | 'all'>());
-  /** ServersModel: fires the ids whose snapshot changed, or 'all' after setDefinitions. */
+  /** ServersModel: fires the ids whose snapshot changed, or 'all' after a commit. */
   readonly onDidChange = this._onDidChange.event;
 
   constructor(private readonly options: ServerManagerOptions) {
