@@ -90,7 +90,8 @@ export function catalogCommands(deps: CatalogCommandDeps): Pick<CommandTable, 'c
 
   /** A running server with the capability and at least one item (`has`), from the argument or a QuickPick. */
   const server = async (arg: unknown, cap: Capability, placeHolder: string, has: (c: CatalogView) => boolean): Promise<ServerSnapshot> => {
-    const s = await pickServer(servers, arg, placeHolder, (x) => x.state.kind === 'running' && !!x.state.capabilities?.[cap] && has(requests.getCatalog(x.id)));
+    const s = await pickServer(servers, arg, placeHolder, (x) => x.state.kind === 'running' && !!x.state.capabilities?.[cap] && has(requests.getCatalog(x.id)),
+      (x) => (x.state.kind === 'running' ? `'${x.name}' offers nothing for this.` : `'${x.name}' is not running. Start it first.`));
     if (s.state.kind !== 'running') throw new UserFacingError(`'${s.name}' is not running. Start it first.`);
     return s;
   };

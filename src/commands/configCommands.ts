@@ -10,6 +10,7 @@ import { maskSecretArgs } from '../common/config/secretsInArgs';
 import { referencedInputs } from '../common/config/variables';
 import type { ServersModel } from '../common/model';
 import { REDACTED } from '../common/redact';
+import { isLive } from '../common/serverPredicates';
 import { type SecretPurpose, staticClientSecretKey } from '../common/secretKeys';
 import { type ServerSource, describeSource, sourceKey } from '../common/serverId';
 import { safeNotificationText } from '../common/sanitize';
@@ -174,7 +175,7 @@ export async function setSecret(deps: ConfigCommandDeps): Promise<void> {
   if (value === undefined) throw new UserCancelledError();
   await deps.secrets.store(choice.purpose, choice.id, value);
   // A process or connection keeps the value it started with: offer to restart the live servers that use this secret.
-  const live = choice.users.filter((d) => ['starting', 'running', 'restarting', 'failed'].includes(deps.servers.get(d.id)?.state.kind ?? 'stopped'));
+  const live = choice.users.filter((d) => { const s = deps.servers.get(d.id); return !!s && isLive(s); });
   deps.log.info(`secret "${choice.name}" of ${choice.description} set; ${live.length} live server(s) use it`);
   if (live.length === 0) {
     void vscode.window.showInformationMessage(safeNotificationText(`Secret "${choice.name}" saved. Servers that use it get it when they start.`));

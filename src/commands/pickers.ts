@@ -16,13 +16,23 @@ export function serverIdFromArg(arg: unknown): ServerId | undefined {
   return undefined;
 }
 
-/** The server a command acts on: from its argument, or asked with a QuickPick of the servers where it applies. */
-export async function pickServer(model: ServersModel, arg: unknown, placeHolder: string, applies: (s: ServerSnapshot) => boolean = () => true): Promise<ServerSnapshot> {
+/**
+ * The server a command acts on: from its argument, or asked with a QuickPick of the servers where it applies. A server
+ * given as argument must apply too (a tree menu offers only what applies, but a command run with an id, from code or
+ * a keybinding, may name any server): otherwise `notApplicable` says why (default: "Cannot <verb> '<name>' (<state>).").
+ */
+export async function pickServer(
+  model: ServersModel, arg: unknown, placeHolder: string, applies: (s: ServerSnapshot) => boolean = () => true,
+  notApplicable: string | ((s: ServerSnapshot) => string) = 'use',
+): Promise<ServerSnapshot> {
   await model.whenReady?.();
   const fromArg = serverIdFromArg(arg);
   if (fromArg) {
     const s = model.get(fromArg);
     if (!s) throw new UserFacingError(`The server '${fromArg.split('#').slice(1).join('#')}' no longer exists.`);
+    if (!applies(s)) {
+      throw new UserFacingError(typeof notApplicable === 'string' ? `Cannot ${notApplicable} '${s.name}' (${presentState(s.state.kind).word}).` : notApplicable(s));
+    }
     return s;
   }
   const candidates = sortServers(model.list()).filter(applies);

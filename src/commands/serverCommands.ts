@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { SERVERS_VIEW_ID } from '../common/contracts';
 import type { ServerSnapshot, ServersModel } from '../common/model';
 import type { ServerId } from '../common/serverId';
-import { canStart, canStop } from '../common/serverState';
+import { canRestart, canStart, canStop } from '../common/serverPredicates';
 import { type CommandTable, withServer } from './commandRunner';
 import { pickServer } from './pickers';
 
@@ -26,15 +26,15 @@ function operate(verb: string, s: ServerSnapshot, task: () => Promise<void>): Pr
 export function serverCommands({ servers, showServerLog }: ServerCommandDeps): Pick<CommandTable, 'startServer' | 'stopServer' | 'restartServer' | 'showServerLog'> {
   return {
     startServer: async (arg) => {
-      const s = await pickServer(servers, arg, 'Start which server?', (x) => canStart(x.state));
+      const s = await pickServer(servers, arg, 'Start which server?', canStart, 'start');
       await operate('start', s, () => servers.start(s.id));
     },
     stopServer: async (arg) => {
-      const s = await pickServer(servers, arg, 'Stop which server?', (x) => canStop(x.state));
+      const s = await pickServer(servers, arg, 'Stop which server?', canStop, 'stop');
       await operate('stop', s, () => servers.stop(s.id));
     },
     restartServer: async (arg) => {
-      const s = await pickServer(servers, arg, 'Restart which server?', (x) => x.state.kind !== 'configError' && x.state.kind !== 'shadowed');
+      const s = await pickServer(servers, arg, 'Restart which server?', canRestart, 'restart');
       await operate('restart', s, () => servers.restart(s.id));
     },
     showServerLog: async (arg) => {

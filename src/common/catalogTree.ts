@@ -1,20 +1,13 @@
 import type { Prompt, Resource, ResourceTemplate, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { CatalogView } from './model';
 import type { ServerCapabilities, ServerState } from './serverState';
+
+export type { CatalogView };
 import type { TreeRow } from './treeModel';
 
 /** The groups under a running server, each only when the server has the capability. */
 export type CatalogGroup = 'tools' | 'resources' | 'resourceTemplates' | 'prompts';
 
-export interface CatalogView {
-  readonly tools: readonly Tool[];
-  readonly resources: readonly Resource[];
-  readonly resourceTemplates: readonly ResourceTemplate[];
-  readonly prompts: readonly Prompt[];
-  /** Epoch ms of the last completed listing; 0 while the first one is still under way. */
-  readonly updatedAt: number;
-  /** Why the last listing failed (the lists shown are the previous ones). */
-  readonly error?: string;
-}
 
 const GROUPS: readonly { group: CatalogGroup; label: string; icon: string; capability: keyof ServerCapabilities }[] = [
   { group: 'tools', label: 'Tools', icon: 'tools', capability: 'tools' },

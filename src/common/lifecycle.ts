@@ -8,6 +8,12 @@ export function toDisposable(fn: () => unknown): IDisposable {
   return { dispose: () => { if (!done) { done = true; return fn(); } return undefined; } };
 }
 
+/** A timer as a disposable: `fn` runs once after `ms` unless disposed first. */
+export function disposableTimeout(ms: number, fn: () => void): IDisposable {
+  const t = setTimeout(fn, ms);
+  return toDisposable(() => clearTimeout(t));
+}
+
 /** Disposes every item, continuing past failures; the first failure is rethrown after all were tried. */
 export function disposeAll(items: Iterable<IDisposable>): void {
   const errors: unknown[] = [];

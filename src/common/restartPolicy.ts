@@ -58,11 +58,18 @@ export function backoffDelayMs(attempt: number, baseMs: number, maxMs: number, r
  * each exit and acts on the answer. More than `maxRestarts` crashes inside `windowMs` → give up.
  */
 export class RestartPolicy {
-  readonly options: ResolvedRestartPolicy;
+  private _options: ResolvedRestartPolicy;
   private crashes: number[] = [];
 
   constructor(options: RestartPolicyOptions | false | undefined, private readonly random: () => number = Math.random) {
-    this.options = resolveRestartPolicy(options);
+    this._options = resolveRestartPolicy(options);
+  }
+
+  get options(): ResolvedRestartPolicy { return this._options; }
+
+  /** New limits (a changed definition): they apply from the next exit on; crashes already counted stay counted. */
+  setOptions(options: RestartPolicyOptions | false | undefined): void {
+    this._options = resolveRestartPolicy(options);
   }
 
   /** Crashes counted inside the window ending at `now`. */

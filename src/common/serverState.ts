@@ -15,8 +15,11 @@ export interface ServerCapabilities {
   readonly completions?: object;
 }
 
-/** The one discriminated union of a server's state. Transitions come from events, never from polling. */
-export type ServerState =
+/**
+ * What the server's process (or connection) is doing: the supervisor's state, changed only by the runtime reducer
+ * (serverTransitions.ts) from process and protocol events, never by polling.
+ */
+export type RuntimeState =
   | { readonly kind: 'stopped' }
   | { readonly kind: 'starting'; readonly since: number; readonly pid?: number }
   | {
@@ -35,12 +38,47 @@ export type ServerState =
       readonly signal?: string | null;
       readonly stderrTail?: readonly string[];
     }
-  | { readonly kind: 'needsTrust' }
-  | { readonly kind: 'needsSignIn'; readonly reason?: string }
-  | { readonly kind: 'configError'; readonly reason: string }
-  | { readonly kind: 'shadowed'; readonly by: ServerId };
+  | { readonly kind: 'needsSignIn'; readonly reason?: string };
+
+/**
+ * Whether the server's definition can run, from configuration and trust: `ok`; a `configError` (found when the
+ * configuration was read, or when it was resolved for a start); `shadowed` by a same-named entry of higher precedence;
+ * or `needsTrust` (defined by the workspace, which is in Restricted Mode).
+ */
+export type DefinitionState =
+  | { readonly kind: 'ok' }
+  | {
+      readonly kind: 'configError';
+      readonly reason: string;
+      /** Found when a start resolved the configuration (unknown folder, unreadable envFile…): a later start may work. */
+      readonly atStart?: true;
+    }
+  | { readonly kind: 'shadowed'; readonly by: ServerId }
+  | { readonly kind: 'needsTrust' };
+
+/** One server's two states. Predicates (serverPredicates.ts) and the presented state are derived from both. */
+export interface ServerStatus {
+  readonly definition: DefinitionState;
+  readonly runtime: RuntimeState;
+}
+
+/**
+ * The state the user sees, one of the nine contract states (README "Contracts"): the runtime state, except that a
+ * stopped server whose definition cannot run shows why (configError, shadowed, needsTrust).
+ */
+export type ServerState = RuntimeState | Exclude<DefinitionState, { readonly kind: 'ok' }>;
 
 export type ServerStateKind = ServerState['kind'];
+export type RuntimeStateKind = RuntimeState['kind'];
+export type DefinitionStateKind = DefinitionState['kind'];
+
+export const STOPPED: RuntimeState = { kind: 'stopped' };
+export const DEFINITION_OK: DefinitionState = { kind: 'ok' };
+
+/** The presented state of a status (see ServerState). */
+export function presentedState(status: ServerStatus): ServerState {
+  return status.runtime.kind === 'stopped' && status.definition.kind !== 'ok' ? status.definition : status.runtime;
+}
 
 export function assertNever(value: never): never {
   throw new Error(`unexpected value: ${JSON.stringify(value)}`);
@@ -70,20 +108,8 @@ export function presentState(kind: ServerStateKind): StatePresentation {
   }
 }
 
+export const ALL_RUNTIME_STATE_KINDS: readonly RuntimeStateKind[] = ['stopped', 'starting', 'running', 'restarting', 'failed', 'needsSignIn'];
+export const ALL_DEFINITION_STATE_KINDS: readonly DefinitionStateKind[] = ['ok', 'configError', 'shadowed', 'needsTrust'];
 export const ALL_STATE_KINDS: readonly ServerStateKind[] = [
   'stopped', 'starting', 'running', 'restarting', 'failed', 'needsTrust', 'needsSignIn', 'configError', 'shadowed',
 ];
-
-/** Whether Start makes sense from this state. */
-export function canStart(state: ServerState): boolean {
-  switch (state.kind) {
-    case 'stopped': case 'failed': case 'needsSignIn': return true;
-    case 'starting': case 'running': case 'restarting': case 'needsTrust': case 'configError': case 'shadowed': return false;
-    default: return assertNever(state);
-  }
-}
-
-/** Whether the server (or a pending restart) is alive and Stop makes sense. */
-export function canStop(state: ServerState): boolean {
-  return state.kind === 'starting' || state.kind === 'running' || state.kind === 'restarting';
-}

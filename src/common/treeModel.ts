@@ -4,6 +4,7 @@ import type { ServerConfig } from './config/types';
 import type { ServerSnapshot } from './model';
 import { REDACTED, type Redactor } from './redact';
 import { describeSource, sourceKey } from './serverId';
+import { canRestart, canSignIn, canStart, canStop } from './serverPredicates';
 import { presentState } from './serverState';
 
 /** A tree row as plain data; src/views turns it into a vscode.TreeItem. Pure, so it is unit-tested on Node. */
@@ -19,12 +20,13 @@ export interface TreeRow {
   readonly collapsible: boolean;
 }
 
+/** `mcpServer;<shown state>;` then the actions that apply (serverPredicates), then the transport. */
 export function serverContextValue(s: ServerSnapshot): string {
   const tokens = ['mcpServer', s.state.kind];
-  const k = s.state.kind;
-  if (k === 'stopped' || k === 'failed' || k === 'needsSignIn') tokens.push('canStart');
-  if (k === 'starting' || k === 'running' || k === 'restarting') tokens.push('canStop');
-  if (k === 'running' || k === 'failed') tokens.push('canRestart');
+  if (canStart(s)) tokens.push('canStart');
+  if (canStop(s)) tokens.push('canStop');
+  if (canRestart(s)) tokens.push('canRestart');
+  if (canSignIn(s)) tokens.push('canSignIn');
   if (s.transport) tokens.push(s.transport);
   return `${tokens.join(';')};`;
 }

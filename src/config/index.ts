@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { ConfiguredServersModel } from '../common/config/configuredModel';
 import type { ServersModel } from '../common/model';
-import type { LaunchResolver } from '../common/config/types';
+import type { LaunchResolver, StartPreparer } from '../common/config/types';
 import { Disposable } from '../common/lifecycle';
 import type { Redactor } from '../common/redact';
 import type { Logger } from '../log';
@@ -27,8 +27,8 @@ export class ConfigFeatures extends Disposable {
   readonly inputs: InputValues;
   /** Resolution only (variables, inputs, envFile, env); no trust check. */
   readonly resolveLaunch: LaunchResolver;
-  /** Trust check + resolution + first-start confirmation, as one LaunchResolver (see StartGate.gatedResolver). */
-  readonly gatedResolveLaunch: LaunchResolver;
+  /** Trust check + resolution + first-start confirmation (StartGate.prepareStart): its outcome is a value. */
+  readonly prepareStart: StartPreparer;
   readonly gate: StartGate;
   readonly redactor: Redactor;
   /** Resolves after the first load. */
@@ -45,7 +45,7 @@ export class ConfigFeatures extends Disposable {
     this.inputs = new InputValues(deps.secrets, log);
     this.resolveLaunch = createLaunchResolver(this.service, this.inputs, this.redactor, log);
     this.gate = new StartGate(this.resolveLaunch, this.service, deps.context.globalState, this.redactor, deps.logger.scoped('trust'));
-    this.gatedResolveLaunch = this.gate.gatedResolver;
+    this.prepareStart = (def) => this.gate.prepareStart(def);
     this._register(vscode.workspace.onDidGrantWorkspaceTrust(() => {
       log.info('workspace trusted: workspace-defined servers may start');
       this.trustEmitter.fire();

@@ -4,8 +4,8 @@ import { SETTINGS, SETTINGS_SECTION } from '../common/contracts';
 import { UserCancelledError, errorMessage } from '../common/errors';
 import { inputSecretId } from '../common/config/parse';
 import { findSecretsInArgs, maskSecretArgs } from '../common/config/secretsInArgs';
-import { WorkspaceTrustRequiredError, confirmationFingerprint, formatCommandLine, rememberFingerprint, trustDecision } from '../common/config/startConfirmation';
-import type { InputDefinition, LaunchResolver, ResolvedLaunch, ServerDefinition } from '../common/config/types';
+import { confirmationFingerprint, formatCommandLine, rememberFingerprint, trustDecision } from '../common/config/startConfirmation';
+import type { InputDefinition, LaunchPreparation, LaunchResolver, ResolvedLaunch, ServerDefinition } from '../common/config/types';
 import { ConfigResolutionError, resolveDefinition } from '../common/config/variables';
 import { REDACTED, type Redactor } from '../common/redact';
 import { type ServerSource, describeSource } from '../common/serverId';
@@ -94,15 +94,8 @@ export function createLaunchResolver(config: ConfigService, inputs: InputValues,
   });
 }
 
-/** Outcome of preparing a start. Expected outcomes are values, not exceptions. */
-export type StartPreparation =
-  | { readonly kind: 'ready'; readonly launch: ResolvedLaunch }
-  /** Workspace-defined server in Restricted Mode: it may not start (a stopped one shows `needsTrust`) until trust is granted. */
-  | { readonly kind: 'needsTrust' }
-  /** The user cancelled an input prompt or declined the first-start confirmation: leave the server stopped. */
-  | { readonly kind: 'cancelled' }
-  /** Resolution failed (unknown folder, unreadable envFile…), with the reason. */
-  | { readonly kind: 'configError'; readonly reason: string };
+/** Outcome of preparing a start (ready, needsTrust, cancelled, configError). Expected outcomes are values, not exceptions. */
+export type StartPreparation = LaunchPreparation;
 
 const CONFIRMED_KEY = 'mcpManager.confirmedFirstStarts';
 const START = 'Start Server';
@@ -150,21 +143,6 @@ export class StartGate {
     }
     return { kind: 'ready', launch };
   }
-
-  /**
-   * `prepareStart` as a LaunchResolver, for a server manager that takes one: throws WorkspaceTrustRequiredError,
-   * UserCancelledError (cancelled / declined) or ConfigResolutionError. ServerHandle leaves the server `stopped` on the
-   * second and makes the first and the third a failed start (`failed`, "could not resolve its configuration: …").
-   */
-  readonly gatedResolver: LaunchResolver = async (def) => {
-    const r = await this.prepareStart(def);
-    switch (r.kind) {
-      case 'ready': return r.launch;
-      case 'needsTrust': throw new WorkspaceTrustRequiredError(def.name);
-      case 'cancelled': throw new UserCancelledError();
-      case 'configError': throw new ConfigResolutionError(r.reason);
-    }
-  };
 
   /** Forgets every remembered first-start confirmation (Clear All Stored Data). */
   async forgetConfirmations(): Promise<void> {

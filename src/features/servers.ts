@@ -8,7 +8,7 @@ import { Disposable } from '../common/lifecycle';
 import type { ServerSnapshot, ServersModel } from '../common/model';
 import type { Redactor } from '../common/redact';
 import type { ServerId } from '../common/serverId';
-import { canStart } from '../common/serverState';
+import { canStart } from '../common/serverPredicates';
 import type { Logger } from '../log';
 import { ProcessLedger } from '../servers/ledger';
 import { ServerManager, stdioTransportFactory } from '../servers/serverManager';
@@ -42,7 +42,7 @@ export class ServerFeatures extends Disposable {
     this.log = deps.logger.scoped('servers');
     const ledger = new ProcessLedger(vscode.Uri.joinPath(deps.context.globalStorageUri, 'process-ledger.json').fsPath);
     this.manager = this._register(new ServerManager({
-      resolveLaunch: deps.config.gatedResolveLaunch,
+      prepareStart: deps.config.prepareStart,
       transports: { stdio: stdioTransportFactory(), ...deps.transports },
       sinkFor: (def) => this.logs.sinkFor(def),
       redactor: deps.redactor,
@@ -57,7 +57,7 @@ export class ServerFeatures extends Disposable {
     this.registry = deps.config.createServersModel(this.manager);
     this._register(vscode.workspace.onDidChangeWorkspaceFolders(() => { void this.manager.notifyRootsChanged(); }));
     this._register(deps.config.service.onDidChange(async (change) => {
-      const changedRunning = await this.manager.setDefinitions(change.definitions);
+      const changedRunning = await this.manager.commit(change.plan);
       for (const id of changedRunning) {
         this.log.info(`${id}: configuration changed, restarting`);
         this.manager.restart(id).catch((err: unknown) => this.log.warn(`${id}: restart after a configuration change failed: ${errorMessage(err)}`));
@@ -98,7 +98,7 @@ export class ServerFeatures extends Disposable {
     for (const def of this.deps.config.service.definitions) {
       const wanted = def.options.autoStart ?? setting === 'onStartup';
       const snap = this.registry.get(def.id);
-      if (!wanted || !snap || !canStart(snap.state) || snap.state.kind !== 'stopped') continue;
+      if (!wanted || !snap || !canStart(snap) || snap.state.kind !== 'stopped') continue;
       this.log.info(`${def.id}: auto-starting`);
       this.manager.start(def.id).catch((err: unknown) => this.log.warn(`${def.id}: auto-start failed: ${errorMessage(err)}`));
     }

@@ -3,11 +3,10 @@ import * as vscode from 'vscode';
 import { toAbortSignal } from '../common/cancellation';
 import { type CatalogView, isDestructive } from '../common/catalogTree';
 import { UserCancelledError, UserFacingError } from '../common/errors';
-import type { ServerSnapshot } from '../common/model';
+import type { RequestCallOptions, ServerSnapshot } from '../common/model';
 import { type ValidationError, validateArguments } from '../common/schemaForm';
 import type { ServerId } from '../common/serverId';
 import { cleanServerText } from '../common/serverText';
-import type { RequestCallOptions } from '../servers/serverHandle';
 
 /** The server requests the catalog commands and the Call Tool form make (ServerManager implements them). */
 export interface CatalogRequests {

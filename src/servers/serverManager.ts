@@ -1,19 +1,18 @@
 import type { CallToolResult, CompleteRequest, CompleteResult, GetPromptResult, LoggingLevel, ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
-import type { LaunchResolver, ServerDefinition } from '../common/config/types';
+import type { ConfiguredServer } from '../common/config/merge';
+import { type ConfigPlan, computePlan, deepEqual, requiresRestart } from '../common/config/plan';
+import type { LaunchResolver, ServerDefinition, StartPreparer } from '../common/config/types';
 import type { TraceLevel } from '../common/contracts';
-import { errorMessage } from '../common/errors';
+import { UserCancelledError, errorMessage } from '../common/errors';
 import { Disposable, Emitter, toDisposable, type IDisposable } from '../common/lifecycle';
-import type { ServerSnapshot, ServersModel } from '../common/model';
+import { type CatalogKind, EMPTY_CATALOG, type RequestCallOptions, type ServerCatalog, type ServerHealth, type ServerSnapshot, type ServersModel } from '../common/model';
 import { Redactor } from '../common/redact';
 import type { ServerId } from '../common/serverId';
-import type { ServerState } from '../common/serverState';
+import { type RuntimeState, presentedState } from '../common/serverState';
 import { UserFacingError } from '../common/errors';
 import type { ProcessLedger } from './ledger';
 import { NULL_LOG_SINK, type LogLevel, type ServerLogSink } from './logSink';
-import {
-  EMPTY_CATALOG, ServerHandle, type CatalogKind, type RequestCallOptions, type RootsProvider, type ServerCatalog,
-  type ServerHandleTiming, type ServerHealth,
-} from './serverHandle';
+import { type ClientInfo, type RootsProvider, ServerSupervisor, type SupervisorTiming } from './serverSupervisor';
 import { StdioTransport, type StdioTransportOptions } from './stdioTransport';
 import type { TransportFactories, TransportFactory } from './transport';
 
@@ -23,7 +22,8 @@ export const DEFAULT_STOP_ALL_DEADLINE_MS = 4_000;
 const STOP_ALL_GRACEFUL_SHARE = 0.75;
 
 export interface ServerManagerOptions {
-  readonly resolveLaunch: LaunchResolver;
+  /** The start gate (trust, first-start confirmation, resolution), asked before every start and restart. */
+  readonly prepareStart: StartPreparer;
   /** Transports by launch type. Defaults to `{ stdio: stdioTransportFactory() }`; HTTP/SSE plug in here. */
   readonly transports?: TransportFactories;
   /** The log of one server (e.g. its own LogOutputChannel). Called once per server. */
@@ -33,10 +33,11 @@ export interface ServerManagerOptions {
   /** Records spawned process groups so a later window can reap them if this one dies. */
   readonly ledger?: ProcessLedger;
   readonly roots?: RootsProvider;
-  readonly clientInfo?: { readonly name: string; readonly version: string };
+  /** Who we are in `initialize`: the extension's name and version (from its manifest). */
+  readonly clientInfo: ClientInfo;
   /** `mcpManager.trace`, read per message. */
   readonly traceLevel?: () => TraceLevel;
-  readonly timing?: Partial<ServerHandleTiming>;
+  readonly timing?: Partial<SupervisorTiming>;
   readonly random?: () => number;
 }
 
@@ -47,20 +48,35 @@ export function stdioTransportFactory(options?: StdioTransportOptions): Transpor
   };
 }
 
+/**
+ * A StartPreparer over a plain LaunchResolver (no gate): every launch it resolves is ready, a UserCancelledError is a
+ * cancelled start, and any other error fails the start.
+ */
+export function launchesFrom(resolve: LaunchResolver): StartPreparer {
+  return async (definition) => {
+    try {
+      return { kind: 'ready', launch: await resolve(definition) };
+    } catch (err) {
+      if (err instanceof UserCancelledError) return { kind: 'cancelled' };
+      throw err;
+    }
+  };
+}
+
 export class UnknownServerError extends UserFacingError {
   constructor(readonly id: string) { super(`No server with id '${id}'`); this.name = 'UnknownServerError'; }
 }
 
 /**
- * All servers: the service the UI uses. Takes definitions (from config) and a launch resolver, owns one ServerHandle
+ * All servers: the service the UI uses. Takes definitions (from config) and a launch resolver, owns one ServerSupervisor
  * per definition, and exposes state and catalog as events. Implements the views' ServersModel.
  */
 export class ServerManager extends Disposable implements ServersModel {
-  private readonly handles = new Map<ServerId, { handle: ServerHandle; subscriptions: IDisposable[] }>();
+  private readonly supervisors = new Map<ServerId, { supervisor: ServerSupervisor; subscriptions: IDisposable[] }>();
   private readonly transports: TransportFactories;
   private readonly redactor: Redactor;
 
-  private readonly _onDidChangeState = this._register(new Emitter<{ readonly id: ServerId; readonly state: ServerState }>());
+  private readonly _onDidChangeState = this._register(new Emitter<{ readonly id: ServerId; readonly state: RuntimeState }>());
   readonly onDidChangeState = this._onDidChangeState.event;
   private readonly _onDidChangeCatalog = this._register(new Emitter<{ readonly id: ServerId; readonly catalog: ServerCatalog }>());
   readonly onDidChangeCatalog = this._onDidChangeCatalog.event;
@@ -68,7 +84,7 @@ export class ServerManager extends Disposable implements ServersModel {
   /** A ping answered (latency recorded): tooltips showing health and uptime can refresh. */
   readonly onDidChangeHealth = this._onDidChangeHealth.event;
   private readonly _onDidChange = this._register(new Emitter<readonly ServerId[] | 'all'>());
-  /** ServersModel: fires the ids whose snapshot changed, or 'all' after setDefinitions. */
+  /** ServersModel: fires the ids whose snapshot changed, or 'all' after a commit. */
   readonly onDidChange = this._onDidChange.event;
 
   constructor(private readonly options: ServerManagerOptions) {
@@ -76,71 +92,83 @@ export class ServerManager extends Disposable implements ServersModel {
     this.transports = options.transports ?? { stdio: stdioTransportFactory() };
     this.redactor = options.redactor ?? new Redactor();
     this._register(toDisposable(() => {
-      for (const { handle, subscriptions } of this.handles.values()) { subscriptions.forEach((s) => s.dispose()); handle.dispose(); }
-      this.handles.clear();
+      for (const { supervisor, subscriptions } of this.supervisors.values()) { subscriptions.forEach((s) => s.dispose()); supervisor.dispose(); }
+      this.supervisors.clear();
     }));
   }
 
   /**
-   * Replaces the set of definitions. Removed servers are stopped and forgotten; changed ones keep running with the old
-   * launch until restarted (the returned ids are those running servers whose definition changed).
+   * Commits a configuration plan (ConfigService computes it): a supervisor for every added entry that can run; removed
+   * entries, and changed ones that can no longer run (config error, shadowed), are stopped and forgotten; changed ones
+   * take their new definition. A process keeps the launch it started with: the result lists the servers with a process
+   * (or waiting for a sign-in) whose change needs a restart to apply (requiresRestart). Resolves once removed servers
+   * are stopped.
    */
-  async setDefinitions(definitions: readonly ServerDefinition[]): Promise<ServerId[]> {
-    const next = new Map(definitions.map((d) => [d.id, d]));
-    const removed: Promise<void>[] = [];
-    const changedRunning: ServerId[] = [];
-    for (const [id, entry] of this.handles) {
-      if (next.has(id)) continue;
-      this.handles.delete(id);
+  async commit(plan: ConfigPlan): Promise<ServerId[]> {
+    const removals: Promise<void>[] = [];
+    const restart: ServerId[] = [];
+    const drop = (id: ServerId): void => {
+      const entry = this.supervisors.get(id);
+      if (!entry) return;
+      this.supervisors.delete(id);
       entry.subscriptions.forEach((s) => s.dispose());
-      removed.push(entry.handle.stop().finally(() => entry.handle.dispose()));
-    }
-    for (const def of definitions) {
-      const existing = this.handles.get(def.id);
-      if (existing) {
-        if (JSON.stringify(existing.handle.definition) !== JSON.stringify(def)) {
-          existing.handle.updateDefinition(def);
-          if (existing.handle.state.kind !== 'stopped' && existing.handle.state.kind !== 'failed') changedRunning.push(def.id);
-        }
-        continue;
-      }
-      this.handles.set(def.id, this.createHandle(def));
+      removals.push(entry.supervisor.stop().finally(() => entry.supervisor.dispose()));
+    };
+    const put = (def: ServerDefinition): void => {
+      const entry = this.supervisors.get(def.id);
+      if (!entry) { this.supervisors.set(def.id, this.createSupervisor(def)); return; }
+      const before = entry.supervisor.definition;
+      if (deepEqual(before, def)) return;
+      entry.supervisor.update(def);
+      const runtime = entry.supervisor.state.kind;
+      if (runtime !== 'stopped' && runtime !== 'failed' && requiresRestart(before, def)) restart.push(def.id);
+    };
+    for (const s of plan.removed) drop(s.id);
+    for (const s of [...plan.added, ...plan.changed.map((c) => c.after)]) {
+      if (s.definition && !s.problem) put(s.definition);
+      else drop(s.id);
     }
     this._onDidChange.fire('all');
-    await Promise.allSettled(removed);
-    return changedRunning;
+    await Promise.allSettled(removals);
+    return restart;
+  }
+
+  /** Replaces the whole set of definitions: commits the plan from what it supervises now to these (see commit). */
+  setDefinitions(definitions: readonly ServerDefinition[]): Promise<ServerId[]> {
+    const current = [...this.supervisors.values()].map(({ supervisor }) => configured(supervisor.definition));
+    return this.commit(computePlan(current, definitions.map(configured)));
   }
 
   // ---- ServersModel ------------------------------------------------------------------------------------------------
 
   list(): readonly ServerSnapshot[] {
-    return [...this.handles.values()].map(({ handle }) => snapshot(handle));
+    return [...this.supervisors.values()].map(({ supervisor }) => snapshot(supervisor));
   }
 
   get(id: ServerId): ServerSnapshot | undefined {
-    const entry = this.handles.get(id);
-    return entry && snapshot(entry.handle);
+    const entry = this.supervisors.get(id);
+    return entry && snapshot(entry.supervisor);
   }
 
   // ---- lifecycle ---------------------------------------------------------------------------------------------------
 
   /** Resolves when running and listed; rejects with ServerStartError / CommandNotFoundError detail / UserCancelledError. */
-  start(id: ServerId): Promise<void> { return this.handle(id).start(); }
+  start(id: ServerId): Promise<void> { return this.supervisor(id).start(); }
   /** Graceful stop; called again while stopping, kills at once. */
-  stop(id: ServerId): Promise<void> { return this.handle(id).stop(); }
-  restart(id: ServerId): Promise<void> { return this.handle(id).restart(); }
+  stop(id: ServerId): Promise<void> { return this.supervisor(id).stop(); }
+  restart(id: ServerId): Promise<void> { return this.supervisor(id).restart(); }
 
   /**
    * Stops every server in parallel within `deadlineMs` (deactivate): graceful ladders first, then, at 75 % of the
    * budget, every remaining process group is killed. Never takes (much) longer than the deadline.
    */
   async stopAll(deadlineMs = DEFAULT_STOP_ALL_DEADLINE_MS): Promise<void> {
-    const handles = [...this.handles.values()].map((e) => e.handle);
-    const all = Promise.allSettled(handles.map((h) => h.stop()));
+    const supervisors = [...this.supervisors.values()].map((e) => e.supervisor);
+    const all = Promise.allSettled(supervisors.map((s) => s.stop()));
     let timer: NodeJS.Timeout | undefined;
     let deadline: NodeJS.Timeout | undefined;
     const forced = new Promise<void>((resolve) => {
-      timer = setTimeout(() => { void Promise.allSettled(handles.map((h) => h.forceStop())).then(() => resolve()); }, deadlineMs * STOP_ALL_GRACEFUL_SHARE);
+      timer = setTimeout(() => { void Promise.allSettled(supervisors.map((s) => s.forceStop())).then(() => resolve()); }, deadlineMs * STOP_ALL_GRACEFUL_SHARE);
       deadline = setTimeout(resolve, deadlineMs);
     });
     try {
@@ -153,47 +181,47 @@ export class ServerManager extends Disposable implements ServersModel {
 
   // ---- queries -----------------------------------------------------------------------------------------------------
 
-  getState(id: ServerId): ServerState { return this.handle(id).state; }
-  getCatalog(id: ServerId): ServerCatalog { return this.handles.get(id)?.handle.catalog ?? EMPTY_CATALOG; }
-  getHealth(id: ServerId): ServerHealth { return this.handles.get(id)?.handle.health ?? {}; }
-  getPid(id: ServerId): number | undefined { return this.handles.get(id)?.handle.pid; }
-  refreshCatalog(id: ServerId, kinds?: readonly CatalogKind[]): Promise<void> { return this.handle(id).refreshCatalog(kinds); }
+  getState(id: ServerId): RuntimeState { return this.supervisor(id).state; }
+  getCatalog(id: ServerId): ServerCatalog { return this.supervisors.get(id)?.supervisor.catalog ?? EMPTY_CATALOG; }
+  getHealth(id: ServerId): ServerHealth { return this.supervisors.get(id)?.supervisor.health ?? {}; }
+  getPid(id: ServerId): number | undefined { return this.supervisors.get(id)?.supervisor.pid; }
+  refreshCatalog(id: ServerId, kinds?: readonly CatalogKind[]): Promise<void> { return this.supervisor(id).refreshCatalog(kinds); }
 
   // ---- requests ----------------------------------------------------------------------------------------------------
 
   callTool(id: ServerId, name: string, args?: Record<string, unknown>, options?: RequestCallOptions): Promise<CallToolResult> {
-    return this.handle(id).callTool(name, args, options);
+    return this.supervisor(id).callTool(name, args, options);
   }
   readResource(id: ServerId, uri: string, options?: RequestCallOptions): Promise<ReadResourceResult> {
-    return this.handle(id).readResource(uri, options);
+    return this.supervisor(id).readResource(uri, options);
   }
   getPrompt(id: ServerId, name: string, args?: Record<string, string>, options?: RequestCallOptions): Promise<GetPromptResult> {
-    return this.handle(id).getPrompt(name, args, options);
+    return this.supervisor(id).getPrompt(name, args, options);
   }
   complete(id: ServerId, params: CompleteRequest['params'], options?: RequestCallOptions): Promise<CompleteResult> {
-    return this.handle(id).complete(params, options);
+    return this.supervisor(id).complete(params, options);
   }
-  setLogLevel(id: ServerId, level: LoggingLevel): Promise<void> { return this.handle(id).setLogLevel(level); }
+  setLogLevel(id: ServerId, level: LoggingLevel): Promise<void> { return this.supervisor(id).setLogLevel(level); }
 
   /** Workspace folders changed: every running server with roots is told. */
   async notifyRootsChanged(): Promise<void> {
-    await Promise.allSettled([...this.handles.values()].map((e) => e.handle.notifyRootsChanged()));
+    await Promise.allSettled([...this.supervisors.values()].map((e) => e.supervisor.notifyRootsChanged()));
   }
 
   // ---- internals ---------------------------------------------------------------------------------------------------
 
-  private handle(id: ServerId): ServerHandle {
-    const entry = this.handles.get(id);
+  private supervisor(id: ServerId): ServerSupervisor {
+    const entry = this.supervisors.get(id);
     if (!entry) throw new UnknownServerError(id);
-    return entry.handle;
+    return entry.supervisor;
   }
 
-  private createHandle(definition: ServerDefinition): { handle: ServerHandle; subscriptions: IDisposable[] } {
+  private createSupervisor(definition: ServerDefinition): { supervisor: ServerSupervisor; subscriptions: IDisposable[] } {
     const sink = this.options.sinkFor?.(definition) ?? NULL_LOG_SINK;
     const ledger = this.options.ledger;
-    const handle = new ServerHandle({
+    const supervisor = new ServerSupervisor({
       definition,
-      resolveLaunch: this.options.resolveLaunch,
+      prepareStart: this.options.prepareStart,
       transports: this.transports,
       sink,
       redactor: this.redactor,
@@ -211,17 +239,26 @@ export class ServerManager extends Disposable implements ServersModel {
     });
     const id = definition.id;
     const subscriptions = [
-      handle.onDidChangeState((state) => { this._onDidChangeState.fire({ id, state }); this._onDidChange.fire([id]); }),
-      handle.onDidChangeCatalog((catalog) => this._onDidChangeCatalog.fire({ id, catalog })),
-      handle.onDidPing((health) => this._onDidChangeHealth.fire({ id, health })),
+      supervisor.onDidChangeState((state) => { this._onDidChangeState.fire({ id, state }); this._onDidChange.fire([id]); }),
+      supervisor.onDidChangeCatalog((catalog) => this._onDidChangeCatalog.fire({ id, catalog })),
+      supervisor.onDidPing((health) => this._onDidChangeHealth.fire({ id, health })),
     ];
-    return { handle, subscriptions };
+    return { supervisor, subscriptions };
   }
 }
 
-function snapshot(handle: ServerHandle): ServerSnapshot {
-  const d = handle.definition;
-  return { id: d.id, name: d.name, source: d.source, file: d.file, transport: d.config.type, state: handle.state };
+/** A runnable definition as a configured entry, for planning. */
+function configured(definition: ServerDefinition): ConfiguredServer {
+  return {
+    id: definition.id, name: definition.name, source: definition.source, file: definition.file,
+    transport: definition.config.type, definition, warnings: [],
+  };
+}
+
+function snapshot(supervisor: ServerSupervisor): ServerSnapshot {
+  const d = supervisor.definition;
+  const status = supervisor.status;
+  return { id: d.id, name: d.name, source: d.source, file: d.file, transport: d.config.type, status, state: presentedState(status) };
 }
 
 function logTo(sink: ServerLogSink, level: LogLevel, message: string): void {

@@ -3,10 +3,9 @@ import * as vscode from 'vscode';
 import { type CatalogGroup, type CatalogView, catalogGroups, catalogSummary, pendingRow, promptRow, resourceRow, resourceTemplateRow, toolRow } from '../common/catalogTree';
 import { CONTEXT_KEYS, SERVERS_VIEW_ID } from '../common/contracts';
 import { Disposable, type IDisposable } from '../common/lifecycle';
-import type { ServerSnapshot, ServersModel } from '../common/model';
+import type { ServerHealth, ServerSnapshot, ServersModel } from '../common/model';
 import type { ServerId } from '../common/serverId';
 import { type ServerRowDetails, type TreeRow, serverRow, sortServers } from '../common/treeModel';
-import type { ServerHealth } from '../servers/serverHandle';
 
 /** What the tree needs beyond the server list: catalogs and health (the ServerManager provides them). */
 export interface CatalogSource {

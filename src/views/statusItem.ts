@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import { COMMANDS, type CommandVerb, SERVERS_VIEW_ID, commandId } from '../common/contracts';
 import { Disposable } from '../common/lifecycle';
 import type { ServersModel } from '../common/model';
-import { canStart, canStop, presentState } from '../common/serverState';
+import { canRestart, canStart, canStop } from '../common/serverPredicates';
+import { presentState } from '../common/serverState';
 import { sortServers } from '../common/treeModel';
 
 /** Internal (underscore = not a palette command) command behind the status bar item. */
@@ -51,8 +52,9 @@ export class StatusItem extends Disposable {
     })), { placeHolder: 'MCP servers' });
     if (!pick) return;
     const actions: CommandVerb[] = [
-      ...(canStart(pick.server.state) ? ['startServer' as const] : []),
-      ...(canStop(pick.server.state) ? ['stopServer' as const, 'restartServer' as const] : []),
+      ...(canStart(pick.server) ? ['startServer' as const] : []),
+      ...(canStop(pick.server) ? ['stopServer' as const] : []),
+      ...(canRestart(pick.server) ? ['restartServer' as const] : []),
       'showServerLog',
     ];
     const registered = new Set(await vscode.commands.getCommands(true));

@@ -7,7 +7,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { LaunchResolver, ServerDefinition } from '../../src/common/config/types';
 import { makeServerId } from '../../src/common/serverId';
-import { ServerManager, stdioTransportFactory } from '../../src/servers/serverManager';
+import { ServerManager, launchesFrom, stdioTransportFactory } from '../../src/servers/serverManager';
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 5);
 const CALLS = Number(process.env['BENCH_CALLS'] ?? 10_000);
@@ -38,7 +38,7 @@ const definition = (name: string, args: string[], env: Record<string, string> = 
   id: makeServerId({ kind: 'userSettings' }, name), name, source: { kind: 'userSettings' },
   config: { type: 'stdio', command: process.execPath, args, env }, options: { ping: false, restart: false, startupTimeoutMs: 120_000 },
 });
-const newManager = (): ServerManager => new ServerManager({ resolveLaunch: resolver, transports: { stdio: stdioTransportFactory({ stdinGraceMs: 500, termGraceMs: 500 }) } });
+const newManager = (): ServerManager => new ServerManager({ prepareStart: launchesFrom(resolver), clientInfo: { name: 'mcp-manager-bench', version: '0' }, transports: { stdio: stdioTransportFactory({ stdinGraceMs: 500, termGraceMs: 500 }) } });
 
 async function rawConnect(args: string[], env: Record<string, string> = {}, onStderr?: (chunk: Buffer) => void): Promise<{ client: Client; transport: StdioClientTransport }> {
   const client = new Client({ name: 'raw', version: '0' });

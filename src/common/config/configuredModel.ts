@@ -1,6 +1,6 @@
 import { Emitter, type IDisposable, Disposable } from '../lifecycle';
 import type { ServerSnapshot, ServersModel } from '../model';
-import { type ServerId, isWorkspaceDefined } from '../serverId';
+import type { ServerId } from '../serverId';
 import type { ConfiguredServer } from './merge';
 import { snapshotFor } from './snapshots';
 
@@ -13,8 +13,8 @@ export interface ConfiguredServersSource {
 
 /**
  * The views' ServersModel when a runtime model (the server manager, which only knows runnable definitions) exists:
- * every configured entry is listed; runnable ones show their runtime snapshot, the others their config state
- * (configError, shadowed), and workspace-defined servers show `needsTrust` while stopped in Restricted Mode.
+ * every configured entry is listed with its two states (snapshotFor): the definition state from configuration and
+ * trust, the runtime state from the runtime model.
  */
 export class ConfiguredServersModel extends Disposable implements ServersModel {
   private readonly emitter = this._register(new Emitter<readonly ServerId[] | 'all'>());
@@ -45,10 +45,6 @@ export class ConfiguredServersModel extends Disposable implements ServersModel {
   }
 
   private snapshot(s: ConfiguredServer): ServerSnapshot {
-    const trusted = this.trusted();
-    const runtime = s.problem ? undefined : this.runtime.get(s.id);
-    if (!runtime) return snapshotFor(s, undefined, trusted);
-    if (!trusted && isWorkspaceDefined(s.source) && runtime.state.kind === 'stopped') return { ...runtime, state: { kind: 'needsTrust' } };
-    return runtime;
+    return snapshotFor(s, s.problem ? undefined : this.runtime.get(s.id), this.trusted());
   }
 }

@@ -1,5 +1,5 @@
 import { type ServerId, type ServerSource, describeSource, makeServerId, sourceKey } from '../serverId';
-import type { ServerState } from '../serverState';
+import type { DefinitionState } from '../serverState';
 import type { ParsedSource } from './parse';
 import { serverOptionsSchema } from './serverOptionsSchema';
 import type { InputDefinition, ServerDefinition, ServerOptions, Transport } from './types';
@@ -22,7 +22,7 @@ export function sourceRank(source: ServerSource): number {
 /** Name of the node that stands for an unusable file (its servers could not be read). */
 export const FILE_NODE_NAME = '(mcp.json)';
 
-export type ConfigProblem = Extract<ServerState, { kind: 'configError' } | { kind: 'shadowed' }>;
+export type ConfigProblem = Extract<DefinitionState, { kind: 'configError' } | { kind: 'shadowed' }>;
 
 /** One server entry as configured, after merging: what the server manager and the views start from. */
 export interface ConfiguredServer {

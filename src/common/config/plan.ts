@@ -1,5 +1,6 @@
 import type { ServerId } from '../serverId';
 import type { ConfiguredServer } from './merge';
+import type { ServerDefinition, ServerOptions } from './types';
 
 /**
  * Reconciliation plan between two configurations, by ServerId. `changed` means anything that affects how the server
@@ -30,6 +31,23 @@ export function computePlan(before: readonly ConfiguredServer[], after: readonly
 
 export function isEmptyPlan(plan: ConfigPlan): boolean {
   return plan.added.length === 0 && plan.removed.length === 0 && plan.changed.length === 0;
+}
+
+/**
+ * Options a running server picks up without a restart: `autoStart` matters only when the window opens, `restart` is
+ * the supervisor's policy (it takes the new one at once), `startupTimeoutMs` applies to the next start.
+ */
+const LIVE_OPTIONS: ReadonlySet<keyof ServerOptions> = new Set<keyof ServerOptions>(['autoStart', 'restart', 'startupTimeoutMs']);
+
+/**
+ * Whether a running server must restart for a changed definition to take effect: anything in how it is launched
+ * (command, args, env, envFile, cwd, URL, headers) or in how its connection behaves (request timeout, ping, OAuth).
+ * Where the definition is written (`file`) and the options in LIVE_OPTIONS do not need one.
+ */
+export function requiresRestart(before: ServerDefinition, after: ServerDefinition): boolean {
+  if (!deepEqual(before.config, after.config)) return true;
+  const keys = new Set([...Object.keys(before.options), ...Object.keys(after.options)] as (keyof ServerOptions)[]);
+  return [...keys].some((k) => !LIVE_OPTIONS.has(k) && !deepEqual(before.options[k], after.options[k]));
 }
 
 function essence(s: ConfiguredServer): unknown {

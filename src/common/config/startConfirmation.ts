@@ -47,7 +47,7 @@ export function rememberFingerprint(list: readonly string[], fingerprint: string
   return next.slice(Math.max(0, next.length - MAX_REMEMBERED_CONFIRMATIONS));
 }
 
-/** Thrown by the gated LaunchResolver when Restricted Mode blocks a workspace-defined server: show `needsTrust`. */
+/** What a start blocked by Restricted Mode rejects with (the server shows `needsTrust`). */
 export class WorkspaceTrustRequiredError extends Error {
   constructor(readonly serverName: string) {
     super(`"${serverName}" is defined by the workspace and does not start in Restricted Mode. Trust the workspace to start it.`);

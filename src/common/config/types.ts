@@ -89,3 +89,19 @@ export type ResolvedLaunch =
 
 /** Resolves a definition when a server starts (inputs may prompt; secrets come from SecretStorage). */
 export type LaunchResolver = (definition: ServerDefinition) => Promise<ResolvedLaunch>;
+
+/**
+ * What preparing a start yields (the trust / first-start gate, then resolution). Expected outcomes are values, not
+ * exceptions: the supervisor turns each into a state.
+ */
+export type LaunchPreparation =
+  | { readonly kind: 'ready'; readonly launch: ResolvedLaunch }
+  /** Workspace-defined server in Restricted Mode: it shows `needsTrust`; start it again once trust is granted. */
+  | { readonly kind: 'needsTrust' }
+  /** The user cancelled an input prompt or declined the first-start confirmation: it stays stopped. */
+  | { readonly kind: 'cancelled' }
+  /** Resolution failed (unknown folder, unreadable envFile…): it shows `configError` with the reason. */
+  | { readonly kind: 'configError'; readonly reason: string };
+
+/** Prepares a start of a definition (the start gate). Expected outcomes are values; it rejects only on a defect. */
+export type StartPreparer = (definition: ServerDefinition) => Promise<LaunchPreparation>;

@@ -4,7 +4,11 @@ import { REDACTED, Redactor, looksLikeSecretName } from '../../../src/common/red
 import { safeNotificationText } from '../../../src/common/sanitize';
 import { SECRET_INDEX_KEY, parseSecretKey, secretKey } from '../../../src/common/secretKeys';
 import { isWorkspaceDefined, makeServerId, parseServerId, type ServerSource } from '../../../src/common/serverId';
-import { ALL_STATE_KINDS, canStart, canStop, presentState, type ServerState } from '../../../src/common/serverState';
+import {
+  ALL_RUNTIME_STATE_KINDS, ALL_STATE_KINDS, type DefinitionState, type RuntimeState, type RuntimeStateKind, type ServerState, type ServerStatus,
+  presentState, presentedState,
+} from '../../../src/common/serverState';
+import { canRestart, canSignIn, canStart, canStop, isLive } from '../../../src/common/serverPredicates';
 import { serverContextValue, serverRow, sortServers } from '../../../src/common/treeModel';
 import { catalogSummary, pendingRow } from '../../../src/common/catalogTree';
 import type { ServerSnapshot } from '../../../src/common/model';
@@ -57,7 +61,7 @@ describe('server state presentation', () => {
     }
   });
   it('knows when Start and Stop apply', () => {
-    const s = (state: ServerState) => [canStart(state), canStop(state)];
+    const s = (state: ServerState) => [canStart({ status: statusOf(state) }), canStop({ status: statusOf(state) })];
     assert.deepEqual(s({ kind: 'stopped' }), [true, false]);
     assert.deepEqual(s({ kind: 'running', since: 0 }), [false, true]);
     assert.deepEqual(s({ kind: 'failed', reason: 'x' }), [true, false]);
@@ -65,9 +69,56 @@ describe('server state presentation', () => {
   });
 });
 
+/** The status a shown state stands for: a runtime state with an ok definition, or a definition state while stopped. */
+function statusOf(state: ServerState): ServerStatus {
+  return ALL_RUNTIME_STATE_KINDS.includes(state.kind as RuntimeStateKind)
+    ? { definition: { kind: 'ok' }, runtime: state as RuntimeState }
+    : { definition: state as Exclude<ServerState, RuntimeState>, runtime: { kind: 'stopped' } };
+}
+
+describe('server predicates: every definition state × every runtime state', () => {
+  const RUNTIME: Record<RuntimeStateKind, RuntimeState> = {
+    stopped: { kind: 'stopped' }, starting: { kind: 'starting', since: 0 }, running: { kind: 'running', since: 0 },
+    restarting: { kind: 'restarting', attempt: 1, nextTryAt: 0, reason: 'r' }, failed: { kind: 'failed', reason: 'r' }, needsSignIn: { kind: 'needsSignIn' },
+  };
+  const DEFINITIONS: [string, DefinitionState, boolean][] = [
+    ['ok', { kind: 'ok' }, true],
+    ['configError (at start)', { kind: 'configError', reason: 'r', atStart: true }, true],
+    ['configError', { kind: 'configError', reason: 'r' }, false],
+    ['shadowed', { kind: 'shadowed', by: 'settings:user#x' as ServerSnapshot['id'] }, false],
+    ['needsTrust', { kind: 'needsTrust' }, false],
+  ];
+  /** [canStart, canStop, canRestart, isLive] for a definition that can run; one that cannot keeps only canStop and isLive. */
+  const RUNNABLE: Record<RuntimeStateKind, readonly [boolean, boolean, boolean, boolean]> = {
+    stopped: [true, false, false, false],
+    starting: [false, true, true, true],
+    running: [false, true, true, true],
+    restarting: [false, true, true, true],
+    failed: [true, false, true, true],
+    needsSignIn: [true, false, false, false],
+  };
+  for (const [name, definition, runnable] of DEFINITIONS) {
+    for (const kind of ALL_RUNTIME_STATE_KINDS) {
+      it(`${name} × ${kind}`, () => {
+        const s = { status: { definition, runtime: RUNTIME[kind] } };
+        const [start, stop, restart, live] = RUNNABLE[kind];
+        assert.deepEqual([canStart(s), canStop(s), canRestart(s), isLive(s)], [start && runnable, stop, restart && runnable, live]);
+        assert.equal(canSignIn({ ...s, transport: 'http' }), runnable);
+        assert.equal(canSignIn({ ...s, transport: 'sse' }), runnable);
+        assert.equal(canSignIn({ ...s, transport: 'stdio' }), false);
+      });
+    }
+  }
+  it('shows the runtime state, except a stopped server shows why its definition cannot run', () => {
+    assert.deepEqual(presentedState({ definition: { kind: 'needsTrust' }, runtime: { kind: 'stopped' } }), { kind: 'needsTrust' });
+    assert.deepEqual(presentedState({ definition: { kind: 'ok' }, runtime: RUNTIME.failed }), RUNTIME.failed);
+    assert.deepEqual(presentedState({ definition: { kind: 'configError', reason: 'r', atStart: true }, runtime: RUNTIME.starting }), RUNTIME.starting);
+  });
+});
+
 describe('tree rows (pure)', () => {
   const snap = (name: string, state: ServerState, transport: ServerSnapshot['transport'] = 'stdio'): ServerSnapshot =>
-    ({ id: makeServerId({ kind: 'userSettings' }, name), name, source: { kind: 'userSettings' }, transport, state });
+    ({ id: makeServerId({ kind: 'userSettings' }, name), name, source: { kind: 'userSettings' }, transport, status: statusOf(state), state });
 
   it('puts the state word in the accessibility label always, and in the description unless running/stopped', () => {
     for (const kind of ALL_STATE_KINDS) {
@@ -81,7 +132,10 @@ describe('tree rows (pure)', () => {
   });
   it('builds context value tokens for menus', () => {
     assert.equal(serverContextValue(snap('a', { kind: 'stopped' })), 'mcpServer;stopped;canStart;stdio;');
-    assert.equal(serverContextValue(snap('a', { kind: 'running', since: 1 }, 'http')), 'mcpServer;running;canStop;canRestart;http;');
+    assert.equal(serverContextValue(snap('a', { kind: 'running', since: 1 }, 'http')), 'mcpServer;running;canStop;canRestart;canSignIn;http;');
+    assert.equal(serverContextValue(snap('a', { kind: 'starting', since: 1 })), 'mcpServer;starting;canStop;canRestart;stdio;');
+    assert.equal(serverContextValue(snap('a', { kind: 'failed', reason: 'x' })), 'mcpServer;failed;canStart;canRestart;stdio;');
+    assert.equal(serverContextValue(snap('a', { kind: 'needsTrust' }, 'sse')), 'mcpServer;needsTrust;sse;');
   });
   it('shows a failure reason in the tooltip', () => {
     assert.match(serverRow(snap('a', { kind: 'failed', reason: 'exited with code 3' })).tooltip, /Reason: exited with code 3/);

@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { FILE_NODE_NAME, type ConfiguredServer, mergeSources, parseServerOptions, runnableDefinitions } from '../../../src/common/config/merge';
 import { parseMcpJsonText, parseSettingsValues } from '../../../src/common/config/parse';
-import { computePlan, deepEqual, isEmptyPlan } from '../../../src/common/config/plan';
+import { computePlan, deepEqual, isEmptyPlan, requiresRestart } from '../../../src/common/config/plan';
+import type { ServerDefinition } from '../../../src/common/config/types';
 import type { ServerSource } from '../../../src/common/serverId';
 
 const wsA: ServerSource = { kind: 'workspaceMcpJson', folder: 'a' };
@@ -138,5 +139,47 @@ describe('config/plan', () => {
     assert.ok(deepEqual({ a: [1, { b: 2 }], c: undefined }, { a: [1, { b: 2 }] }));
     assert.ok(!deepEqual([1], { 0: 1 }));
     assert.ok(!deepEqual({ a: null }, { a: {} }));
+  });
+});
+
+describe('config/plan: requiresRestart', () => {
+  const base: ServerDefinition = {
+    id: 'settings:user#s' as ServerDefinition['id'], name: 's', source: { kind: 'userSettings' },
+    config: { type: 'stdio', command: 'node', args: ['a.js'], env: { A: '1' } },
+    options: { ping: false, autoStart: true },
+  };
+  const stdio = base.config.type === 'stdio' ? base.config : undefined;
+  const remote: ServerDefinition = { ...base, config: { type: 'http', url: 'https://example.test/mcp', headers: { 'X-Key': 'k' } }, options: {} };
+  const changed = (over: Partial<ServerDefinition>, from: ServerDefinition = base) => requiresRestart(from, { ...from, ...over });
+
+  it('restarts for anything in how the server is launched', () => {
+    assert.equal(changed({ config: { ...stdio!, command: 'deno' } }), true);
+    assert.equal(changed({ config: { ...stdio!, args: ['b.js'] } }), true);
+    assert.equal(changed({ config: { ...stdio!, env: { A: '2' } } }), true);
+    assert.equal(changed({ config: { ...stdio!, env: { A: '1', B: null } } }), true);
+    assert.equal(changed({ config: { ...stdio!, envFile: '.env' } }), true);
+    assert.equal(changed({ config: { ...stdio!, cwd: '/tmp' } }), true);
+    assert.equal(changed({ config: { type: 'http', url: 'https://example.test/mcp', headers: { 'X-Key': 'other' } } }, remote), true);
+    assert.equal(changed({ config: { type: 'sse', url: 'https://example.test/mcp', headers: { 'X-Key': 'k' } } }, remote), true);
+  });
+
+  it('restarts for options the connection uses: request timeout, ping, OAuth', () => {
+    assert.equal(changed({ options: { ...base.options, requestTimeoutMs: 5_000 } }), true);
+    assert.equal(changed({ options: { ...base.options, ping: { intervalMs: 1_000 } } }), true);
+    assert.equal(changed({ options: { oauth: { scopes: ['read'] } } }, remote), true);
+  });
+
+  it('does not restart for what applies without one: autoStart, the restart policy, the startup timeout, the file', () => {
+    assert.equal(changed({}), false);
+    assert.equal(changed({ options: { ...base.options, autoStart: false } }), false);
+    assert.equal(changed({ options: { ...base.options, restart: { maxRestarts: 1 } } }), false);
+    assert.equal(changed({ options: { ...base.options, restart: false } }), false);
+    assert.equal(changed({ options: { ...base.options, startupTimeoutMs: 60_000 } }), false);
+    assert.equal(changed({ file: '/elsewhere/mcp.json' }), false);
+  });
+
+  it('does not care about key order or undefined values (unlike comparing JSON text)', () => {
+    const reordered: ServerDefinition = { ...base, config: { env: { A: '1' }, args: ['a.js'], command: 'node', type: 'stdio', cwd: undefined }, options: { autoStart: true, ping: false } };
+    assert.equal(requiresRestart(base, reordered), false);
   });
 });

@@ -9,6 +9,7 @@ import { ConfiguredServersModel } from '../../../src/common/config/configuredMod
 import { Emitter } from '../../../src/common/lifecycle';
 import type { ServersModel } from '../../../src/common/model';
 import { type ServerId, makeServerId } from '../../../src/common/serverId';
+import { DEFINITION_OK, STOPPED } from '../../../src/common/serverState';
 
 const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -65,10 +66,13 @@ describe('config/snapshots', () => {
     assert.deepEqual(snapshotFor(get('settings:user#ok'), undefined, true).state, { kind: 'shadowed', by: 'settings:workspace#ok' });
     assert.equal(snapshotFor(get('settings:workspace#ok'), undefined, false).state.kind, 'needsTrust');
     assert.equal(snapshotFor(get('settings:user#mine'), undefined, false).state.kind, 'stopped', 'user servers are not blocked');
-    const running = { ...snapshotFor(get('settings:workspace#ok'), undefined, true), state: { kind: 'running', since: 1 } as const };
+    const running = { ...snapshotFor(get('settings:workspace#ok'), undefined, true), status: { definition: DEFINITION_OK, runtime: { kind: 'running', since: 1 } as const } };
     assert.deepEqual(snapshotFor(get('settings:workspace#ok'), running, true).state, { kind: 'running', since: 1 });
     const blocked = snapshotFor(get('settings:workspace#ok'), undefined, false);
     assert.equal(snapshotFor(get('settings:workspace#ok'), blocked, true).state.kind, 'stopped', 'trust granted: needsTrust → stopped');
+    const unresolved = { ...running, status: { definition: { kind: 'configError', reason: 'no folder', atStart: true } as const, runtime: STOPPED } };
+    assert.deepEqual(snapshotFor(get('settings:workspace#ok'), unresolved, true).state, { kind: 'configError', reason: 'no folder', atStart: true }, 'a configuration that did not resolve at start');
+    assert.equal(snapshotFor(get('settings:workspace#ok'), unresolved, false).state.kind, 'needsTrust', 'trust comes first');
   });
 });
 
@@ -87,7 +91,7 @@ describe('config/configuredModel', () => {
       get: (id: ServerId) => {
         const s = servers.find((x) => x.id === id);
         const k = runtimeStates.get(id);
-        return s && k ? { ...snapshotFor(s, undefined, true), state: k === 'running' ? { kind: 'running' as const, since: 1 } : { kind: 'stopped' as const } } : undefined;
+        return s && k ? { ...snapshotFor(s, undefined, true), status: { definition: DEFINITION_OK, runtime: k === 'running' ? { kind: 'running' as const, since: 1 } : STOPPED } } : undefined;
       },
     };
     let trusted = false;

@@ -5,10 +5,11 @@ import { McpError, ErrorCode } from '@modelcontextprotocol/sdk/types.js';
 import { RemoteTransport, TransportMemory, remoteTransportFactory } from '../../../src/remote/httpTransport';
 import { Redactor } from '../../../src/common/redact';
 import { makeServerId } from '../../../src/common/serverId';
-import { ServerManager } from '../../../src/servers/serverManager';
+import { ServerManager, launchesFrom } from '../../../src/servers/serverManager';
 import type { ServerDefinition } from '../../../src/common/config/types';
 import { until } from '../../shared/wait';
 import { MemorySink, startFixture, type FixtureServer } from './helpers';
+import { TEST_CLIENT_INFO } from '../servers/helpers';
 
 const FAST = { baseDelayMs: 100, maxDelayMs: 500, maxAttempts: 20 };
 
@@ -131,7 +132,8 @@ describe('remote transport against server-everything (127.0.0.1)', function () {
     };
     const sink = new MemorySink();
     const manager = new ServerManager({
-      resolveLaunch: () => Promise.resolve({ type: 'http', url: `http://127.0.0.1:${s.port}/mcp`, headers: { 'X-Api-Key': 'sekret-value' } }),
+      clientInfo: TEST_CLIENT_INFO,
+      prepareStart: launchesFrom(() => Promise.resolve({ type: 'http', url: `http://127.0.0.1:${s.port}/mcp`, headers: { 'X-Api-Key': 'sekret-value' } })),
       transports: { http: remoteTransportFactory(), sse: remoteTransportFactory() },
       sinkFor: () => sink, redactor,
     });
@@ -179,7 +181,8 @@ describe('remote transport against server-everything (127.0.0.1)', function () {
       const id = makeServerId({ kind: 'userSettings' }, 'refused');
       const url = `http://127.0.0.1:${deadPort}/mcp`;
       const manager = new ServerManager({
-        resolveLaunch: () => Promise.resolve({ type: 'http', url, headers: {} }),
+        clientInfo: TEST_CLIENT_INFO,
+        prepareStart: launchesFrom(() => Promise.resolve({ type: 'http', url, headers: {} })),
         transports: { http: remoteTransportFactory(), sse: remoteTransportFactory() }, redactor: new Redactor(),
       });
       try {
@@ -205,7 +208,8 @@ describe('remote transport against server-everything (127.0.0.1)', function () {
         const sink = new MemorySink();
         const redactor = new Redactor();
         const manager = new ServerManager({
-          resolveLaunch: () => Promise.resolve({ type: 'http', url, headers }),
+          clientInfo: TEST_CLIENT_INFO,
+          prepareStart: launchesFrom(() => Promise.resolve({ type: 'http', url, headers })),
           transports: { http: remoteTransportFactory(), sse: remoteTransportFactory() }, sinkFor: () => sink, redactor,
         });
         try {

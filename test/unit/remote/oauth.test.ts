@@ -4,7 +4,7 @@ import { Redactor } from '../../../src/common/redact';
 import type { ServerDefinition } from '../../../src/common/config/types';
 import { makeServerId } from '../../../src/common/serverId';
 import { RemoteTransport, remoteTransportFactory } from '../../../src/remote/httpTransport';
-import { ServerManager } from '../../../src/servers/serverManager';
+import { ServerManager, launchesFrom } from '../../../src/servers/serverManager';
 import { isSignInRequired } from '../../../src/remote/errors';
 import { followAuthorization } from '../../../src/remote/oauth/browserless';
 import { LoopbackRedirect } from '../../../src/remote/oauth/loopback';
@@ -13,6 +13,7 @@ import { staticClientSecretKey } from '../../../src/common/secretKeys';
 import { RemoteAuth, type OAuthTarget, type SignInRequiredEvent } from '../../../src/remote/oauth/remoteAuth';
 import { MemorySecretBackend } from '../../../src/remote/oauth/secretBackend';
 import { startFixture, type FixtureServer } from './helpers';
+import { TEST_CLIENT_INFO } from '../servers/helpers';
 
 interface Env {
   readonly fixture: FixtureServer;
@@ -207,7 +208,7 @@ describe('OAuth against oidc-provider protecting an MCP server (127.0.0.1)', fun
       const launch = { type: 'http' as const, url: e.target.url, headers: {} };
       const def: ServerDefinition = { id, name: 'protected', source: { kind: 'userSettings' }, config: launch, options: { ping: false } };
       const factory = remoteTransportFactory({ oauthFetch: () => e.auth.fetchFor({ ...e.target, serverId: id }) });
-      const manager = new ServerManager({ resolveLaunch: () => Promise.resolve(launch), transports: { http: factory, sse: factory }, redactor: e.redactor });
+      const manager = new ServerManager({ prepareStart: launchesFrom(() => Promise.resolve(launch)), clientInfo: TEST_CLIENT_INFO, transports: { http: factory, sse: factory }, redactor: e.redactor });
       try {
         await manager.setDefinitions([def]);
         await assert.rejects(manager.start(id), (err: unknown) => isSignInRequired(err));

@@ -8,11 +8,11 @@ import { ListRootsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { ServerDefinition } from '../../../src/common/config/types';
 import { makeServerId } from '../../../src/common/serverId';
 import { ProcessLedger } from '../../../src/servers/ledger';
-import { ServerManager, stdioTransportFactory } from '../../../src/servers/serverManager';
-import type { ServerCatalog } from '../../../src/servers/serverHandle';
+import { ServerManager, launchesFrom, stdioTransportFactory } from '../../../src/servers/serverManager';
+import type { ServerCatalog } from '../../../src/common/model';
 import { isAlive } from '../../shared/process';
 import { until } from '../../shared/wait';
-import { MemorySink, everythingServer, testResolver } from './helpers';
+import { MemorySink, TEST_CLIENT_INFO, everythingServer, testResolver } from './helpers';
 
 /** Lists the server with the raw SDK client (same capabilities: roots), following every cursor. */
 async function rawListing(): Promise<{ tools: string[]; resources: string[]; templates: string[]; prompts: string[] }> {
@@ -61,7 +61,8 @@ describe('@modelcontextprotocol/server-everything over stdio', function () {
     let rootsAsked = 0;
     const ledger = new ProcessLedger(path.join(dir, 'ledger.json'));
     manager = new ServerManager({
-      resolveLaunch: testResolver,
+      prepareStart: launchesFrom(testResolver),
+      clientInfo: TEST_CLIENT_INFO,
       transports: { stdio: stdioTransportFactory({ stdinGraceMs: 500, termGraceMs: 500 }) },
       sinkFor: () => sink,
       ledger,

@@ -66,3 +66,6 @@ export function nextState(manager: ServerManager, id: ServerDefinition['id'], ki
     });
   });
 }
+
+/** The clientInfo tests pass to a ServerManager (the extension passes its manifest's name and version). */
+export const TEST_CLIENT_INFO = { name: 'mcp-manager-test', version: '0.0.0-test' } as const;

@@ -4,16 +4,20 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { ServerDefinition, ServerOptions } from '../../../src/common/config/types';
+import { WorkspaceTrustRequiredError } from '../../../src/common/config/startConfirmation';
+import type { ConfiguredServer } from '../../../src/common/config/merge';
+import type { LaunchPreparation } from '../../../src/common/config/types';
+import { ConfigResolutionError } from '../../../src/common/config/variables';
 import { UserCancelledError } from '../../../src/common/errors';
 import type { ServerId } from '../../../src/common/serverId';
 import type { ServerState } from '../../../src/common/serverState';
 import { Redactor } from '../../../src/common/redact';
 import { RpcTimeoutError, ServerConnectionLostError, ServerNotRunningError, ServerStartError } from '../../../src/servers/errors';
-import { ServerManager, stdioTransportFactory } from '../../../src/servers/serverManager';
-import type { ServerCatalog, ServerHealth } from '../../../src/servers/serverHandle';
+import { ServerManager, launchesFrom, stdioTransportFactory } from '../../../src/servers/serverManager';
+import type { ServerCatalog, ServerHealth } from '../../../src/common/model';
 import { isAlive } from '../../shared/process';
 import { until } from '../../shared/wait';
-import { MemorySink, nextState, readPids, stdioDefinition, testResolver } from './helpers';
+import { MemorySink, TEST_CLIENT_INFO, nextState, readPids, stdioDefinition, testResolver } from './helpers';
 
 const GRACE_MS = 150;
 const fastRestart = { maxRestarts: 2, backoffBaseMs: 30, backoffMaxMs: 100 };
@@ -28,7 +32,8 @@ describe('ServerManager with real child processes', function () {
   function setup(defs: ServerDefinition[], extra: Partial<ConstructorParameters<typeof ServerManager>[0]> = {}): ServerManager {
     sinks = new Map();
     manager = new ServerManager({
-      resolveLaunch: testResolver,
+      prepareStart: launchesFrom(testResolver),
+      clientInfo: TEST_CLIENT_INFO,
       transports: { stdio: stdioTransportFactory({ stdinGraceMs: GRACE_MS, termGraceMs: GRACE_MS }) },
       sinkFor: (d) => { const s = new MemorySink(); sinks.set(d.id, s); return s; },
       random: () => 0,
@@ -145,10 +150,13 @@ describe('ServerManager with real child processes', function () {
   it('hang on initialize: the startup timeout fires and the process is killed', async () => {
     const d = def('hangInit', { startupTimeoutMs: 1_000 }, { FIXTURE_HANG_INIT: '1', FIXTURE_PID_FILE: path.join(tmp, 'pids') });
     const m = setup([d]);
+    // The pid from the spawn event: on a loaded machine the fixture may be killed before it writes its pid file.
+    let spawned: number | undefined;
+    m.onDidChangeState((e) => { if (e.state.kind === 'starting' && e.state.pid) spawned = e.state.pid; });
     const t0 = Date.now();
     await assert.rejects(m.start(d.id), (e: unknown) => e instanceof ServerStartError && /did not finish starting within 1 s/.test(e.message));
     assert.ok(Date.now() - t0 >= 900);
-    const [pid] = readPids(path.join(tmp, 'pids'));
+    const pid = spawned ?? readPids(path.join(tmp, 'pids'))[0];
     assert.ok(pid);
     await until('hung process killed', () => !isAlive(pid));
   });
@@ -387,5 +395,43 @@ describe('ServerManager with real child processes', function () {
     assert.equal(m.getState(d.id).kind, 'stopped');
     await new Promise((r) => setTimeout(r, 200));
     assert.equal(m.getState(d.id).kind, 'stopped');
+  });
+
+  it('commits a plan: a changed definition restarts a running server only when requiresRestart says so; one that can no longer run goes', async () => {
+    const d = def('planned');
+    const m = setup([d]);
+    await m.start(d.id);
+    const pid = m.getPid(d.id)!;
+    assert.deepEqual(await m.setDefinitions([{ ...d, options: { ...d.options, autoStart: true, restart: { maxRestarts: 1 } } }]), [], 'autoStart and the restart policy apply without a restart');
+    assert.deepEqual(await m.setDefinitions([{ ...d, config: { ...d.config, env: { CHANGED: '1' } } as ServerDefinition['config'] }]), [d.id], 'a launch change needs one');
+    assert.equal(m.getPid(d.id), pid, 'the manager leaves the restart to its caller');
+    const before: ConfiguredServer = { id: d.id, name: d.name, source: d.source, transport: 'stdio', definition: d, warnings: [] };
+    const after: ConfiguredServer = { ...before, problem: { kind: 'configError', reason: 'broken' } };
+    assert.deepEqual(await m.commit({ added: [], removed: [], unchanged: [], changed: [{ before, after }] }), []);
+    assert.equal(m.list().length, 0, 'an entry that can no longer run is forgotten');
+    await until('its process gone', () => !isAlive(pid));
+  });
+
+  it('the start gate answers with values: needsTrust and cancelled stay stopped, configError shows on the definition until the next start', async () => {
+    const d = def('gated');
+    let answer: LaunchPreparation = { kind: 'needsTrust' };
+    const m = setup([d], { prepareStart: async (x) => (answer.kind === 'ready' ? { kind: 'ready', launch: await testResolver(x) } : answer) });
+    const kinds: string[] = [];
+    m.onDidChangeState((e) => kinds.push(e.state.kind));
+    await assert.rejects(m.start(d.id), WorkspaceTrustRequiredError);
+    assert.equal(m.getState(d.id).kind, 'stopped');
+    answer = { kind: 'cancelled' };
+    await assert.rejects(m.start(d.id), UserCancelledError);
+    const reason = 'Server "gated": cannot read envFile "/nope".';
+    answer = { kind: 'configError', reason };
+    await assert.rejects(m.start(d.id), (e: unknown) => e instanceof ConfigResolutionError && e.message === reason);
+    const blocked = m.get(d.id)!;
+    assert.deepEqual(blocked.status, { definition: { kind: 'configError', reason, atStart: true }, runtime: { kind: 'stopped' } });
+    assert.equal(blocked.state.kind, 'configError');
+    assert.deepEqual(kinds, ['starting', 'stopped', 'starting', 'stopped', 'starting', 'stopped'], 'never failed');
+    answer = { kind: 'ready', launch: await testResolver(d) };
+    await m.start(d.id);
+    assert.deepEqual(m.get(d.id)?.status.definition, { kind: 'ok' }, 'a start that resolves clears it');
+    assert.equal(m.get(d.id)?.state.kind, 'running');
   });
 });

@@ -5,10 +5,10 @@ import { makeServerId } from '../../../src/common/serverId';
 import type { ServerDefinition } from '../../../src/common/config/types';
 import type { LogLevel } from '../../../src/servers/logSink';
 import { remoteTransportFactory } from '../../../src/remote/httpTransport';
-import { ServerManager, stdioTransportFactory } from '../../../src/servers/serverManager';
+import { ServerManager, launchesFrom, stdioTransportFactory } from '../../../src/servers/serverManager';
 import { JsonRpcTrace, MAX_TRACE_BODY_CHARS } from '../../../src/servers/trace';
 import { startFixture, type FixtureServer } from '../remote/helpers';
-import { MemorySink, stdioDefinition, testResolver } from './helpers';
+import { MemorySink, TEST_CLIENT_INFO, stdioDefinition, testResolver } from './helpers';
 
 const SECRET = 'trace-secret-4f2a9c';
 
@@ -37,7 +37,7 @@ describe('JSON-RPC trace (mcpManager.trace) with real servers', function () {
     sink = new LeveledSink(shown);
     const redactor = new Redactor();
     manager = new ServerManager({
-      resolveLaunch: resolve, redactor, sinkFor: () => sink, traceLevel: () => level,
+      prepareStart: launchesFrom(resolve), clientInfo: TEST_CLIENT_INFO, redactor, sinkFor: () => sink, traceLevel: () => level,
       transports: { stdio: stdioTransportFactory({ stdinGraceMs: 150, termGraceMs: 150 }), http: remoteTransportFactory(), sse: remoteTransportFactory() },
     });
     await manager.setDefinitions([def]);

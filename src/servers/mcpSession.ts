@@ -1,0 +1,403 @@
+// The one module with SDK *value* imports on the supervision path: everything else imports SDK types only.
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import {
+  ErrorCode, ListRootsRequestSchema, LoggingMessageNotificationSchema, McpError, PromptListChangedNotificationSchema,
+  ResourceListChangedNotificationSchema, ToolListChangedNotificationSchema,
+} from '@modelcontextprotocol/sdk/types.js';
+import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import type {
+  CallToolResult, CompleteRequest, CompleteResult, GetPromptResult, LoggingLevel, ReadResourceResult, Root,
+} from '@modelcontextprotocol/sdk/types.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_STARTUP_TIMEOUT_MS, type ResolvedLaunch, type ServerDefinition } from '../common/config/types';
+import type { TraceLevel } from '../common/contracts';
+import { type SignInRequiredError, UserCancelledError, errorMessage, isSignInRequired } from '../common/errors';
+import { Disposable, Emitter, toDisposable, type IDisposable } from '../common/lifecycle';
+import { type CatalogKind, EMPTY_CATALOG, type RequestCallOptions, type ServerCatalog } from '../common/model';
+import type { Redactor } from '../common/redact';
+import type { ServerCapabilities, ServerInfo } from '../common/serverState';
+import { CommandNotFoundError, RpcTimeoutError, ServerConnectionLostError, StartupTimeoutError } from './errors';
+import { loadCatalog } from './loadCatalog';
+import { mcpLevelToLogLevel, type LogLevel, type ServerLogSink } from './logSink';
+import { JsonRpcTrace, tracedTransport } from './trace';
+import type { ManagedTransport, TransportExit, TransportFactory } from './transport';
+
+/** Longest `notifications/message` text written to the log (characters). */
+const MAX_SERVER_LOG_MESSAGE = 10_000;
+
+/** Supplies the client's roots (workspace folders) when a server asks. */
+export type RootsProvider = () => readonly Root[] | Promise<readonly Root[]>;
+
+export interface ClientInfo { readonly name: string; readonly version: string }
+
+export interface SessionTiming {
+  /** list_changed notifications are coalesced for this long before the catalog is refreshed (ms). */
+  readonly listChangedDebounceMs: number;
+  readonly defaultPingIntervalMs: number;
+  readonly defaultPingTimeoutMs: number;
+}
+
+export interface McpSessionOptions {
+  /** The definition this attempt runs (its name, timeouts and ping options). */
+  readonly definition: ServerDefinition;
+  readonly launch: ResolvedLaunch;
+  readonly transportFactory: TransportFactory;
+  readonly sink: ServerLogSink;
+  readonly redactor: Redactor;
+  readonly clientInfo: ClientInfo;
+  readonly roots?: RootsProvider;
+  /** `mcpManager.trace`, read per message. Absent: no trace. */
+  readonly traceLevel?: () => TraceLevel;
+  readonly timing: SessionTiming;
+  /** Every process group the transport spawns (the orphan ledger): called even after the session is disposed. */
+  readonly onProcessSpawned?: (pid: number) => void;
+  readonly onProcessGone?: (pid: number) => void;
+}
+
+/** How a connection ended, as the session saw it. */
+export interface SessionClose {
+  readonly exit: TransportExit | undefined;
+  /** Last lines of the server's diagnostics (stderr for stdio), redacted. */
+  readonly stderrTail: readonly string[];
+  /** Why the session ended the connection itself (startup timeout, unanswered ping, failed initialize), if it did. */
+  readonly failure?: string;
+}
+
+/** The result of `connect()`. */
+export type ConnectOutcome =
+  | { readonly kind: 'initialized'; readonly serverInfo?: ServerInfo; readonly capabilities?: ServerCapabilities; readonly instructions?: string }
+  /** A remote server needs an interactive sign-in first. */
+  | { readonly kind: 'signInRequired'; readonly error: SignInRequiredError }
+  /** Nothing ran (command not found, refused connection, unsupported transport): a restart cannot help. */
+  | { readonly kind: 'notStarted'; readonly reason: string; readonly detail?: string }
+  /** The process (or connection) existed and ended before initialize completed. */
+  | { readonly kind: 'exited'; readonly close: SessionClose };
+
+/**
+ * One connection attempt to one server: the SDK Client, the transport, requests, the catalog with its list_changed
+ * debounce, the ping health check, and every timer of these. Created per attempt and disposed when the attempt ends,
+ * so nothing of an old process reaches its owner: a disposed session emits nothing (its emitters are disposed with
+ * it) and its timers are cleared.
+ *
+ * Events: `onDidConnect` once (the outcome of `connect()`); then, after `initialized`, `onDidList` once the first
+ * listing completed (see `activate`), `onDidChangeCatalog`, `onDidPing`, and `onDidClose` once if the connection ends
+ * without `close()`/`kill()` being asked for.
+ */
+export class McpSession extends Disposable {
+  private readonly client: Client;
+  private readonly transport: ManagedTransport;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private phase: 'new' | 'connecting' | 'open' | 'closed' = 'new';
+  private closeInfo: SessionClose | undefined;
+  private readonly closeWaiters: ((close: SessionClose) => void)[] = [];
+  private failure: string | undefined;
+  private _catalog: ServerCatalog = EMPTY_CATALOG;
+  private refreshChain: Promise<void> = Promise.resolve();
+  private readonly pendingListChanges = new Set<CatalogKind>();
+  private listChangedTimer: IDisposable | undefined;
+  private _listed = false;
+
+  private readonly _onDidSpawn = this._register(new Emitter<number>());
+  /** The transport spawned its process (pid). */
+  readonly onDidSpawn = this._onDidSpawn.event;
+  private readonly _onDidConnect = this._register(new Emitter<ConnectOutcome>());
+  readonly onDidConnect = this._onDidConnect.event;
+  private readonly _onDidList = this._register(new Emitter<void>());
+  /** The first listing after `activate()` completed (successfully or not). */
+  readonly onDidList = this._onDidList.event;
+  private readonly _onDidChangeCatalog = this._register(new Emitter<ServerCatalog>());
+  readonly onDidChangeCatalog = this._onDidChangeCatalog.event;
+  private readonly _onDidPing = this._register(new Emitter<{ readonly latencyMs: number; readonly at: number }>());
+  readonly onDidPing = this._onDidPing.event;
+  private readonly _onDidClose = this._register(new Emitter<SessionClose>());
+  /** The connection ended after initialize, without close() or kill(). */
+  readonly onDidClose = this._onDidClose.event;
+
+  /** Creates the transport (throws what its factory throws). */
+  constructor(private readonly options: McpSessionOptions) {
+    super();
+    this._register(toDisposable(() => { for (const t of this.timers) clearTimeout(t); this.timers.clear(); }));
+    const { definition: def, sink, redactor } = options;
+    const inner = options.transportFactory(options.launch, {
+      serverId: def.id, serverName: def.name, sink, redactor,
+      onProcessSpawned: (pid) => { this._onDidSpawn.fire(pid); options.onProcessSpawned?.(pid); },
+      onProcessGone: options.onProcessGone,
+    });
+    const traceLevel = options.traceLevel;
+    this.transport = traceLevel ? tracedTransport(inner, new JsonRpcTrace(sink, redactor, traceLevel)) : inner;
+    this.client = this.createClient();
+    this.transport.onclose = () => this.onTransportClosed();
+  }
+
+  /** The pid of its process, if any (also while it is being stopped). */
+  get pid(): number | undefined { return this.transport.pid; }
+  /** Initialize completed and the connection is open. */
+  get isOpen(): boolean { return this.phase === 'open'; }
+  /** The first listing after `activate()` completed. */
+  get listed(): boolean { return this._listed; }
+  get catalog(): ServerCatalog { return this._catalog; }
+  get capabilities(): ServerCapabilities | undefined { return this.client.getServerCapabilities(); }
+
+  /** Spawns/connects and initializes within the startup timeout; the outcome arrives as `onDidConnect`. */
+  connect(): void {
+    if (this.phase !== 'new') throw new Error('McpSession.connect() called twice');
+    this.phase = 'connecting';
+    void this.doConnect();
+  }
+
+  private async doConnect(): Promise<void> {
+    const def = this.options.definition;
+    const startupTimeoutMs = def.options.startupTimeoutMs ?? DEFAULT_STARTUP_TIMEOUT_MS;
+    const startupTimer = this.timeout(startupTimeoutMs, () => {
+      this.failure = new StartupTimeoutError(def.name, startupTimeoutMs).message;
+      this.log('error', `${this.failure}; killing it`);
+      void this.transport.kill();
+    });
+    let outcome: ConnectOutcome | undefined;
+    try {
+      await this.client.connect(this.transport, { timeout: startupTimeoutMs + 1_000 }); // our own timer fires first
+      startupTimer.dispose();
+      if (this.closeInfo) outcome = { kind: 'exited', close: this.closeInfo };
+      else {
+        this.phase = 'open';
+        const info = this.client.getServerVersion();
+        outcome = {
+          kind: 'initialized',
+          serverInfo: info ? { name: info.name, version: info.version, ...(info.title ? { title: info.title } : {}) } : undefined,
+          capabilities: this.client.getServerCapabilities(), instructions: this.client.getInstructions(),
+        };
+      }
+    } catch (err) {
+      startupTimer.dispose();
+      outcome = await this.connectFailure(err);
+    }
+    if (outcome) this._onDidConnect.fire(outcome);
+  }
+
+  private async connectFailure(err: unknown): Promise<ConnectOutcome | undefined> {
+    // Closed or killed by its owner meanwhile: nobody listens, and the stop in progress must not be cut short.
+    if (this.isDisposed) return undefined;
+    if (isSignInRequired(err)) return { kind: 'signInRequired', error: err };
+    // It exited (or was killed by the startup timer) while initializing: the close says how.
+    if (this.closeInfo && (this.transport.pid !== undefined || this.failure)) return { kind: 'exited', close: this.closeInfo };
+    // Never spawned (command not found, not executable) or never connected: restarting cannot help.
+    if (this.transport.pid === undefined && !this.failure) {
+      return { kind: 'notStarted', reason: errorMessage(err), ...(err instanceof CommandNotFoundError ? { detail: err.detail } : {}) };
+    }
+    // It runs, but initialize failed: end it; how it ended is the outcome.
+    this.failure ??= `initialize failed: ${errorMessage(err)}`;
+    const closed = this.whenClosed();
+    await this.transport.kill();
+    return { kind: 'exited', close: await closed };
+  }
+
+  /**
+   * After `initialized`: re-applies the remembered log level, starts the ping health check and lists the catalog;
+   * `onDidList` fires once that first listing completed.
+   */
+  async activate(logLevel: LoggingLevel | undefined): Promise<void> {
+    if (!this.isOpen) return;
+    if (logLevel && this.capabilities?.logging) {
+      await this.request('logging/setLevel', (c, o) => c.setLoggingLevel(logLevel, o)).catch((err: unknown) => this.log('warn', `logging/setLevel failed: ${errorMessage(err)}`));
+    }
+    this.startPing();
+    await this.refreshCatalog();
+    if (this.isDisposed || !this.isOpen) return;
+    this._listed = true;
+    this._onDidList.fire();
+  }
+
+  /** Graceful stop: the client closes the transport (stdin → SIGTERM → SIGKILL for stdio). Emits nothing more. */
+  async close(): Promise<void> {
+    this.dispose();
+    try {
+      await this.client.close();
+    } catch (err) {
+      this.log('warn', `error while stopping: ${errorMessage(err)}`);
+    } finally {
+      await this.transport.kill(); // no-op when already gone
+    }
+  }
+
+  /** Kills the connection now, no grace (stdio: the whole process group). Emits nothing more. */
+  async kill(): Promise<void> {
+    this.dispose();
+    await this.transport.kill();
+  }
+
+  // ---- requests -------------------------------------------------------------------------------------------------
+
+  callTool(name: string, args: Record<string, unknown> | undefined, options?: RequestCallOptions): Promise<CallToolResult> {
+    return this.request(`tools/call ${name}`, (c, o) => c.callTool({ name, arguments: args }, undefined, o) as Promise<CallToolResult>, options);
+  }
+
+  readResource(uri: string, options?: RequestCallOptions): Promise<ReadResourceResult> {
+    return this.request('resources/read', (c, o) => c.readResource({ uri }, o), options);
+  }
+
+  getPrompt(name: string, args: Record<string, string> | undefined, options?: RequestCallOptions): Promise<GetPromptResult> {
+    return this.request(`prompts/get ${name}`, (c, o) => c.getPrompt({ name, arguments: args }, o), options);
+  }
+
+  complete(params: CompleteRequest['params'], options?: RequestCallOptions): Promise<CompleteResult> {
+    return this.request('completion/complete', (c, o) => c.complete(params, o), options);
+  }
+
+  /** Sets the server's log level; no-op without the logging capability. */
+  async setLogLevel(level: LoggingLevel): Promise<void> {
+    if (this.isOpen && this.capabilities?.logging) await this.request('logging/setLevel', (c, o) => c.setLoggingLevel(level, o));
+  }
+
+  /** Tells the server the roots changed (it will ask for them again). */
+  async notifyRootsChanged(): Promise<void> {
+    if (this.isOpen && this.options.roots) await this.client.sendRootsListChanged().catch(() => undefined);
+  }
+
+  /** Re-lists everything (or some kinds) now; waits for the refresh. Refreshes run one at a time. */
+  refreshCatalog(kinds: readonly CatalogKind[] = ['tools', 'resources', 'prompts']): Promise<void> {
+    if (!this.isOpen) return Promise.resolve();
+    this.refreshChain = this.refreshChain.then(() => this.doRefresh(kinds), () => this.doRefresh(kinds));
+    return this.refreshChain;
+  }
+
+  /** Sends a request with the timeout/progress/cancellation rules and maps failures to typed errors. */
+  async request<T>(what: string, fn: (client: Client, options: RequestOptions) => Promise<T>, options: RequestCallOptions = {}): Promise<T> {
+    const timeout = options.timeoutMs ?? this.options.definition.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    if (options.signal?.aborted) throw new UserCancelledError();
+    try {
+      return await fn(this.client, {
+        timeout, resetTimeoutOnProgress: true, signal: options.signal,
+        onprogress: options.onProgress ? (p) => options.onProgress!(p) : undefined,
+      });
+    } catch (err) {
+      if (options.signal?.aborted) throw new UserCancelledError();
+      const name = this.options.definition.name;
+      if (isMcpError(err, ErrorCode.ConnectionClosed)) {
+        const exit = this.transport.exit;
+        throw new ServerConnectionLostError(name, what, exit?.code, exit?.signal);
+      }
+      if (isMcpError(err, ErrorCode.RequestTimeout)) throw new RpcTimeoutError(name, what, timeout);
+      throw err;
+    }
+  }
+
+  // ---- internals ------------------------------------------------------------------------------------------------
+
+  private createClient(): Client {
+    const { roots, sink, redactor, clientInfo } = this.options;
+    const client = new Client(
+      clientInfo,
+      // Honest capabilities: roots only when we can supply them; no sampling, no elicitation.
+      { capabilities: roots ? { roots: { listChanged: true } } : {} },
+    );
+    if (roots) client.setRequestHandler(ListRootsRequestSchema, async () => ({ roots: [...await roots()] }));
+    client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
+      const { level, logger, data } = n.params;
+      let text = typeof data === 'string' ? data : JSON.stringify(data);
+      if (text.length > MAX_SERVER_LOG_MESSAGE) text = `${text.slice(0, MAX_SERVER_LOG_MESSAGE)}…`;
+      sink.append(mcpLevelToLogLevel(level), [redactor.redact(`[server log${logger ? ` ${logger}` : ''}] ${text}`)]);
+    });
+    client.setNotificationHandler(ToolListChangedNotificationSchema, () => this.onListChanged('tools'));
+    client.setNotificationHandler(ResourceListChangedNotificationSchema, () => this.onListChanged('resources'));
+    client.setNotificationHandler(PromptListChangedNotificationSchema, () => this.onListChanged('prompts'));
+    client.onerror = (err) => this.log('debug', `protocol: ${errorMessage(err)}`);
+    return client;
+  }
+
+  private onTransportClosed(): void {
+    if (this.closeInfo) return;
+    const close: SessionClose = {
+      exit: this.transport.exit, stderrTail: this.transport.stderrTail(), ...(this.failure ? { failure: this.failure } : {}),
+    };
+    this.closeInfo = close;
+    const wasOpen = this.phase === 'open';
+    this.phase = 'closed';
+    for (const w of this.closeWaiters.splice(0)) w(close);
+    // During connect, the connect outcome reports it.
+    if (wasOpen) this._onDidClose.fire(close);
+  }
+
+  private whenClosed(): Promise<SessionClose> {
+    if (this.closeInfo) return Promise.resolve(this.closeInfo);
+    return new Promise((resolve) => this.closeWaiters.push(resolve));
+  }
+
+  private onListChanged(kind: CatalogKind): void {
+    if (!this.isOpen || this.isDisposed) return;
+    this.pendingListChanges.add(kind);
+    if (this.listChangedTimer) return;
+    this.listChangedTimer = this.timeout(this.options.timing.listChangedDebounceMs, () => {
+      this.listChangedTimer = undefined;
+      const kinds = [...this.pendingListChanges];
+      this.pendingListChanges.clear();
+      void this.refreshCatalog(kinds);
+    });
+  }
+
+  private async doRefresh(kinds: readonly CatalogKind[]): Promise<void> {
+    if (!this.isOpen || this.isDisposed) return;
+    const timeoutMs = this.options.definition.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    let lists;
+    try {
+      lists = await loadCatalog(this.client, this.capabilities, kinds, { timeoutMs });
+    } catch (err) {
+      if (this.isDisposed) return;
+      this.log('warn', `listing ${kinds.join(', ')} failed: ${errorMessage(err)}`);
+      this._catalog = { ...this._catalog, updatedAt: Date.now(), error: errorMessage(err) };
+      this._onDidChangeCatalog.fire(this._catalog);
+      return;
+    }
+    if (this.isDisposed) return;
+    const { error: _previousError, ...previous } = this._catalog;
+    const next: ServerCatalog = { ...previous, ...lists, updatedAt: Date.now() };
+    this._catalog = next;
+    this.log('debug', `catalog: ${next.tools.length} tools, ${next.resources.length} resources, ${next.resourceTemplates.length} templates, ${next.prompts.length} prompts`);
+    this._onDidChangeCatalog.fire(next);
+  }
+
+  private startPing(): void {
+    const ping = this.options.definition.options.ping;
+    if (ping === false) return;
+    const interval = ping?.intervalMs ?? this.options.timing.defaultPingIntervalMs;
+    const timeout = ping?.timeoutMs ?? this.options.timing.defaultPingTimeoutMs;
+    if (!(interval > 0)) return;
+    const schedule = (): void => {
+      this.timeout(interval, () => {
+        const t0 = performance.now();
+        this.client.ping({ timeout }).then(
+          () => {
+            if (this.isDisposed) return;
+            this._onDidPing.fire({ latencyMs: Math.round((performance.now() - t0) * 10) / 10, at: Date.now() });
+            schedule();
+          },
+          (err: unknown) => {
+            if (this.isDisposed || !this.isOpen) return;
+            if (isMcpError(err, ErrorCode.RequestTimeout)) {
+              this.failure = `did not answer a ping within ${timeout} ms (hung)`;
+              this.log('error', `${this.failure}; killing it`);
+              void this.transport.kill();
+              return;
+            }
+            // Any answer (even an error) proves the server is alive.
+            schedule();
+          });
+      });
+    };
+    schedule();
+  }
+
+  /** A timer owned by this session: cleared when it is disposed (the set only holds pending timers). */
+  private timeout(ms: number, fn: () => void): IDisposable {
+    if (this.isDisposed) return toDisposable(() => undefined);
+    const t = setTimeout(() => { this.timers.delete(t); fn(); }, ms);
+    this.timers.add(t);
+    return toDisposable(() => { clearTimeout(t); this.timers.delete(t); });
+  }
+
+  private log(level: LogLevel, message: string): void {
+    this.options.sink.append(level, [this.options.redactor.redact(`[supervisor] ${message}`)]);
+  }
+}
+
+function isMcpError(err: unknown, code: ErrorCode): err is McpError {
+  return err instanceof McpError && err.code === Number(code);
+}
