@@ -113,7 +113,8 @@ describe('Server configuration (issue #3) in the extension host', () => {
     assert.equal(d.severity, vscode.DiagnosticSeverity.Error);
     assert.equal(d.range.start.line, text.split('\n').findIndex((l) => l.includes('websocket')));
     await vscode.workspace.fs.writeFile(mcpJson, original);
-    await until('the error to clear', () => registry.get(id('remote'))?.state.kind !== 'configError', onRegistryChange);
+    // "Not a configError" also holds while a half-written file lists no servers: wait for both to be back.
+    await until('the error to clear', () => has('remote') && has('echo') && registry.get(id('remote'))?.state.kind !== 'configError', onRegistryChange);
   });
 
   it('resolves a seeded password input from SecretStorage, and the secret is found nowhere else', async () => {
