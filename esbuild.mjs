@@ -2,7 +2,7 @@
 // into out/ so mocha (on Node and inside the extension host) can load them. Type checking is `npm run typecheck`.
 import * as esbuild from 'esbuild';
 import { readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 const production = process.argv.includes('--production');
 const tests = process.argv.includes('--tests');
@@ -16,6 +16,28 @@ function tsFiles(dir) {
     return path.endsWith('.ts') && !path.endsWith('.d.ts') ? [path] : [];
   });
 }
+
+/**
+ * zod 4's classic API re-exports `locales`, a namespace of every locale (≈ 260 KB minified). esbuild cannot drop it
+ * when `z` is used as an object (`import { z } from 'zod'`). MCP Manager and the SDK only use zod's default English
+ * messages, which zod installs itself from `locales/en.js` (a direct import, untouched here). So zod's locales index
+ * resolves to a module that exports English only: `z.locales.en` still works, other locales are absent.
+ */
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) => {
+      const file = resolve(args.resolveDir, args.path);
+      if (!/[\\/]node_modules[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/.test(file)) return undefined;
+      return { path: file, namespace: 'zod-english-only' };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'zod-english-only' }, (args) => ({
+      contents: "export { default as en } from './en.js';\n",
+      resolveDir: dirname(args.path),
+      loader: 'js',
+    }));
+  },
+};
 
 if (tests) {
   rmSync(outDir, { recursive: true, force: true });
@@ -48,6 +70,7 @@ if (tests) {
     metafile: true,
     legalComments: 'none',
     logLevel: 'warning',
+    plugins: [zodEnglishOnly],
   });
   const bytes = Object.values(result.metafile.outputs).find((o) => o.entryPoint)?.bytes ?? 0;
   console.log(`[esbuild] dist/extension.js ${(bytes / 1024).toFixed(1)} KiB${production ? ' (production)' : ''}`);
