@@ -49,6 +49,9 @@ if (tests) {
     platform: 'node',
     target: 'node20',
     sourcemap: 'inline',
+    // import() becomes require(): the code's lazy loads then resolve like its static imports (one copy of the SDK, its
+    // CommonJS build), as in the bundle (one copy, its ESM build); a real import() would load the SDK's ESM build too.
+    supported: { 'dynamic-import': false },
     logLevel: 'warning',
   });
   // out/ is CommonJS whatever the root package.json says.

@@ -1,15 +1,14 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
-import {
-  ErrorCode, ListRootsRequestSchema, LoggingMessageNotificationSchema, McpError, PromptListChangedNotificationSchema,
-  ResourceListChangedNotificationSchema, ToolListChangedNotificationSchema,
-  type CallToolResult, type CompleteRequest, type CompleteResult, type GetPromptResult, type LoggingLevel, type Prompt,
-  type ReadResourceResult, type Resource, type ResourceTemplate, type Root, type Tool,
+import type {
+  CallToolResult, CompleteRequest, CompleteResult, GetPromptResult, LoggingLevel, Prompt, ReadResourceResult, Resource,
+  ResourceTemplate, Root, Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import {
   DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_STARTUP_TIMEOUT_MS, type LaunchResolver, type ResolvedLaunch, type ServerDefinition,
 } from '../common/config/types';
 import { SignInRequiredError, UserCancelledError, errorMessage, isSignInRequired } from '../common/errors';
+import { lazyImport } from '../common/lazy';
 import { Disposable, Emitter, toDisposable, type IDisposable } from '../common/lifecycle';
 import { looksLikeSecretName, type Redactor } from '../common/redact';
 import { RestartPolicy } from '../common/restartPolicy';
@@ -21,6 +20,10 @@ import {
 } from './errors';
 import { mcpLevelToLogLevel, type LogLevel, type ServerLogSink } from './logSink';
 import type { ManagedTransport, TransportContext, TransportFactories } from './transport';
+
+/** The SDK client, loaded when a server first starts (./clientSdk says why). */
+type ClientSdk = typeof import('./clientSdk.js');
+const loadClientSdk = (): Promise<ClientSdk> => lazyImport('the MCP client', () => import('./clientSdk.js'));
 
 /** Default ping health-check interval (ms) when ServerOptions.ping does not say. */
 export const DEFAULT_PING_INTERVAL_MS = 30_000;
@@ -92,7 +95,7 @@ class Connection extends Disposable {
   failure: string | undefined;
   initialized = false;
   private readonly timers = new Set<NodeJS.Timeout>();
-  constructor(readonly generation: number, readonly client: Client, readonly transport: ManagedTransport) {
+  constructor(readonly generation: number, readonly client: Client, readonly transport: ManagedTransport, readonly sdk: ClientSdk) {
     super();
     this._register(toDisposable(() => { for (const t of this.timers) clearTimeout(t); this.timers.clear(); }));
   }
@@ -278,11 +281,11 @@ export class ServerHandle extends Disposable {
       });
     } catch (err) {
       if (options.signal?.aborted) throw new UserCancelledError();
-      if (isMcpError(err, ErrorCode.ConnectionClosed)) {
+      if (conn.sdk.isConnectionClosed(err)) {
         const exit = conn.transport.exit;
         throw new ServerConnectionLostError(this.name, what, exit?.code, exit?.signal);
       }
-      if (isMcpError(err, ErrorCode.RequestTimeout)) throw new RpcTimeoutError(this.name, what, timeout);
+      if (conn.sdk.isRequestTimeout(err)) throw new RpcTimeoutError(this.name, what, timeout);
       throw err;
     }
   }
@@ -328,8 +331,18 @@ export class ServerHandle extends Disposable {
       this.failStart(errorMessage(err));
       return;
     }
-    const client = this.createClient();
-    const conn = new Connection(generation, client, transport);
+    let sdk: ClientSdk;
+    let client: Client;
+    try {
+      sdk = await loadClientSdk();
+      client = this.createClient(sdk);
+    } catch (err) {
+      void transport.kill(); // never started: nothing runs yet
+      if (generation === this.generation) this.failStart(errorMessage(err));
+      return;
+    }
+    if (generation !== this.generation) { void transport.kill(); return; }
+    const conn = new Connection(generation, client, transport, sdk);
     this.conn = conn;
     transport.onclose = () => this.onConnectionClosed(conn);
 
@@ -381,7 +394,11 @@ export class ServerHandle extends Disposable {
     if (this.conn === conn && this._state.kind === 'running') this.resolveWaiters();
   }
 
-  private createClient(): Client {
+  private createClient(sdk: ClientSdk): Client {
+    const {
+      Client, ListRootsRequestSchema, LoggingMessageNotificationSchema, ToolListChangedNotificationSchema,
+      ResourceListChangedNotificationSchema, PromptListChangedNotificationSchema,
+    } = sdk;
     const client = new Client(
       this.options.clientInfo ?? { name: 'mcp-manager', version: '0.1.0' },
       // Honest capabilities: roots only when we can supply them; no sampling, no elicitation.
@@ -460,7 +477,7 @@ export class ServerHandle extends Disposable {
           },
           (err: unknown) => {
             if (this.conn !== conn) return;
-            if (isMcpError(err, ErrorCode.RequestTimeout)) {
+            if (conn.sdk.isRequestTimeout(err)) {
               conn.failure = `did not answer a ping within ${timeout} ms (hung)`;
               this.log('error', `${conn.failure}; killing it`);
               void conn.transport.kill();
@@ -548,10 +565,6 @@ export class ServerHandle extends Disposable {
   private log(level: LogLevel, message: string): void {
     this.options.sink.append(level, [this.options.redactor.redact(`[supervisor] ${message}`)]);
   }
-}
-
-function isMcpError(err: unknown, code: ErrorCode): err is McpError {
-  return err instanceof McpError && err.code === Number(code);
 }
 
 /** Lists every page: follows nextCursor (guarding against servers that repeat a cursor). */
