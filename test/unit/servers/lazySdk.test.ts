@@ -4,6 +4,10 @@
  */
 import * as assert from 'node:assert/strict';
 import Module from 'node:module';
+import { Redactor } from '../../../src/common/redact';
+import { RemoteTransport } from '../../../src/remote/httpTransport';
+import { RemoteAuth } from '../../../src/remote/oauth/remoteAuth';
+import { MemorySecretBackend } from '../../../src/remote/oauth/secretBackend';
 import { ServerStartError } from '../../../src/servers/errors';
 import { ServerManager, stdioTransportFactory } from '../../../src/servers/serverManager';
 import { MemorySink, stdioDefinition, testResolver } from './helpers';
@@ -69,6 +73,30 @@ describe('Lazily loaded SDK: a failed load is a normal error of the operation th
     } finally {
       await manager.stopAll(3_000);
       manager.dispose();
+    }
+  });
+
+  it('a remote connection whose SDK transports cannot be loaded rejects its start', async () => {
+    const transport = new RemoteTransport({ type: 'http', url: 'http://127.0.0.1:9/mcp', headers: {} });
+    await assert.rejects(
+      whileUnloadable('@modelcontextprotocol/sdk/client/streamableHttp.js', () => transport.start()),
+      /could not load the MCP SDK's HTTP transports: simulated/,
+    );
+    await transport.kill();
+  });
+
+  it('a sign-in whose OAuth client cannot be loaded fails with that reason', async () => {
+    const auth = new RemoteAuth({ secrets: new MemorySecretBackend(), redactor: new Redactor(), log: () => undefined });
+    try {
+      await assert.rejects(
+        whileUnloadable('@modelcontextprotocol/sdk/client/auth.js', () => auth.signIn(
+          { serverId: 'userSettings#r', serverName: 'r', url: 'http://127.0.0.1:9/mcp' },
+          { redirectUri: 'http://127.0.0.1:9/callback', openBrowser: () => Promise.resolve() },
+        )),
+        /could not load the MCP SDK's OAuth client: simulated/,
+      );
+    } finally {
+      auth.dispose();
     }
   });
 });
