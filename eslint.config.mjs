@@ -1,6 +1,16 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// The SDK's value exports build hundreds of zod schemas when first evaluated; activation must not pay for that. So the
+// extension reaches them only through `import()` at first use (src/servers/clientSdk.ts, the transports' start(), the
+// OAuth client). A static value import anywhere would evaluate them at activation; type-only imports are free.
+const LAZY_SDK = {
+  regex: '^@modelcontextprotocol/sdk/(?!shared/uriTemplate\\.js$)', // UriTemplate: plain code, no zod
+  allowTypeImports: true,
+  message: 'Load the MCP SDK with import() where it is first used (it is costly to evaluate at activation); type-only imports are fine.',
+};
+const NO_VSCODE_IN_SERVERS = { name: 'vscode', message: 'src/servers and src/remote run without VS Code; adapters live in src/vscode-adapters or src/views.' };
+
 export default tseslint.config(
   { ignores: ['dist/**', 'out*/**', 'node_modules/**', '.vscode-test/**', 'test-results/**', '**/*.mjs', 'test/fixtures/**/*.js', 'test/demo-workspace/**'] },
   js.configs.recommended,
@@ -16,20 +26,28 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/**/*.ts'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [LAZY_SDK] }] },
+  },
+  {
     // The pure core: no VS Code API, no processes, no network. Everything here is unit-testable on plain Node.
     files: ['src/common/**/*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': ['error', {
         paths: ['vscode', 'child_process', 'node:child_process', 'http', 'node:http', 'net', 'node:net'].map((name) => ({ name, message: 'src/common is the pure core: no VS Code API or side-effecting modules.' })),
+        patterns: [LAZY_SDK],
       }],
     },
   },
   {
     // Process supervision and MCP connections run without VS Code (unit-tested with real child processes and servers).
     files: ['src/servers/**/*.ts', 'src/remote/**/*.ts'],
-    rules: {
-      '@typescript-eslint/no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/servers and src/remote run without VS Code; adapters live in src/vscode-adapters or src/views.' }] }],
-    },
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { paths: [NO_VSCODE_IN_SERVERS], patterns: [LAZY_SDK] }] },
+  },
+  {
+    // Loaded with import() only (clientSdk), or not part of the extension (the conformance client's own entry point).
+    files: ['src/servers/clientSdk.ts', 'src/remote/conformanceClient.ts'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { paths: [NO_VSCODE_IN_SERVERS] }] },
   },
   {
     // Webview scripts (media/*.js): plain browser JavaScript shipped as is, linted without type information.
