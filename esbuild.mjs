@@ -39,6 +39,34 @@ const zodEnglishOnly = {
   },
 };
 
+/**
+ * The MCP SDK (src/sdk.ts) is bundled apart, as dist/sdk.js, which src/sdkLoader.ts requires at first use (a server
+ * start, a sign-in): the activation bundle neither parses nor evaluates the SDK. In dist/extension.js the dynamic
+ * import of src/sdk.ts stays a require of './sdk.js'.
+ */
+const SDK_ENTRY = resolve('src/sdk.ts');
+const sdkApart = {
+  name: 'sdk-apart',
+  setup(build) {
+    build.onResolve({ filter: /(^|[\\/])sdk\.js$/ }, (args) => {
+      const file = resolve(args.resolveDir, args.path).replace(/\.js$/, '.ts');
+      return file === SDK_ENTRY && args.kind === 'dynamic-import' ? { path: './sdk.js', external: true } : undefined;
+    });
+  },
+};
+
+/** What must stay out of each bundle; a violation fails the build. */
+function checkBundles(metafile) {
+  const inputs = (out) => Object.keys(metafile.outputs[out]?.inputs ?? {});
+  const sdkInActivation = inputs('dist/extension.js').filter((f) => f.includes('@modelcontextprotocol/sdk/') && !f.endsWith('/shared/uriTemplate.js'));
+  const oursInSdk = inputs('dist/sdk.js').filter((f) => f.startsWith('src/') && f !== 'src/sdk.ts');
+  const problems = [
+    ...sdkInActivation.map((f) => `dist/extension.js includes ${f}: import the SDK through src/sdk.ts (loadSdk()), not statically`),
+    ...oursInSdk.map((f) => `dist/sdk.js includes ${f}: src/sdk.ts may import only the SDK (our modules would exist twice)`),
+  ];
+  if (problems.length) throw new Error(`[esbuild] ${problems.join('\n[esbuild] ')}`);
+}
+
 if (tests) {
   rmSync(outDir, { recursive: true, force: true });
   await esbuild.build({
@@ -49,8 +77,8 @@ if (tests) {
     platform: 'node',
     target: 'node20',
     sourcemap: 'inline',
-    // import() becomes require(): the code's lazy loads then resolve like its static imports (one copy of the SDK, its
-    // CommonJS build), as in the bundle (one copy, its ESM build); a real import() would load the SDK's ESM build too.
+    // import() becomes require(): the lazy load of src/sdk.ts then resolves the SDK like every static import does (its
+    // CommonJS build, one copy); a real import() there would load the SDK's ESM build as a second copy.
     supported: { 'dynamic-import': false },
     logLevel: 'warning',
   });
@@ -58,9 +86,9 @@ if (tests) {
   writeFileSync(`${outDir}/package.json`, '{ "type": "commonjs" }\n');
 } else {
   const result = await esbuild.build({
-    entryPoints: ['src/extension.ts'],
+    entryPoints: { extension: 'src/extension.ts', sdk: 'src/sdk.ts' },
     bundle: true,
-    outfile: 'dist/extension.js',
+    outdir: 'dist',
     external: ['vscode'],
     // Prefer ESM builds: jsonc-parser's UMD main uses dynamic requires that esbuild cannot bundle.
     mainFields: ['module', 'main'],
@@ -73,8 +101,12 @@ if (tests) {
     metafile: true,
     legalComments: 'none',
     logLevel: 'warning',
-    plugins: [zodEnglishOnly],
+    // import() becomes require() (as in the test build): dist/sdk.js is loaded by Node's CommonJS loader, like the
+    // extension itself, not by its ESM loader.
+    supported: { 'dynamic-import': false },
+    plugins: [sdkApart, zodEnglishOnly],
   });
-  const bytes = Object.values(result.metafile.outputs).find((o) => o.entryPoint)?.bytes ?? 0;
-  console.log(`[esbuild] dist/extension.js ${(bytes / 1024).toFixed(1)} KiB${production ? ' (production)' : ''}`);
+  checkBundles(result.metafile);
+  const kib = (out) => `${out} ${(result.metafile.outputs[out].bytes / 1024).toFixed(1)} KiB`;
+  console.log(`[esbuild] ${kib('dist/extension.js')}, ${kib('dist/sdk.js')} (loaded at first use)${production ? ' (production)' : ''}`);
 }

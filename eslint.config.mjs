@@ -1,13 +1,13 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-// The SDK's value exports build hundreds of zod schemas when first evaluated; activation must not pay for that. So the
-// extension reaches them only through `import()` at first use (src/servers/clientSdk.ts, the transports' start(), the
-// OAuth client). A static value import anywhere would evaluate them at activation; type-only imports are free.
+// The SDK builds hundreds of zod schemas when evaluated; activation must not pay for that. So the extension takes it
+// only from src/sdk.ts, bundled apart (dist/sdk.js) and loaded by loadSdk() at first use. A static value import
+// elsewhere would put it back on the activation path (esbuild.mjs refuses that too); type-only imports are free.
 const LAZY_SDK = {
   regex: '^@modelcontextprotocol/sdk/(?!shared/uriTemplate\\.js$)', // UriTemplate: plain code, no zod
   allowTypeImports: true,
-  message: 'Load the MCP SDK with import() where it is first used (it is costly to evaluate at activation); type-only imports are fine.',
+  message: 'Take the MCP SDK from src/sdk.ts via loadSdk() where it is first used (it is costly at activation); type-only imports are fine.',
 };
 const NO_VSCODE_IN_SERVERS = { name: 'vscode', message: 'src/servers and src/remote run without VS Code; adapters live in src/vscode-adapters or src/views.' };
 
@@ -45,8 +45,8 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-restricted-imports': ['error', { paths: [NO_VSCODE_IN_SERVERS], patterns: [LAZY_SDK] }] },
   },
   {
-    // Loaded with import() only (clientSdk), or not part of the extension (the conformance client's own entry point).
-    files: ['src/servers/clientSdk.ts', 'src/remote/conformanceClient.ts'],
+    // The SDK facade (bundled apart), and the conformance client (its own entry point, not part of the extension).
+    files: ['src/sdk.ts', 'src/remote/conformanceClient.ts'],
     rules: { '@typescript-eslint/no-restricted-imports': ['error', { paths: [NO_VSCODE_IN_SERVERS] }] },
   },
   {

@@ -3,30 +3,11 @@ import type { FetchLike, Transport, TransportSendOptions } from '@modelcontextpr
 import type { JSONRPCMessage, JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { ResolvedLaunch } from '../common/config/types';
 import { errorMessage } from '../common/errors';
-import { lazyImport } from '../common/lazy';
 import type { Redactor } from '../common/redact';
+import { loadSdk, type McpSdk } from '../sdkLoader';
 import type { LogLevel } from '../servers/logSink';
 import type { ManagedTransport, TransportContext, TransportExit, TransportFactory } from '../servers/transport';
 import { type SignInRequiredError, asHttpFailure, isSignInRequired } from './errors';
-
-/**
- * The SDK's Streamable HTTP and SSE client transports and its JSON-RPC guards. They build on the SDK's zod schemas,
- * costly to evaluate, so start() loads them (when a remote server first starts), not the extension's activation.
- */
-const loadRemoteSdk = () => lazyImport("the MCP SDK's HTTP transports", async () => {
-  const [http, sse, types] = await Promise.all([
-    import('@modelcontextprotocol/sdk/client/streamableHttp.js'),
-    import('@modelcontextprotocol/sdk/client/sse.js'),
-    import('@modelcontextprotocol/sdk/types.js'),
-  ]);
-  return {
-    StreamableHTTPClientTransport: http.StreamableHTTPClientTransport, StreamableHTTPError: http.StreamableHTTPError,
-    SSEClientTransport: sse.SSEClientTransport, ConnectionClosed: types.ErrorCode.ConnectionClosed,
-    isInitializedNotification: types.isInitializedNotification, isJSONRPCErrorResponse: types.isJSONRPCErrorResponse,
-    isJSONRPCRequest: types.isJSONRPCRequest, isJSONRPCResultResponse: types.isJSONRPCResultResponse,
-  };
-});
-type RemoteSdk = Awaited<ReturnType<typeof loadRemoteSdk>>;
 
 export type RemoteKind = 'http' | 'sse';
 type RemoteLaunch = Extract<ResolvedLaunch, { type: 'http' | 'sse' }>;
@@ -90,7 +71,8 @@ export class RemoteTransport implements ManagedTransport {
   onmessage?: (message: JSONRPCMessage) => void;
 
   private _exit: TransportExit | undefined;
-  private sdk: RemoteSdk | undefined;
+  /** The SDK's HTTP and SSE transports and JSON-RPC guards: loaded by start(), not at activation. */
+  private sdk: McpSdk | undefined;
   private inner: Transport | undefined;
   private innerGeneration = 0;
   /** A sign-in error our fetch met while the current inner transport was starting (rethrown instead of an SseError). */
@@ -124,7 +106,7 @@ export class RemoteTransport implements ManagedTransport {
 
   async start(): Promise<void> {
     if (this.inner) throw new Error('RemoteTransport already started');
-    this.sdk ??= await loadRemoteSdk();
+    this.sdk ??= await loadSdk();
     if (this.closed) throw new Error('The connection to the server is closed');
     this.log('debug', `connecting over ${this.kind === 'http' ? 'Streamable HTTP' : 'SSE'}`);
     await this.startInner(this.kind);
@@ -196,7 +178,7 @@ export class RemoteTransport implements ManagedTransport {
   /** Configured as Streamable HTTP, now on SSE: both were tried. */
   private triedBoth(): boolean { return this.kind === 'sse' && this.launch.type === 'http'; }
 
-  private requireSdk(): RemoteSdk {
+  private requireSdk(): McpSdk {
     if (!this.sdk) throw new Error('The connection to the server is not open');
     return this.sdk;
   }
@@ -333,13 +315,13 @@ export class RemoteTransport implements ManagedTransport {
 
   /** Fails every request still waiting for an answer with a clear ConnectionClosed error. */
   private failPending(reason: string): void {
-    const { ConnectionClosed } = this.requireSdk();
+    const { ErrorCode } = this.requireSdk();
     const ids = [...this.pending];
     this.pending.clear();
     for (const id of ids) {
       this.onmessage?.({
         jsonrpc: '2.0', id,
-        error: { code: ConnectionClosed, message: `Connection to the server was lost (${this.redact(reason)}); the request did not complete` },
+        error: { code: ErrorCode.ConnectionClosed, message: `Connection to the server was lost (${this.redact(reason)}); the request did not complete` },
       });
     }
   }
@@ -397,11 +379,11 @@ export function hasAuthorizationHeader(headers: Readonly<Record<string, string>>
   return Object.keys(headers).some((k) => k.toLowerCase() === 'authorization');
 }
 
-function isFallbackStatus(err: unknown, { StreamableHTTPError }: RemoteSdk): boolean {
+function isFallbackStatus(err: unknown, { StreamableHTTPError }: McpSdk): boolean {
   return err instanceof StreamableHTTPError && err.code !== undefined && FALLBACK_STATUSES.includes(err.code);
 }
 
-function isSessionGone(err: unknown, kind: RemoteKind, { StreamableHTTPError }: RemoteSdk): boolean {
+function isSessionGone(err: unknown, kind: RemoteKind, { StreamableHTTPError }: McpSdk): boolean {
   if (kind === 'http') return err instanceof StreamableHTTPError && err.code === 404;
   return err instanceof Error && /\(HTTP 404\)/.test(err.message);
 }

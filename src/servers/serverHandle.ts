@@ -8,7 +8,6 @@ import {
   DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_STARTUP_TIMEOUT_MS, type LaunchResolver, type ResolvedLaunch, type ServerDefinition,
 } from '../common/config/types';
 import { SignInRequiredError, UserCancelledError, errorMessage, isSignInRequired } from '../common/errors';
-import { lazyImport } from '../common/lazy';
 import { Disposable, Emitter, toDisposable, type IDisposable } from '../common/lifecycle';
 import { looksLikeSecretName, type Redactor } from '../common/redact';
 import { RestartPolicy } from '../common/restartPolicy';
@@ -19,11 +18,8 @@ import {
   StartupTimeoutError, describeExit,
 } from './errors';
 import { mcpLevelToLogLevel, type LogLevel, type ServerLogSink } from './logSink';
+import { loadSdk, type McpSdk } from '../sdkLoader';
 import type { ManagedTransport, TransportContext, TransportFactories } from './transport';
-
-/** The SDK client, loaded when a server first starts (./clientSdk says why). */
-type ClientSdk = typeof import('./clientSdk.js');
-const loadClientSdk = (): Promise<ClientSdk> => lazyImport('the MCP client', () => import('./clientSdk.js'));
 
 /** Default ping health-check interval (ms) when ServerOptions.ping does not say. */
 export const DEFAULT_PING_INTERVAL_MS = 30_000;
@@ -95,7 +91,7 @@ class Connection extends Disposable {
   failure: string | undefined;
   initialized = false;
   private readonly timers = new Set<NodeJS.Timeout>();
-  constructor(readonly generation: number, readonly client: Client, readonly transport: ManagedTransport, readonly sdk: ClientSdk) {
+  constructor(readonly generation: number, readonly client: Client, readonly transport: ManagedTransport, readonly sdk: McpSdk) {
     super();
     this._register(toDisposable(() => { for (const t of this.timers) clearTimeout(t); this.timers.clear(); }));
   }
@@ -331,10 +327,10 @@ export class ServerHandle extends Disposable {
       this.failStart(errorMessage(err));
       return;
     }
-    let sdk: ClientSdk;
+    let sdk: McpSdk;
     let client: Client;
     try {
-      sdk = await loadClientSdk();
+      sdk = await loadSdk(); // the first start loads the SDK (not activation)
       client = this.createClient(sdk);
     } catch (err) {
       void transport.kill(); // never started: nothing runs yet
@@ -394,7 +390,7 @@ export class ServerHandle extends Disposable {
     if (this.conn === conn && this._state.kind === 'running') this.resolveWaiters();
   }
 
-  private createClient(sdk: ClientSdk): Client {
+  private createClient(sdk: McpSdk): Client {
     const {
       Client, ListRootsRequestSchema, LoggingMessageNotificationSchema, ToolListChangedNotificationSchema,
       ResourceListChangedNotificationSchema, PromptListChangedNotificationSchema,

@@ -4,8 +4,8 @@ import * as path from 'node:path';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { ResolvedLaunch } from '../common/config/types';
 import { errorMessage } from '../common/errors';
-import { lazyImport } from '../common/lazy';
 import { buildWindowsLaunch, getEnvCaseInsensitive, resolveWindowsCommand } from '../common/windowsSpawn';
+import { loadSdk, type McpSdk } from '../sdkLoader';
 import { CommandNotFoundError } from './errors';
 import { StderrCollector, type StderrCollectorOptions } from './logSink';
 import { isGroupAlive, killTree, signalGroup } from './processTree';
@@ -33,10 +33,6 @@ export interface StdioTransportOptions {
 
 const isWindows = process.platform === 'win32';
 
-/** The SDK's stdio framing validates every message with the SDK's zod schemas, costly to evaluate: start() loads it. */
-const loadFraming = () => lazyImport("the MCP SDK's stdio framing", () => import('@modelcontextprotocol/sdk/shared/stdio.js'));
-type Framing = Awaited<ReturnType<typeof loadFraming>>;
-
 /**
  * The SDK `Transport` over a child's stdin/stdout, built on the SDK's own framing (`ReadBuffer`, `serializeMessage`).
  * The child leads its own process group (POSIX), so stopping reaches `npx`-style grandchildren. stdout carries only
@@ -50,7 +46,7 @@ export class StdioTransport implements ManagedTransport {
   private child: ChildProcessWithoutNullStreams | undefined;
   private started = false;
   /** Set by start(), before the process is spawned. */
-  private readBuffer!: InstanceType<Framing['ReadBuffer']>;
+  private readBuffer!: InstanceType<McpSdk['ReadBuffer']>;
   private serializeMessage!: (message: JSONRPCMessage) => string;
   private pendingChunks: Buffer[] = [];
   private pendingBytes = 0;
@@ -88,7 +84,7 @@ export class StdioTransport implements ManagedTransport {
   async start(): Promise<void> {
     if (this.started) throw new Error('StdioTransport already started');
     this.started = true;
-    const { ReadBuffer, serializeMessage } = await loadFraming();
+    const { ReadBuffer, serializeMessage } = await loadSdk(); // the SDK's framing, loaded at the first start
     if (this.stopRequested) throw new Error('StdioTransport stopped before it started');
     this.readBuffer = new ReadBuffer({ maxBufferSize: this.maxMessageBytes * 2 });
     this.serializeMessage = serializeMessage;

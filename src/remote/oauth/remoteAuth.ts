@@ -1,26 +1,14 @@
 import type { OAuthDiscoveryState } from '@modelcontextprotocol/sdk/client/auth.js';
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { UserCancelledError, errorMessage } from '../../common/errors';
-import { lazyImport } from '../../common/lazy';
 import { Emitter } from '../../common/lifecycle';
 import type { Redactor } from '../../common/redact';
+import { loadSdk } from '../../sdkLoader';
 import type { LogLevel } from '../../servers/logSink';
 import { SignInFailedError, SignInRequiredError, isSignInRequired } from '../errors';
 import { CallbackRejectedError, PendingFlows, callbackParamsFromUrl, type CallbackOutcome, type CallbackParams } from './pendingFlows';
 import { McpOAuthProvider, type OAuthSettings, type ProviderMode, type StoredTokens } from './provider';
 import type { SecretBackend } from './secretBackend';
-
-/**
- * The SDK's OAuth client (`auth()` and its errors). It builds on the SDK's zod schemas, costly to evaluate, so it is
- * loaded when a request or a sign-in first needs it, not at activation.
- */
-const loadOAuthSdk = () => lazyImport("the MCP SDK's OAuth client", async () => {
-  const [client, errors] = await Promise.all([
-    import('@modelcontextprotocol/sdk/client/auth.js'),
-    import('@modelcontextprotocol/sdk/server/auth/errors.js'),
-  ]);
-  return { auth: client.auth, extractWWWAuthenticateParams: client.extractWWWAuthenticateParams, InvalidClientError: errors.InvalidClientError, OAuthError: errors.OAuthError };
-});
 
 /** Tokens are refreshed this long before they expire (ms; at most half their lifetime). */
 export const REFRESH_SKEW_MS = 60_000;
@@ -199,7 +187,7 @@ export class RemoteAuth {
     if (!running) {
       running = (async () => {
         try {
-          const { auth } = await loadOAuthSdk();
+          const { auth } = await loadSdk(); // the SDK's OAuth client, loaded at first use
           const result = await auth(provider, { serverUrl: target.url, resourceMetadataUrl, scope, fetchFn: this.net });
           if (result !== 'AUTHORIZED') throw new SignInRequiredError(target.serverName, 'sign-in needed');
           this.deps.log('info', `[oauth] ${target.serverName}: token refreshed`);
@@ -220,7 +208,7 @@ export class RemoteAuth {
     const { signal, scope } = options;
     if (signal?.aborted) throw new UserCancelledError();
     this.deps.log('info', `[oauth] ${target.serverName}: signing in${scope ? ` (scope ${scope})` : ''}`);
-    const { auth, InvalidClientError, OAuthError } = await loadOAuthSdk();
+    const { auth, InvalidClientError, OAuthError } = await loadSdk();
     let result = await auth(provider, { serverUrl: target.url, resourceMetadataUrl, scope, fetchFn: this.net });
     if (result === 'REDIRECT') {
       const flow = provider.pendingFlow;
@@ -295,7 +283,7 @@ type Challenge =
 
 async function challengeOf(response: Response): Promise<Challenge | undefined> {
   if (response.status !== 401 && response.status !== 403) return undefined;
-  const { extractWWWAuthenticateParams } = await loadOAuthSdk();
+  const { extractWWWAuthenticateParams } = await loadSdk();
   if (response.status === 401) {
     const { resourceMetadataUrl, scope } = extractWWWAuthenticateParams(response);
     return { kind: 'unauthorized', resourceMetadataUrl, scope };
