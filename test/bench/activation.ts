@@ -3,7 +3,8 @@
  *
  * For this checkout (and, with --baseline, for another commit, exported with `git archive` and packaged with its own
  * build, or a folder where `npm run package` already ran) it measures:
- *  (a) the minified bundle (dist/extension.js after `npm run package`);
+ *  (a) the minified activation bundle (dist/extension.js after `npm run package`), and dist/sdk.js where the SDK is
+ *      bundled apart (loaded at first use);
  *  (b) the time to `require` that bundle on Node with a stub `vscode` module: median of REQUIRE_RUNS fresh processes;
  *  (c) in the real VS Code (code-server, the built VSIX, a workspace whose .vscode/mcp.json has one stdio server,
  *      opened in Chromium): the time from the extension host's activation line for mcpkit.mcp-manager to our
@@ -46,6 +47,8 @@ interface VsCodeSample {
   readonly event: string;
   readonly firstStartMs: number;
 }
+
+interface Result { readonly kib: number; readonly sdkKib: number | undefined; readonly require: number[]; readonly vscode: VsCodeSample[] }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const median = (xs: readonly number[]): number => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
@@ -196,12 +199,14 @@ async function main(): Promise<void> {
   });
   const targets = [...baselines, target(`${head}${dirty} (this checkout)`, REPO_ROOT)];
   try {
-    const results = new Map<Target, { kib: number; require: number[]; vscode: VsCodeSample[] }>();
+    const results = new Map<Target, Result>();
     for (const t of targets) {
+      const sdk = join(t.root, 'dist', 'sdk.js');
       const kib = statSync(t.bundle).size / 1024;
+      const sdkKib = existsSync(sdk) ? statSync(sdk).size / 1024 : undefined;
       const require = requireTimes(t);
       console.log(`[bench] ${t.label}: ${kib.toFixed(1)} KiB; require ${require.map((x) => x.toFixed(0)).join(', ')} ms`);
-      results.set(t, { kib, require, vscode: [] });
+      results.set(t, { kib, sdkKib, require, vscode: [] });
     }
     for (let i = 0; i < VSCODE_RUNS; i++) {
       // Alternate the order, so neither target always runs first.
@@ -213,12 +218,13 @@ async function main(): Promise<void> {
     }
     console.log(`\nSummary (medians; load ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the end):`);
     const rows: string[][] = [['', ...targets.map((t) => t.label)]];
-    const col = (f: (r: { kib: number; require: number[]; vscode: VsCodeSample[] }) => string): string[] => targets.map((t) => f(results.get(t)!));
+    const col = (f: (r: Result) => string): string[] => targets.map((t) => f(results.get(t)!));
     const vs = (r: { vscode: VsCodeSample[] }, f: (s: VsCodeSample) => number | undefined): string => {
       const xs = r.vscode.map(f).filter((x): x is number => x !== undefined);
       return xs.length ? `${median(xs).toFixed(0)} ms (${xs.join(', ')})` : 'n/a';
     };
-    rows.push(['(a) bundle, minified', ...col((r) => `${r.kib.toFixed(1)} KiB`)]);
+    rows.push(['(a) activation bundle, minified', ...col((r) => `${r.kib.toFixed(1)} KiB`)]);
+    rows.push(['(a) dist/sdk.js (loaded at first use)', ...col((r) => (r.sdkKib === undefined ? '-' : `${r.sdkKib.toFixed(1)} KiB`))]);
     rows.push([`(b) require on Node, ${REQUIRE_RUNS} processes`, ...col((r) => `${median(r.require).toFixed(0)} ms (min ${Math.min(...r.require).toFixed(0)})`)]);
     rows.push([`(c) activation line → "activated", ${VSCODE_RUNS} runs`, ...col((r) => vs(r, (s) => s.logDeltaMs))]);
     rows.push(["(c) VS Code's activation time (load + activate())", ...col((r) => vs(r, (s) => s.vscodeActivationMs))]);
