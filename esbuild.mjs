@@ -104,6 +104,10 @@ if (tests) {
     // import() becomes require() (as in the test build): dist/sdk.js is loaded by Node's CommonJS loader, like the
     // extension itself, not by its ESM loader.
     supported: { 'dynamic-import': false },
+    // zod checks `typeof navigator` (to detect Cloudflare Workers) when it builds its first object schema. The extension
+    // host defines `navigator` as a getter that logs a PendingMigrationError with a stack trace on every access, so each
+    // activation wrote one into the host's log. An extension host is not a browser: `navigator` is undefined here.
+    define: { navigator: 'undefined' },
     plugins: [sdkApart, zodEnglishOnly],
   });
   checkBundles(result.metafile);
