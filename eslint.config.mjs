@@ -1,6 +1,14 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// The SDK builds hundreds of zod schemas when evaluated; activation must not pay for that. So the extension takes it
+// only from src/sdk.ts, bundled apart (dist/sdk.js) and loaded by loadSdk() at first use. A static value import
+// elsewhere would put it back on the activation path (esbuild.mjs refuses that too); type-only imports are free.
+const LAZY_SDK = {
+  regex: '^@modelcontextprotocol/sdk/(?!shared/uriTemplate\\.js$)', // UriTemplate: plain code, no zod
+  allowTypeImports: true,
+  message: 'Take the MCP SDK from src/sdk.ts via loadSdk() where it is first used (it is costly at activation); type-only imports are fine.',
+};
 /**
  * The layers of src/, top to bottom. A module may import from its own layer and from the layers below it, never from a
  * layer above (the per-layer `@typescript-eslint/no-restricted-imports` patterns below enforce it):
@@ -49,7 +57,7 @@ const NO_VSCODE = [{ name: 'vscode', message: 'src/servers and src/remote run wi
 
 const restrict = (files, { paths = [], patterns = [] }, ignores) => ({
   files, ...(ignores ? { ignores } : {}),
-  rules: { '@typescript-eslint/no-restricted-imports': ['error', { paths, patterns }] },
+  rules: { '@typescript-eslint/no-restricted-imports': ['error', { paths, patterns: [...patterns, LAZY_SDK] }] },
 });
 const presentationFiles = COMMON_PRESENTATION.map((f) => `src/common/${f}.ts`);
 
@@ -101,7 +109,11 @@ export default tseslint.config(
       'no-console': 'error',
     },
   },
+  // Every file of src/ (the layer rules below repeat LAZY_SDK, since a later rule replaces an earlier one).
+  restrict(['src/**/*.ts'], {}),
   ...layerRules,
+  // The SDK facade (bundled apart), and the conformance client (its own entry point, not part of the extension).
+  { files: ['src/sdk.ts', 'src/remote/conformanceClient.ts'], rules: { '@typescript-eslint/no-restricted-imports': ['error', { paths: NO_VSCODE }] } },
   {
     // Webview scripts (media/*.js): plain browser JavaScript shipped as is, linted without type information.
     files: ['media/**/*.js'],

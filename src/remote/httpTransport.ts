@@ -1,14 +1,10 @@
-import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
-import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
 import type { FetchLike, Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
-import {
-  ErrorCode, isInitializedNotification, isJSONRPCErrorResponse, isJSONRPCRequest, isJSONRPCResultResponse,
-  type JSONRPCMessage, type JSONRPCRequest,
-} from '@modelcontextprotocol/sdk/types.js';
+import type { JSONRPCMessage, JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { ResolvedLaunch } from '../common/config/types';
 import { errorMessage } from '../common/errors';
 import type { Redactor } from '../common/redact';
+import { loadSdk, type McpSdk } from '../sdkLoader';
 import type { LogLevel } from '../servers/logSink';
 import type { ManagedTransport, TransportContext, TransportExit, TransportFactory } from '../servers/transport';
 import { type SignInRequiredError, asHttpFailure, isSignInRequired } from './errors';
@@ -75,6 +71,8 @@ export class RemoteTransport implements ManagedTransport {
   onmessage?: (message: JSONRPCMessage) => void;
 
   private _exit: TransportExit | undefined;
+  /** The SDK's HTTP and SSE transports and JSON-RPC guards: loaded by start(), not at activation. */
+  private sdk: McpSdk | undefined;
   private inner: Transport | undefined;
   private innerGeneration = 0;
   /** A sign-in error our fetch met while the current inner transport was starting (rethrown instead of an SseError). */
@@ -101,13 +99,15 @@ export class RemoteTransport implements ManagedTransport {
   get currentKind(): RemoteKind { return this.kind; }
   /** The Streamable HTTP session id, if any. */
   get sessionId(): string | undefined {
-    return this.inner instanceof StreamableHTTPClientTransport ? this.inner.sessionId : undefined;
+    return this.sdk && this.inner instanceof this.sdk.StreamableHTTPClientTransport ? this.inner.sessionId : undefined;
   }
 
   stderrTail(): readonly string[] { return [...this.tail]; }
 
   async start(): Promise<void> {
     if (this.inner) throw new Error('RemoteTransport already started');
+    this.sdk ??= await loadSdk();
+    if (this.closed) throw new Error('The connection to the server is closed');
     this.log('debug', `connecting over ${this.kind === 'http' ? 'Streamable HTTP' : 'SSE'}`);
     await this.startInner(this.kind);
   }
@@ -120,12 +120,13 @@ export class RemoteTransport implements ManagedTransport {
   async send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
     if (this.closed) throw new Error('The connection to the server is closed');
     if (this.recovering) await this.recovering;
-    const request = isJSONRPCRequest(message) ? message : undefined;
+    const sdk = this.requireSdk();
+    const request = sdk.isJSONRPCRequest(message) ? message : undefined;
     if (request?.method === 'initialize') this.initRequest = request;
     else if (request) this.pending.add(request.id);
     try {
       await this.requireInner().send(message, options);
-      if (isInitializedNotification(message)) this.initialized = true;
+      if (sdk.isInitializedNotification(message)) this.initialized = true;
     } catch (err) {
       if (request) this.pending.delete(request.id);
       if (this.closed) throw err;
@@ -135,15 +136,15 @@ export class RemoteTransport implements ManagedTransport {
         throw err;
       }
       if (!this.initialized) {
-        if (request?.method === 'initialize' && this.kind === 'http' && this.launch.type === 'http' && isFallbackStatus(err)) {
+        if (request?.method === 'initialize' && this.kind === 'http' && this.launch.type === 'http' && isFallbackStatus(err, sdk)) {
           this.note('info', `Streamable HTTP not available (${errorMessage(err)}); falling back to SSE`);
           await this.replaceInner('sse');
           return this.send(message, options);
         }
         throw asHttpFailure(err, this.triedBoth());
       }
-      if (!isSessionGone(err, this.kind) && !isNetworkError(err)) throw err;
-      this.note('warn', `${isSessionGone(err, this.kind) ? 'session not found' : 'network error'}: ${errorMessage(err)}; re-initializing`);
+      if (!isSessionGone(err, this.kind, sdk) && !isNetworkError(err)) throw err;
+      this.note('warn', `${isSessionGone(err, this.kind, sdk) ? 'session not found' : 'network error'}: ${errorMessage(err)}; re-initializing`);
       await this.recover(errorMessage(err));
       if (request) this.pending.add(request.id);
       await this.requireInner().send(message, options);
@@ -154,7 +155,7 @@ export class RemoteTransport implements ManagedTransport {
   async terminate(): Promise<void> {
     if (this.closed) return;
     const inner = this.inner;
-    if (inner instanceof StreamableHTTPClientTransport && inner.sessionId) {
+    if (this.sdk && inner instanceof this.sdk.StreamableHTTPClientTransport && inner.sessionId) {
       try {
         await withTimeout(inner.terminateSession(), this.recovery.terminateTimeoutMs, 'session termination');
         this.log('debug', 'session terminated');
@@ -177,12 +178,18 @@ export class RemoteTransport implements ManagedTransport {
   /** Configured as Streamable HTTP, now on SSE: both were tried. */
   private triedBoth(): boolean { return this.kind === 'sse' && this.launch.type === 'http'; }
 
+  private requireSdk(): McpSdk {
+    if (!this.sdk) throw new Error('The connection to the server is not open');
+    return this.sdk;
+  }
+
   private requireInner(): Transport {
     if (!this.inner) throw new Error('The connection to the server is not open');
     return this.inner;
   }
 
   private createInner(kind: RemoteKind): Transport {
+    const { StreamableHTTPClientTransport, SSEClientTransport } = this.requireSdk();
     const url = new URL(this.launch.url);
     const requestInit: RequestInit = { headers: { ...this.launch.headers } };
     const base: FetchLike = this.options.fetch ?? ((input, init) => globalThis.fetch(input, init));
@@ -233,6 +240,7 @@ export class RemoteTransport implements ManagedTransport {
   }
 
   private onInnerMessage(message: JSONRPCMessage): void {
+    const { isJSONRPCErrorResponse, isJSONRPCResultResponse } = this.requireSdk();
     if (isJSONRPCResultResponse(message) || isJSONRPCErrorResponse(message)) {
       const id = message.id;
       if (id !== undefined) {
@@ -289,6 +297,7 @@ export class RemoteTransport implements ManagedTransport {
     await this.replaceInner(this.kind);
     const init = this.initRequest;
     if (!init) return;
+    const { isJSONRPCErrorResponse, isJSONRPCResultResponse } = this.requireSdk();
     const id = `mcp-manager-reinit-${++this.reinitCount}`;
     const inner = this.requireInner();
     const answer = new Promise<JSONRPCMessage>((resolve, reject) => this.internal.set(id, { resolve, reject }));
@@ -306,6 +315,7 @@ export class RemoteTransport implements ManagedTransport {
 
   /** Fails every request still waiting for an answer with a clear ConnectionClosed error. */
   private failPending(reason: string): void {
+    const { ErrorCode } = this.requireSdk();
     const ids = [...this.pending];
     this.pending.clear();
     for (const id of ids) {
@@ -369,11 +379,11 @@ export function hasAuthorizationHeader(headers: Readonly<Record<string, string>>
   return Object.keys(headers).some((k) => k.toLowerCase() === 'authorization');
 }
 
-function isFallbackStatus(err: unknown): boolean {
+function isFallbackStatus(err: unknown, { StreamableHTTPError }: McpSdk): boolean {
   return err instanceof StreamableHTTPError && err.code !== undefined && FALLBACK_STATUSES.includes(err.code);
 }
 
-function isSessionGone(err: unknown, kind: RemoteKind): boolean {
+function isSessionGone(err: unknown, kind: RemoteKind, { StreamableHTTPError }: McpSdk): boolean {
   if (kind === 'http') return err instanceof StreamableHTTPError && err.code === 404;
   return err instanceof Error && /\(HTTP 404\)/.test(err.message);
 }

@@ -116,11 +116,15 @@ export class ProcessLedger {
     return this.serialize(() => this.read());
   }
 
-  /** At startup: kills the orphans of dead owners whose identity still matches; drops stale entries. */
+  /**
+   * At startup: kills the orphans of dead owners whose identity still matches; drops stale entries. With no entries it
+   * only reads the file (no process is probed: on macOS a probe runs `ps`).
+   */
   reapOrphans(): Promise<ReapResult> {
     return this.serialize(async () => {
-      const me = await this.ownerIdentity();
       const entries = await this.read();
+      if (!entries.length) return { killed: [], dropped: [], kept: 0 };
+      const me = await this.ownerIdentity();
       const killed: LedgerEntry[] = [];
       const dropped: LedgerEntry[] = [];
       let kept = 0;

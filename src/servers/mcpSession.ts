@@ -1,9 +1,5 @@
 // The one module with SDK *value* imports on the supervision path: everything else imports SDK types only.
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import {
-  ErrorCode, ListRootsRequestSchema, LoggingMessageNotificationSchema, McpError, PromptListChangedNotificationSchema,
-  ResourceListChangedNotificationSchema, ToolListChangedNotificationSchema,
-} from '@modelcontextprotocol/sdk/types.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type {
   CallToolResult, CompleteRequest, CompleteResult, GetPromptResult, LoggingLevel, ReadResourceResult, Root,
@@ -20,6 +16,7 @@ import { loadCatalog } from './loadCatalog';
 import { mcpLevelToLogLevel, type LogLevel, type ServerLogSink } from './logSink';
 import { JsonRpcTrace, tracedTransport } from './trace';
 import type { ManagedTransport, TransportExit, TransportFactory } from './transport';
+import type { McpSdk } from '../sdkLoader';
 
 /** Longest `notifications/message` text written to the log (characters). */
 const MAX_SERVER_LOG_MESSAGE = 10_000;
@@ -44,6 +41,8 @@ export interface McpSessionOptions {
   readonly sink: ServerLogSink;
   readonly redactor: Redactor;
   readonly clientInfo: ClientInfo;
+  /** The MCP SDK, loaded by the supervisor before the first attempt (never at activation: see src/sdk.ts). */
+  readonly sdk: McpSdk;
   readonly roots?: RootsProvider;
   /** `mcpManager.trace`, read per message. Absent: no trace. */
   readonly traceLevel?: () => TraceLevel;
@@ -271,11 +270,11 @@ export class McpSession extends Disposable {
     } catch (err) {
       if (options.signal?.aborted) throw new UserCancelledError();
       const name = this.options.definition.name;
-      if (isMcpError(err, ErrorCode.ConnectionClosed)) {
+      if (this.options.sdk.isConnectionClosed(err)) {
         const exit = this.transport.exit;
         throw new ServerConnectionLostError(name, what, exit?.code, exit?.signal);
       }
-      if (isMcpError(err, ErrorCode.RequestTimeout)) throw new RpcTimeoutError(name, what, timeout);
+      if (this.options.sdk.isRequestTimeout(err)) throw new RpcTimeoutError(name, what, timeout);
       throw err;
     }
   }
@@ -283,7 +282,11 @@ export class McpSession extends Disposable {
   // ---- internals ------------------------------------------------------------------------------------------------
 
   private createClient(): Client {
-    const { roots, sink, redactor, clientInfo } = this.options;
+    const { roots, sink, redactor, clientInfo, sdk } = this.options;
+    const {
+      Client, ListRootsRequestSchema, LoggingMessageNotificationSchema, ToolListChangedNotificationSchema,
+      ResourceListChangedNotificationSchema, PromptListChangedNotificationSchema,
+    } = sdk;
     const client = new Client(
       clientInfo,
       // Honest capabilities: roots only when we can supply them; no sampling, no elicitation.
@@ -371,7 +374,7 @@ export class McpSession extends Disposable {
           },
           (err: unknown) => {
             if (this.isDisposed || !this.isOpen) return;
-            if (isMcpError(err, ErrorCode.RequestTimeout)) {
+            if (this.options.sdk.isRequestTimeout(err)) {
               this.failure = `did not answer a ping within ${timeout} ms (hung)`;
               this.log('error', `${this.failure}; killing it`);
               void this.transport.kill();
@@ -398,6 +401,3 @@ export class McpSession extends Disposable {
   }
 }
 
-function isMcpError(err: unknown, code: ErrorCode): err is McpError {
-  return err instanceof McpError && err.code === Number(code);
-}

@@ -16,6 +16,7 @@ import { ServerNotRunningError, ServerStartError, describeExit } from './errors'
 import type { LogLevel, ServerLogSink } from './logSink';
 import { type ClientInfo, type ConnectOutcome, McpSession, type RootsProvider, type SessionClose, type SessionTiming } from './mcpSession';
 import type { TransportContext, TransportFactories } from './transport';
+import { type McpSdk, loadSdk } from '../sdkLoader';
 
 export type { ClientInfo, RootsProvider } from './mcpSession';
 
@@ -61,6 +62,8 @@ export class ServerSupervisor extends Disposable {
   private attemptDefinition: ServerDefinition;
   /** The start gate's work for the attempt under way, if any: its answer is dropped once this is cancelled. */
   private preparing: { cancelled: boolean } | undefined;
+  /** The MCP SDK, loaded before the first attempt. */
+  private sdk: McpSdk | undefined;
   /** The pending automatic restart, if any. */
   private restartTimer: IDisposable | undefined;
   /** Why resolving the configuration failed at the last start, until the next start or definition change. */
@@ -263,6 +266,18 @@ export class ServerSupervisor extends Disposable {
       return;
     }
     if (preparing.cancelled) return;
+    if (preparation.kind === 'ready' && !this.sdk) {
+      // The first start loads the MCP SDK (activation never does); a failed load is this start's error.
+      try {
+        this.sdk = await loadSdk();
+      } catch (err) {
+        if (preparing.cancelled) return;
+        this.preparing = undefined;
+        this.failStart(errorMessage(err));
+        return;
+      }
+      if (preparing.cancelled) return;
+    }
     this.preparing = undefined;
     this.dispatch({ type: 'prepared', preparation });
   }
@@ -282,7 +297,7 @@ export class ServerSupervisor extends Disposable {
     try {
       session = new McpSession({
         definition: def, launch, transportFactory,
-        sink: this.options.sink, redactor: this.options.redactor, clientInfo: this.options.clientInfo,
+        sink: this.options.sink, redactor: this.options.redactor, clientInfo: this.options.clientInfo, sdk: this.sdk!,
         roots: this.options.roots, traceLevel: this.options.traceLevel, timing: this.timing,
         onProcessSpawned: this.options.onProcessSpawned, onProcessGone: this.options.onProcessGone,
       });

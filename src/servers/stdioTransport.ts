@@ -1,11 +1,11 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { ReadBuffer, serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { ResolvedLaunch } from '../common/config/types';
 import { errorMessage } from '../common/errors';
 import { buildWindowsLaunch, getEnvCaseInsensitive, resolveWindowsCommand } from '../common/windowsSpawn';
+import { loadSdk, type McpSdk } from '../sdkLoader';
 import { CommandNotFoundError } from './errors';
 import { StderrCollector, type StderrCollectorOptions } from './logSink';
 import { isGroupAlive, killTree, signalGroup } from './processTree';
@@ -44,7 +44,10 @@ export class StdioTransport implements ManagedTransport {
   onmessage?: <T extends JSONRPCMessage>(message: T) => void;
 
   private child: ChildProcessWithoutNullStreams | undefined;
-  private readonly readBuffer: ReadBuffer;
+  private started = false;
+  /** Set by start(), before the process is spawned. */
+  private readBuffer!: InstanceType<McpSdk['ReadBuffer']>;
+  private serializeMessage!: (message: JSONRPCMessage) => string;
   private pendingChunks: Buffer[] = [];
   private pendingBytes = 0;
   private discardingLine = false;
@@ -70,7 +73,6 @@ export class StdioTransport implements ManagedTransport {
     this.stdinGraceMs = options.stdinGraceMs ?? DEFAULT_STDIN_GRACE_MS;
     this.termGraceMs = options.termGraceMs ?? DEFAULT_TERM_GRACE_MS;
     this.maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
-    this.readBuffer = new ReadBuffer({ maxBufferSize: this.maxMessageBytes * 2 });
     this.stderr = new StderrCollector(context.sink, context.redactor, options.stderr);
   }
 
@@ -79,8 +81,17 @@ export class StdioTransport implements ManagedTransport {
 
   stderrTail(): readonly string[] { return this.stderr.tail(); }
 
-  start(): Promise<void> {
-    if (this.child) return Promise.reject(new Error('StdioTransport already started'));
+  async start(): Promise<void> {
+    if (this.started) throw new Error('StdioTransport already started');
+    this.started = true;
+    const { ReadBuffer, serializeMessage } = await loadSdk(); // the SDK's framing, loaded at the first start
+    if (this.stopRequested) throw new Error('StdioTransport stopped before it started');
+    this.readBuffer = new ReadBuffer({ maxBufferSize: this.maxMessageBytes * 2 });
+    this.serializeMessage = serializeMessage;
+    return this.spawnChild();
+  }
+
+  private spawnChild(): Promise<void> {
     const { command, args, env, cwd } = this.launch;
     let file = command;
     let argv: readonly string[] = args;
@@ -131,7 +142,7 @@ export class StdioTransport implements ManagedTransport {
     const stdin = this.child?.stdin;
     if (!stdin || stdin.destroyed || !stdin.writable || this.exited) return Promise.reject(new Error('Not connected'));
     return new Promise((resolve) => {
-      if (stdin.write(serializeMessage(message))) resolve();
+      if (stdin.write(this.serializeMessage(message))) resolve();
       else stdin.once('drain', resolve);
     });
   }
@@ -144,6 +155,7 @@ export class StdioTransport implements ManagedTransport {
    * call while stopping kills at once. Resolves once the connection is closed.
    */
   terminate(): Promise<void> {
+    if (!this.child) this.stopRequested = true; // a start still loading must not spawn
     if (!this.child || this.closeFired) return Promise.resolve();
     if (this.stopPromise) { void this.kill(); return this.stopPromise; }
     this.stopRequested = true;
@@ -153,6 +165,7 @@ export class StdioTransport implements ManagedTransport {
 
   /** Kills the whole group now. */
   async kill(): Promise<void> {
+    if (!this.child) this.stopRequested = true; // a start still loading must not spawn
     if (!this.child || this.closeFired) return;
     this.stopRequested = true;
     const pid = this.child.pid;

@@ -1,9 +1,9 @@
-import { auth, extractWWWAuthenticateParams, type OAuthDiscoveryState } from '@modelcontextprotocol/sdk/client/auth.js';
-import { InvalidClientError, OAuthError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
+import type { OAuthDiscoveryState } from '@modelcontextprotocol/sdk/client/auth.js';
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { UserCancelledError, errorMessage } from '../../common/errors';
 import { Emitter } from '../../common/lifecycle';
 import type { Redactor } from '../../common/redact';
+import { loadSdk } from '../../sdkLoader';
 import type { LogLevel } from '../../servers/logSink';
 import { SignInFailedError, SignInRequiredError, isSignInRequired } from '../errors';
 import { CallbackRejectedError, PendingFlows, callbackParamsFromUrl, type CallbackOutcome, type CallbackParams } from './pendingFlows';
@@ -187,6 +187,7 @@ export class RemoteAuth {
     if (!running) {
       running = (async () => {
         try {
+          const { auth } = await loadSdk(); // the SDK's OAuth client, loaded at first use
           const result = await auth(provider, { serverUrl: target.url, resourceMetadataUrl, scope, fetchFn: this.net });
           if (result !== 'AUTHORIZED') throw new SignInRequiredError(target.serverName, 'sign-in needed');
           this.deps.log('info', `[oauth] ${target.serverName}: token refreshed`);
@@ -207,6 +208,7 @@ export class RemoteAuth {
     const { signal, scope } = options;
     if (signal?.aborted) throw new UserCancelledError();
     this.deps.log('info', `[oauth] ${target.serverName}: signing in${scope ? ` (scope ${scope})` : ''}`);
+    const { auth, InvalidClientError, OAuthError } = await loadSdk();
     let result = await auth(provider, { serverUrl: target.url, resourceMetadataUrl, scope, fetchFn: this.net });
     if (result === 'REDIRECT') {
       const flow = provider.pendingFlow;
@@ -263,7 +265,7 @@ export class RemoteAuth {
         });
       }
       let response = await withToken(input, init);
-      const challenge = challengeOf(response);
+      const challenge = await challengeOf(response);
       if (!challenge) return response;
       await response.body?.cancel().catch(() => undefined);
       await onChallenge(provider, challenge);
@@ -279,7 +281,9 @@ type Challenge =
   | { readonly kind: 'unauthorized'; readonly resourceMetadataUrl?: URL; readonly scope?: string }
   | { readonly kind: 'insufficientScope'; readonly resourceMetadataUrl?: URL; readonly scope?: string };
 
-function challengeOf(response: Response): Challenge | undefined {
+async function challengeOf(response: Response): Promise<Challenge | undefined> {
+  if (response.status !== 401 && response.status !== 403) return undefined;
+  const { extractWWWAuthenticateParams } = await loadSdk();
   if (response.status === 401) {
     const { resourceMetadataUrl, scope } = extractWWWAuthenticateParams(response);
     return { kind: 'unauthorized', resourceMetadataUrl, scope };

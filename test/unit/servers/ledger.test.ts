@@ -99,6 +99,16 @@ describe('ProcessLedger (orphan reaping with real processes)', function () {
     assert.deepEqual(await new ProcessLedger(file).entries(), []);
   });
 
+  it('at activation, with no file or no entries, reads the file and probes no process (on macOS a probe runs ps)', async () => {
+    let probes = 0;
+    const probe = { startTime: () => { probes++; return Promise.resolve('1'); }, isAlive: () => { probes++; return true; }, killGroup: () => { probes++; return Promise.resolve(); } };
+    assert.deepEqual(await new ProcessLedger(file, { probe }).reapOrphans(), { killed: [], dropped: [], kept: 0 });
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, JSON.stringify({ version: 1, entries: [] }));
+    assert.deepEqual(await new ProcessLedger(file, { probe }).reapOrphans(), { killed: [], dropped: [], kept: 0 });
+    assert.equal(probes, 0);
+  });
+
   it('tolerates a corrupt or foreign file', async () => {
     mkdirSync(path.dirname(file), { recursive: true });
     for (const junk of ['{not json', 'null', '[]', '{"entries": [{"pid": "x"}, 42, null]}']) {

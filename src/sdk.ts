@@ -1,0 +1,34 @@
+/**
+ * Everything the extension takes from the MCP SDK at run time (type-only imports elsewhere are free). esbuild bundles
+ * it apart, as dist/sdk.js, and `loadSdk()` (./sdkLoader.ts) requires it at first use (a server start, a sign-in), so
+ * activation neither parses nor evaluates it: the SDK builds hundreds of zod schemas when loaded and brings ajv.
+ * Only the SDK and thin helpers over it belong here: a module of ours imported here would exist twice (in both
+ * bundles, with separate state), which esbuild.mjs refuses.
+ */
+import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+
+export { auth, extractWWWAuthenticateParams } from '@modelcontextprotocol/sdk/client/auth.js';
+export { Client } from '@modelcontextprotocol/sdk/client/index.js';
+export { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
+export { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+export { InvalidClientError, OAuthError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
+export { ReadBuffer, serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
+export {
+  ErrorCode, ListRootsRequestSchema, LoggingMessageNotificationSchema, PromptListChangedNotificationSchema,
+  ResourceListChangedNotificationSchema, ToolListChangedNotificationSchema, isInitializedNotification,
+  isJSONRPCErrorResponse, isJSONRPCRequest, isJSONRPCResultResponse,
+} from '@modelcontextprotocol/sdk/types.js';
+
+/** The connection went away before the answer came. */
+export function isConnectionClosed(err: unknown): boolean {
+  return isMcpError(err, ErrorCode.ConnectionClosed);
+}
+
+/** The SDK's request timeout fired. */
+export function isRequestTimeout(err: unknown): boolean {
+  return isMcpError(err, ErrorCode.RequestTimeout);
+}
+
+function isMcpError(err: unknown, code: ErrorCode): err is McpError {
+  return err instanceof McpError && err.code === Number(code);
+}
