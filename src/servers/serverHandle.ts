@@ -13,12 +13,12 @@ import { looksLikeSecretName, type Redactor } from '../common/redact';
 import { RestartPolicy } from '../common/restartPolicy';
 import type { ServerState } from '../common/serverState';
 import { reduceServerState, type SupervisionEvent } from '../common/serverTransitions';
+import { loadSdk, type McpSdk } from '../sdkLoader';
 import {
   CommandNotFoundError, RpcTimeoutError, ServerConnectionLostError, ServerNotRunningError, ServerStartError,
   StartupTimeoutError, describeExit,
 } from './errors';
 import { mcpLevelToLogLevel, type LogLevel, type ServerLogSink } from './logSink';
-import { loadSdk, type McpSdk } from '../sdkLoader';
 import type { ManagedTransport, TransportContext, TransportFactories } from './transport';
 
 /** Default ping health-check interval (ms) when ServerOptions.ping does not say. */
