@@ -63,7 +63,7 @@ export type AutoStart = 'never' | 'onStartup';
 export type TraceLevel = 'off' | 'messages' | 'verbose';
 export type OAuthRedirectMode = 'auto' | 'uriHandler' | 'loopback';
 
-/** Context keys the manifest's `when` clauses read. */
+/** Context keys the extension sets for `when` clauses (serverCount: the number of configured servers; no manifest clause reads it yet). */
 export const CONTEXT_KEYS = {
   serverCount: 'mcpManager.serverCount',
 } as const;
