@@ -22,10 +22,16 @@ export function describeBlob(mimeType: string | undefined, blob: string): string
   return `Binary content (${mimeType || 'unknown type'}), ${formatBytes(bytes)} — not shown as text.`;
 }
 
+/** A size for a reader: "12 bytes", or "1.5 KB (1536 bytes)". */
 export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} byte${bytes === 1 ? '' : 's'}`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB (${bytes} bytes)`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB (${bytes} bytes)`;
+  return bytes < 1024 ? `${bytes} byte${bytes === 1 ? '' : 's'}` : `${formatSize(bytes)} (${bytes} bytes)`;
+}
+
+/** A compact size: "512 B", "1.5 KB", "3.2 MB" (the JSON-RPC trace's lines). */
+export function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
 function cap(text: string): string {

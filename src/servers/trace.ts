@@ -1,4 +1,5 @@
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { formatSize } from '../common/catalogDocuments';
 import type { TraceLevel } from '../common/contracts';
 import type { Redactor } from '../common/redact';
 import type { LogLevel, ServerLogSink } from './logSink';
@@ -39,7 +40,7 @@ export class JsonRpcTrace {
     if (!this.visible(level)) return;
     const body = JSON.stringify(message);
     const arrow = direction === 'send' ? '→' : '←';
-    const summary = `[trace] ${arrow} ${this.summarize(direction, message)} (${formatBytes(Buffer.byteLength(body))}${this.elapsed(direction, message)})`;
+    const summary = `[trace] ${arrow} ${this.summarize(direction, message)} (${formatSize(Buffer.byteLength(body))}${this.elapsed(direction, message)})`;
     this.sink.append(SUMMARY_LEVEL, [this.redactor.redact(summary)]);
     if (level === 'verbose' && this.enabled(BODY_LEVEL)) this.sink.append(BODY_LEVEL, [`[trace] ${arrow} ${cap(this.redactor.redact(body))}`]);
   }
@@ -93,11 +94,6 @@ function cap(text: string): string {
   return text.length > MAX_TRACE_BODY_CHARS ? `${text.slice(0, MAX_TRACE_BODY_CHARS)}… (${text.length - MAX_TRACE_BODY_CHARS} more characters)` : text;
 }
 
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MB`;
-}
 
 /**
  * The same transport, traced: every message the client sends or receives passes through `trace` first. Everything
