@@ -12,10 +12,10 @@ import type { ServersModel } from '../common/model';
 import { REDACTED } from '../common/redact';
 import { isLive } from '../common/serverPredicates';
 import { type SecretPurpose, staticClientSecretKey } from '../common/secretKeys';
-import { type ServerSource, describeSource, sourceKey } from '../common/serverId';
+import { type ServerSource, credentialId, describeSource, sourceKey } from '../common/serverId';
 import { safeNotificationText } from '../common/sanitize';
 import type { ConfigFeatures } from '../config';
-import { userMcpJsonUri } from '../config/configService';
+import { folderSource, userMcpJsonUri, workspaceSettingsSource } from '../config/configService';
 import type { ComponentLogger } from '../log';
 import type { SecretStore } from '../vscode-adapters/secretStore';
 
@@ -80,12 +80,12 @@ export async function importServers(deps: ConfigCommandDeps): Promise<void> {
 export async function pickTarget(globalStorageUri: vscode.Uri, title: string, placeHolder: string): Promise<ImportTarget> {
   const targets: ImportTarget[] = [
     ...(vscode.workspace.workspaceFolders ?? []).map((f): ImportTarget => ({
-      kind: 'file', uri: vscode.Uri.joinPath(f.uri, '.vscode', 'mcp.json'), source: { kind: 'workspaceMcpJson', folder: f.name }, label: `${f.name}/.vscode/mcp.json`,
+      kind: 'file', uri: vscode.Uri.joinPath(f.uri, '.vscode', 'mcp.json'), source: folderSource(f), label: `${f.name}/.vscode/mcp.json`,
     })),
     { kind: 'file', uri: userMcpJsonUri(globalStorageUri), source: { kind: 'userMcpJson' }, label: 'User mcp.json' },
     { kind: 'settings', target: vscode.ConfigurationTarget.Global, source: { kind: 'userSettings' }, label: 'User settings (mcpManager.servers)' },
     ...(vscode.workspace.workspaceFolders?.length
-      ? [{ kind: 'settings', target: vscode.ConfigurationTarget.Workspace, source: { kind: 'workspaceSettings' }, label: 'Workspace settings (mcpManager.servers)' } as const]
+      ? [{ kind: 'settings', target: vscode.ConfigurationTarget.Workspace, source: workspaceSettingsSource(), label: 'Workspace settings (mcpManager.servers)' } as const]
       : []),
   ];
   const choice = await vscode.window.showQuickPick(
@@ -157,7 +157,7 @@ export async function setSecret(deps: ConfigCommandDeps): Promise<void> {
       detail: i.description, users: definitions.filter((d) => sourceKey(d.source) === sourceKey(s.source) && referencedInputs(d.config).has(i.id)),
     }))),
     ...definitions.flatMap((d) => (d.config.type !== 'stdio' && d.options.oauth?.clientId ? [{
-      purpose: 'oauthClient' as const, id: staticClientSecretKey(d.id), name: `OAuth client secret of ${d.name}`, description: describeSource(d.source),
+      purpose: 'oauthClient' as const, id: staticClientSecretKey(credentialId(d.source, d.name)), name: `OAuth client secret of ${d.name}`, description: describeSource(d.source),
       detail: `For the pre-registered client "${d.options.oauth.clientId}" (mcpManager.serverOptions); public clients need none.`, users: [d],
     }] : [])),
   ];

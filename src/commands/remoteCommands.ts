@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { toAbortSignal } from '../common/cancellation';
 import type { ServerDefinition } from '../common/config/types';
+import { UserCancelledError, UserFacingError } from '../common/errors';
+import { assertNever } from '../common/serverState';
 import type { ServerSnapshot } from '../common/model';
 import type { ConfigFeatures } from '../config';
 import type { RemoteFeatures } from '../features/remote';
@@ -15,8 +17,8 @@ import type { ServerLifecycle } from './serverCommands';
 export interface RemoteCommandDeps {
   readonly remote: Pick<RemoteFeatures, 'signIn' | 'signOut' | 'forgetAll'>;
   readonly servers: ServerLifecycle;
-  /** Definitions and their resolution (URL, headers); Clear All Stored Data also forgets what the config feature keeps. */
-  readonly config: Pick<ConfigFeatures, 'service' | 'resolveLaunch' | 'forgetStoredData'>;
+  /** Definitions and the start gate (trust, first-connection consent, then URL and headers); Clear All Stored Data also forgets what the config feature keeps. */
+  readonly config: Pick<ConfigFeatures, 'service' | 'prepareStart' | 'forgetStoredData'>;
   readonly secrets: Pick<SecretStore, 'clearAll'>;
   readonly log: ComponentLogger;
 }
@@ -35,7 +37,17 @@ export function remoteCommands(deps: RemoteCommandDeps): Pick<CommandTable, 'sig
   return {
     signIn: async (arg) => {
       const { snapshot, definition } = await pickRemote(arg, 'Sign in to which server?');
-      const launch = await config.resolveLaunch(definition);
+      // Through the start gate (review M9): in Restricted Mode nothing is prompted, resolved or requested, and a
+      // workspace server's first connection is confirmed before discovery reaches its URL.
+      const prepared = await config.prepareStart(definition);
+      switch (prepared.kind) {
+        case 'ready': break;
+        case 'needsTrust': throw new UserFacingError(`'${snapshot.name}' is defined by the workspace, which is in Restricted Mode. Trust the workspace to sign in.`);
+        case 'cancelled': throw new UserCancelledError();
+        case 'configError': throw new UserFacingError(prepared.reason);
+        default: assertNever(prepared);
+      }
+      const launch = prepared.launch;
       if (launch.type === 'stdio') throw new Error(`'${snapshot.name}' is not a remote server`);
       if (hasAuthorizationHeader(launch.headers)) {
         void vscode.window.showInformationMessage(`'${snapshot.name}' uses a configured Authorization header; it does not sign in with OAuth.`);

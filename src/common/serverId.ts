@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * Stable server identity: where a server is defined plus its name. Two definitions with the same name from different
  * sources have different ids (one of them is then `shadowed`); the id survives restarts and reloads.
@@ -6,12 +8,51 @@
  *   settings:workspace#<name>     mcpManager.servers in workspace settings
  *   settings:user#<name>          mcpManager.servers in user settings
  *   userMcpJson#<name>            the user profile's mcp.json
+ *
+ * The id names a server inside one window. What a server may see across windows (its secrets, tokens, remembered
+ * consent) is keyed by its OWNER instead: the user's profile, or one workspace identified by its URI (see ownerKey).
  */
 export type ServerSource =
-  | { readonly kind: 'workspaceMcpJson'; readonly folder: string }
-  | { readonly kind: 'workspaceSettings' }
+  /** `folderUri`: the folder's URI (its identity; two checkouts named `app` differ here). */
+  | { readonly kind: 'workspaceMcpJson'; readonly folder: string; readonly folderUri: string }
+  /** `workspaceUri`: the .code-workspace file's URI, or the single folder's URI (where workspace settings live). */
+  | { readonly kind: 'workspaceSettings'; readonly workspaceUri: string }
   | { readonly kind: 'userSettings' }
   | { readonly kind: 'userMcpJson' };
+
+/** Who defined a server: the user's profile, or one specific workspace / workspace folder (by URI, never by name). */
+export type ServerOwner = { readonly kind: 'user' } | { readonly kind: 'workspace'; readonly uri: string };
+
+export function ownerOf(source: ServerSource): ServerOwner {
+  switch (source.kind) {
+    case 'workspaceMcpJson': return { kind: 'workspace', uri: source.folderUri };
+    case 'workspaceSettings': return { kind: 'workspace', uri: source.workspaceUri };
+    case 'userSettings':
+    case 'userMcpJson': return { kind: 'user' };
+  }
+}
+
+/**
+ * The owner part of every SecretStorage id and remembered consent: `user`, or `ws-<16 hex of sha256(uri)>`. Stable
+ * for a folder across sessions, different for every other folder or workspace file.
+ */
+export function ownerKey(owner: ServerOwner): string {
+  return owner.kind === 'user' ? 'user' : `ws-${createHash('sha256').update(owner.uri).digest('hex').slice(0, 16)}`;
+}
+
+/**
+ * The prefix of a source's SecretStorage ids. User sources keep the pre-owner scheme (`settings:user`,
+ * `userMcpJson`: their values were never shared with a workspace); workspace sources add their owner
+ * (`workspace:app@ws-1a2b…`, `settings:workspace@ws-1a2b…`), so another workspace cannot reproduce the id.
+ */
+export function secretScope(source: ServerSource): string {
+  return isWorkspaceDefined(source) ? `${sourceKey(source)}@${ownerKey(ownerOf(source))}` : sourceKey(source);
+}
+
+/** The SecretStorage id of a server's own credentials (OAuth tokens, static client secret): `<secretScope>#<name>`. */
+export function credentialId(source: ServerSource, name: string): string {
+  return `${secretScope(source)}#${name}`;
+}
 
 export type ServerId = string & { readonly __brand: 'ServerId' };
 
@@ -36,20 +77,6 @@ export function describeSource(source: ServerSource): string {
 
 export function makeServerId(source: ServerSource, name: string): ServerId {
   return `${sourceKey(source)}#${name}` as ServerId;
-}
-
-export function parseServerId(id: string): { source: ServerSource; name: string } | undefined {
-  const hash = id.indexOf('#');
-  if (hash <= 0 || hash === id.length - 1) return undefined;
-  const key = id.slice(0, hash);
-  const name = id.slice(hash + 1);
-  if (key === 'settings:workspace') return { source: { kind: 'workspaceSettings' }, name };
-  if (key === 'settings:user') return { source: { kind: 'userSettings' }, name };
-  if (key === 'userMcpJson') return { source: { kind: 'userMcpJson' }, name };
-  if (key.startsWith('workspace:') && key.length > 'workspace:'.length) {
-    return { source: { kind: 'workspaceMcpJson', folder: key.slice('workspace:'.length) }, name };
-  }
-  return undefined;
 }
 
 /** Sources defined by the workspace: these never start in Restricted Mode. */

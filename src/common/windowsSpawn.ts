@@ -61,7 +61,8 @@ export function getEnvCaseInsensitive(env: Readonly<Record<string, string>>, nam
 }
 
 /**
- * Finds what Windows would run for `command`, honouring PATHEXT (so `npx` finds `npx.cmd`). `exists` is the probe
+ * Finds what Windows would run for `command`, honouring PATHEXT (so `npx` finds `npx.cmd`); a name with a directory
+ * part resolves against `cwd`, a bare name only on PATH. `exists` is the probe
  * (injected: the caller passes an fs check). Returns undefined when nothing matches; the caller reports ENOENT.
  */
 export function resolveWindowsCommand(
@@ -71,7 +72,9 @@ export function resolveWindowsCommand(
   const hasExt = pathExt.some((ext) => command.toLowerCase().endsWith(ext.toLowerCase()));
   const candidates = (base: string): string[] => (hasExt ? [base] : [base, ...pathExt.map((ext) => base + ext.toLowerCase())]);
   const hasDir = /[\\/]/.test(command) || path.win32.isAbsolute(command);
-  const dirs = hasDir ? [''] : [cwd, ...(getEnvCaseInsensitive(env, 'PATH') ?? '').split(';').filter(Boolean)];
+  // A bare name is looked up on PATH only, never in the working directory (NoDefaultCurrentDirectoryInExePath): a
+  // workspace's own npx.cmd must not stand in for node's (review C1).
+  const dirs = hasDir ? [''] : (getEnvCaseInsensitive(env, 'PATH') ?? '').split(';').filter(Boolean);
   for (const dir of dirs) {
     const base = dir ? path.win32.join(dir.replace(/^"(.*)"$/, '$1'), command) : path.win32.resolve(cwd, command);
     for (const candidate of candidates(base)) if (exists(candidate)) return candidate;

@@ -118,14 +118,14 @@ export class ConfigService extends Disposable {
   private async readSources(): Promise<ParsedSource[]> {
     const folders = vscode.workspace.workspaceFolders ?? [];
     const fileSources = await Promise.all([
-      ...folders.map((f) => this.readFileSource(vscode.Uri.joinPath(f.uri, '.vscode', 'mcp.json'), { kind: 'workspaceMcpJson', folder: f.name })),
+      ...folders.map((f) => this.readFileSource(vscode.Uri.joinPath(f.uri, '.vscode', 'mcp.json'), folderSource(f))),
       this.userMcpJson ? this.readFileSource(this.userMcpJson, { kind: 'userMcpJson' }) : Promise.resolve(undefined),
     ]);
     const config = vscode.workspace.getConfiguration(SETTINGS_SECTION);
     const servers = config.inspect(SETTINGS.servers);
     const inputs = config.inspect(SETTINGS.inputs);
     const settingsSources = [
-      parseSettingsValues(servers?.workspaceValue, inputs?.workspaceValue, { kind: 'workspaceSettings' }),
+      parseSettingsValues(servers?.workspaceValue, inputs?.workspaceValue, workspaceSettingsSource()),
       parseSettingsValues(servers?.globalValue, inputs?.globalValue, { kind: 'userSettings' }),
     ];
     return [...fileSources.filter((s): s is ParsedSource => !!s), ...settingsSources];
@@ -177,6 +177,17 @@ export class ConfigService extends Disposable {
     this.listeners.clear();
     super.dispose();
   }
+}
+
+/** The source of a folder's .vscode/mcp.json; its owner is the folder's URI. */
+export function folderSource(folder: vscode.WorkspaceFolder): ServerSource {
+  return { kind: 'workspaceMcpJson', folder: folder.name, folderUri: folder.uri.toString() };
+}
+
+/** Workspace settings; their owner is where they live: the .code-workspace file, else the single folder. */
+export function workspaceSettingsSource(): ServerSource {
+  const owner = vscode.workspace.workspaceFile ?? vscode.workspace.workspaceFolders?.[0]?.uri;
+  return { kind: 'workspaceSettings', workspaceUri: owner?.toString() ?? 'empty-window:' };
 }
 
 function toDiagnostic(d: ConfigDiagnostic): vscode.Diagnostic {

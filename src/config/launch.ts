@@ -2,20 +2,23 @@ import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { SETTINGS, SETTINGS_SECTION } from '../common/contracts';
 import { UserCancelledError, errorMessage } from '../common/errors';
-import { inputSecretId } from '../common/config/parse';
+import { inputSecretId, legacyInputSecretId } from '../common/config/parse';
 import { findSecretsInArgs, maskSecretArgs } from '../common/config/secretsInArgs';
-import { confirmationFingerprint, formatCommandLine, rememberFingerprint, trustDecision } from '../common/config/startConfirmation';
-import type { InputDefinition, LaunchPreparation, LaunchResolver, ResolvedLaunch, ServerDefinition } from '../common/config/types';
+import { confirmationFingerprint, describeRemote, formatCommandLine, pathChange, rememberFingerprint, trustDecision } from '../common/config/startConfirmation';
+import type { InputDefinition, LaunchPreparation, LaunchResolver, RemoteServerConfig, ResolvedLaunch, ServerDefinition } from '../common/config/types';
 import { ConfigResolutionError, resolveDefinition } from '../common/config/variables';
 import { REDACTED, type Redactor } from '../common/redact';
-import { type ServerSource, describeSource } from '../common/serverId';
+import { type ServerSource, describeSource, ownerOf } from '../common/serverId';
 import type { ComponentLogger } from '../log';
 import type { SecretStore } from '../vscode-adapters/secretStore';
 import type { ConfigService } from './configService';
 
 /**
- * Input values. Password inputs are asked once and kept in SecretStorage (purpose 'input', id `<sourceKey>/<inputId>`);
- * later starts read them from there. Other inputs are asked on first use and remembered in memory for this session
+ * Input values. Password inputs are asked once and kept in SecretStorage (purpose 'input', id `<secretScope>/<inputId>`:
+ * the owner is part of it, src/common/serverId.ts); later starts read them from there. A value stored by an earlier
+ * version under the owner-less id (`workspace:app/<inputId>`, readable by every folder named `app`) is offered once,
+ * with the folder named, and used only if the user agrees; either way the old id is deleted, so no other workspace is
+ * offered it again. Other inputs are asked on first use and remembered in memory for this session
  * only (so crash restarts do not prompt), until Clear Secrets... forgets them. Concurrent requests for one input share
  * one prompt.
  */
@@ -29,7 +32,7 @@ export class InputValues {
     const id = inputSecretId(source, input.id);
     const running = this.inFlight.get(id);
     if (running) return running;
-    const p = this.lookup(id, input, serverName).finally(() => this.inFlight.delete(id));
+    const p = this.lookup(id, source, input, serverName).finally(() => this.inFlight.delete(id));
     this.inFlight.set(id, p);
     return p;
   }
@@ -40,9 +43,9 @@ export class InputValues {
     else this.session.delete(id);
   }
 
-  private async lookup(id: string, input: InputDefinition, serverName: string): Promise<string> {
+  private async lookup(id: string, source: ServerSource, input: InputDefinition, serverName: string): Promise<string> {
     if (input.type === 'promptString' && input.password) {
-      const stored = await this.secrets.get('input', id);
+      const stored = await this.secrets.get('input', id) ?? await this.adoptLegacy(id, source, input, serverName);
       if (stored !== undefined) return stored;
       const value = await askString(input, serverName, true);
       await this.secrets.store('input', id, value);
@@ -55,6 +58,35 @@ export class InputValues {
     this.session.set(id, value);
     return value;
   }
+
+  /** The migration of an owner-less stored value: with consent it moves to the owner's id; the old id goes either way. */
+  private async adoptLegacy(id: string, source: ServerSource, input: InputDefinition, serverName: string): Promise<string | undefined> {
+    const legacyId = legacyInputSecretId(source, input.id);
+    const legacy = legacyId === undefined ? undefined : await this.secrets.get('input', legacyId);
+    if (legacyId === undefined || legacy === undefined) return undefined;
+    const USE = 'Use Saved Value';
+    const choice = await vscode.window.showWarningMessage(
+      `Use the saved value of "${input.id}" for MCP server "${serverName}" in ${ownerLabel(source)}?`,
+      { modal: true, detail: `An earlier version of MCP Manager saved it for any workspace named like this one (${describeSource(source)}), so another checkout may have stored it. From now on values are kept per workspace. If you choose "${ENTER_NEW}", the saved value is deleted and you are asked for a new one.` },
+      USE, ENTER_NEW,
+    );
+    if (choice === undefined) throw new UserCancelledError();
+    await this.secrets.delete('input', legacyId);
+    if (choice !== USE) { this.log.info(`input "${input.id}" for ${serverName}: the owner-less saved value was declined and deleted`); return undefined; }
+    await this.secrets.store('input', id, legacy);
+    this.log.info(`input "${input.id}" for ${serverName}: the saved value moved to this workspace's key`);
+    return legacy;
+  }
+}
+
+const ENTER_NEW = 'Enter a New Value';
+
+/** The owner as a person reads it: the folder or workspace file path. */
+export function ownerLabel(source: ServerSource): string {
+  const owner = ownerOf(source);
+  if (owner.kind === 'user') return 'your user configuration';
+  const uri = vscode.Uri.parse(owner.uri);
+  return uri.scheme === 'file' ? uri.fsPath : uri.toString(true);
 }
 
 async function askString(input: Extract<InputDefinition, { type: 'promptString' }>, serverName: string, password: boolean): Promise<string> {
@@ -99,12 +131,16 @@ export type StartPreparation = LaunchPreparation;
 
 const CONFIRMED_KEY = 'mcpManager.confirmedFirstStarts';
 const START = 'Start Server';
+const CONNECT = 'Connect';
 
 /**
  * The trust / first-start gate. The server manager calls `prepareStart(definition)` before every start (also
- * restarts): no workspace-defined server starts in Restricted Mode (nothing is prompted either), and the first start
- * of a workspace-defined stdio server asks for confirmation of its exact command line (secrets masked). Agreement is
- * remembered in globalState as a hash of id + command + args + env names.
+ * restarts), and Sign In goes through it too: no workspace-defined server starts or connects in Restricted Mode
+ * (nothing is prompted, no variable is resolved), and the first start of a workspace-defined server asks the user:
+ * a stdio server's exact command line (secrets masked), environment file and PATH change; a remote server's host,
+ * header names and the `${env:…}` / `${input:…}` values it would send, asked BEFORE anything is resolved or sent.
+ * Agreement is remembered in globalState as a hash over the owner and the whole unresolved entry (plus the envFile's
+ * content), so any change, or another checkout of the same name, asks again.
  */
 export class StartGate {
   constructor(
@@ -126,6 +162,11 @@ export class StartGate {
       this.log.info(`${def.id}: not started, the workspace is not trusted`);
       return { kind: 'needsTrust' };
     }
+    const ask = decision === 'needsConfirmation';
+    const config = def.config;
+    if (ask && config.type !== 'stdio' && !(await this.confirmed(def, confirmationFingerprint(def), () => this.confirmRemote(def, config)))) {
+      return { kind: 'cancelled' };
+    }
     let launch: ResolvedLaunch;
     try {
       launch = await this.resolve(def);
@@ -135,11 +176,9 @@ export class StartGate {
       this.log.warn(`${def.id}: ${reason}`);
       return { kind: 'configError', reason };
     }
-    if (decision === 'needsConfirmation' && launch.type === 'stdio') {
-      if (!(await this.confirm(def, launch))) {
-        this.log.info(`${def.id}: first start declined`);
-        return { kind: 'cancelled' };
-      }
+    if (ask && launch.type === 'stdio') {
+      const stdio = launch;
+      if (!(await this.confirmed(def, confirmationFingerprint(def, stdio.envFile?.digest), () => this.confirmStdio(def, stdio)))) return { kind: 'cancelled' };
     }
     return { kind: 'ready', launch };
   }
@@ -151,27 +190,52 @@ export class StartGate {
 
   private decide(def: ServerDefinition) {
     const confirmFirstStart = vscode.workspace.getConfiguration(SETTINGS_SECTION).get<boolean>(SETTINGS.confirmFirstStart, true);
-    const confirmed = this.globalState.get<string[]>(CONFIRMED_KEY, []);
-    return trustDecision(def, { trusted: vscode.workspace.isTrusted, confirmFirstStart, confirmed: (f) => confirmed.includes(f) });
+    return trustDecision(def, { trusted: vscode.workspace.isTrusted, confirmFirstStart });
   }
 
-  private async confirm(def: ServerDefinition, launch: Extract<ResolvedLaunch, { type: 'stdio' }>): Promise<boolean> {
+  /** Whether the user agreed to this fingerprint before, else asks (and remembers a yes). */
+  private async confirmed(def: ServerDefinition, fingerprint: string, ask: () => Promise<boolean>): Promise<boolean> {
+    if (this.globalState.get<string[]>(CONFIRMED_KEY, []).includes(fingerprint)) return true;
+    if (!(await ask())) {
+      this.log.info(`${def.id}: first start declined`);
+      return false;
+    }
+    await this.globalState.update(CONFIRMED_KEY, rememberFingerprint(this.globalState.get<string[]>(CONFIRMED_KEY, []), fingerprint));
+    return true;
+  }
+
+  private async confirmRemote(def: ServerDefinition, config: RemoteServerConfig): Promise<boolean> {
+    const { host, headerNames, variables } = describeRemote(config);
+    const detail = [
+      `It connects to ${this.redactor.redact(host)} (${config.type === 'sse' ? 'SSE' : 'Streamable HTTP'}).`,
+      headerNames.length ? `Headers it sends: ${headerNames.join(', ')} (values hidden)` : 'It sends no configured headers.',
+      variables.length ? `Values from your machine it sends: ${variables.join(', ')}` : undefined,
+      `Defined by: ${ownerLabel(def.source)}`,
+      '', 'Nothing is sent until you agree. You are asked again if anything in its definition changes.',
+    ].filter((l) => l !== undefined).join('\n');
+    const choice = await vscode.window.showWarningMessage(
+      `Connect to the MCP server "${def.name}" defined in ${describeSource(def.source)}?`, { modal: true, detail }, CONNECT);
+    return choice === CONNECT;
+  }
+
+  private async confirmStdio(def: ServerDefinition, launch: Extract<ResolvedLaunch, { type: 'stdio' }>): Promise<boolean> {
     // Flags are found on the unresolved args (which know the password inputs); the mask is applied to the resolved ones.
     const flagged = new Set(def.config.type === 'stdio' ? findSecretsInArgs(def.config.args, this.config.inputsFor(def.source)).map((f) => f.index) : []);
     const masked = maskSecretArgs(launch.args, [], REDACTED);
     const args = launch.args.map((a, i) => (flagged.has(i) ? (/^(--?[A-Za-z][\w.-]*=)/.exec(a)?.[1] ?? '') + REDACTED : masked[i] ?? a));
     const commandLine = formatCommandLine({ ...launch, args }, (s) => this.redactor.redact(s));
     const envNames = def.config.type === 'stdio' ? Object.keys(def.config.env) : [];
+    const pathFirst = pathChange(process.env, launch.env, process.platform);
     const detail = [
       'It runs this command on your machine:', '', commandLine, '',
       `Working directory: ${this.redactor.redact(launch.cwd)}`,
       envNames.length ? `Environment variables set: ${envNames.join(', ')} (values hidden)` : undefined,
-      '', 'You are asked again only if its command, arguments or environment variable names change.',
+      launch.envFile ? `Environment file ${this.redactor.redact(launch.envFile.path)} sets: ${launch.envFile.names.join(', ') || '(nothing)'} (values hidden)` : undefined,
+      pathFirst.length ? `PATH changed: ${pathFirst.map((e) => this.redactor.redact(e)).join(process.platform === 'win32' ? ';' : ':')} comes first` : undefined,
+      '', 'You are asked again if anything in its definition or its environment file changes.',
     ].filter((l) => l !== undefined).join('\n');
     const choice = await vscode.window.showWarningMessage(
       `Start the MCP server "${def.name}" defined in ${describeSource(def.source)}?`, { modal: true, detail }, START);
-    if (choice !== START) return false;
-    await this.globalState.update(CONFIRMED_KEY, rememberFingerprint(this.globalState.get<string[]>(CONFIRMED_KEY, []), confirmationFingerprint(def)));
-    return true;
+    return choice === START;
   }
 }

@@ -51,7 +51,7 @@ describe('Server configuration (issue #3) in the extension host', () => {
   let globalState: MemoryMemento;
   let lines: string[];
   let logger: Logger;
-  const id = (name: string): ServerId => makeServerId({ kind: 'workspaceMcpJson', folder: folder.name }, name);
+  const id = (name: string): ServerId => makeServerId({ kind: 'workspaceMcpJson', folder: folder.name, folderUri: folder.uri.toString() }, name);
   const has = (name: string) => registry.get(id(name)) !== undefined;
   /** Waits re-check on every change of the model (events, no polling). */
   const onRegistryChange: UntilOptions = { on: (listener) => registry.onDidChange(listener), timeoutMs: 10_000 };
@@ -118,7 +118,7 @@ describe('Server configuration (issue #3) in the extension host', () => {
   });
 
   it('resolves a seeded password input from SecretStorage, and the secret is found nowhere else', async () => {
-    const source = { kind: 'workspaceMcpJson', folder: folder.name } as const;
+    const source = { kind: 'workspaceMcpJson', folder: folder.name, folderUri: folder.uri.toString() } as const;
     const store = new SecretStore(secrets, features.redactor, logger.scoped('secrets'));
     await store.store('input', inputSecretId(source, 'fixture-token'), SEEDED_SECRET);
     const def = features.service.definitions.find((d) => d.id === id('echo'));

@@ -11,7 +11,7 @@ import { type ServerStatus, presentedState } from '../../src/common/serverState'
 /** pickServer and the lifecycle commands given a server id (as `executeCommand('mcpManager.startServer', id)` does). */
 describe('A command given a server id applies only where its picker would offer that server', () => {
   const snapshot = (name: string, status: ServerStatus): ServerSnapshot => ({
-    id: makeServerId({ kind: 'workspaceMcpJson', folder: 'app' }, name), name, source: { kind: 'workspaceMcpJson', folder: 'app' },
+    id: makeServerId({ kind: 'workspaceMcpJson', folder: 'app', folderUri: 'file:///w/app' }, name), name, source: { kind: 'workspaceMcpJson', folder: 'app', folderUri: 'file:///w/app' },
     transport: 'stdio', status, state: presentedState(status),
   });
   const blocked = snapshot('blocked', { definition: { kind: 'needsTrust' }, runtime: { kind: 'stopped' } });

@@ -1,5 +1,5 @@
 import { type Node, type ParseError, findNodeAtLocation, parse, parseTree, printParseErrorCode } from 'jsonc-parser';
-import { type ServerId, type ServerSource, makeServerId, sourceKey } from '../serverId';
+import { type ServerId, type ServerSource, isWorkspaceDefined, makeServerId, secretScope, sourceKey } from '../serverId';
 import type { InputDefinition, ServerConfig, Transport } from './types';
 import { KNOWN_VARIABLES, findVariables } from './variables';
 import { findSecretsInArgs } from './secretsInArgs';
@@ -280,9 +280,21 @@ export function parseInputs(value: unknown, report: (message: string, path: Json
   return out;
 }
 
-/** The SecretStorage id of a password input: `<sourceKey>/<inputId>` (purpose 'input', src/common/secretKeys.ts). */
+/**
+ * The SecretStorage id of a password input: `<secretScope>/<inputId>` (purpose 'input', src/common/secretKeys.ts), so a
+ * workspace's values are its own (`workspace:app@ws-1a2b…/token`), never another checkout's that shares the name.
+ */
 export function inputSecretId(source: ServerSource, inputId: string): string {
-  return `${sourceKey(source)}/${inputId}`;
+  return `${secretScope(source)}/${inputId}`;
+}
+
+/**
+ * The id a workspace source's password input had before ids carried the owner (`workspace:app/token`): any workspace
+ * of that name could read it, so its value is offered only after the user agrees (InputValues). Undefined for user
+ * sources, whose ids did not change.
+ */
+export function legacyInputSecretId(source: ServerSource, inputId: string): string | undefined {
+  return isWorkspaceDefined(source) ? `${sourceKey(source)}/${inputId}` : undefined;
 }
 
 function describeParseError(e: ParseError): string {

@@ -84,6 +84,8 @@ export type ResolvedLaunch =
       /** The complete environment of the child (inherited + envFile + env, PATH entries from env first). */
       readonly env: Readonly<Record<string, string>>;
       readonly cwd: string;
+      /** The envFile the environment was read from: for the first-start dialog (names) and its fingerprint (digest). */
+      readonly envFile?: { readonly path: string; readonly names: readonly string[]; readonly digest: string };
     }
   | { readonly type: 'http' | 'sse'; readonly url: string; readonly headers: Readonly<Record<string, string>> };
 

@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { UserFacingError } from '../errors';
 import { looksLikeSecretName } from '../redact';
+import { isWorkspaceDefined } from '../serverId';
 import type { InputDefinition, ResolvedLaunch, ServerConfig, ServerDefinition } from './types';
 
 /**
@@ -80,7 +82,10 @@ export interface ResolveContext {
 
 const pathApi = (platform: NodeJS.Platform) => (platform === 'win32' ? path.win32 : path.posix);
 
-/** The folder a definition belongs to: its mcp.json's folder, else the first folder. */
+/**
+ * The folder `${workspaceFolder}` names for a definition: its mcp.json's folder, else the first folder. For a server of
+ * the user's profile this is only ever used where the user wrote `${workspaceFolder}`; it is never a default.
+ */
 export function definingFolder(def: ServerDefinition, folders: readonly WorkspaceFolderInfo[]): WorkspaceFolderInfo | undefined {
   if (def.source.kind === 'workspaceMcpJson') {
     const name = def.source.folder;
@@ -90,11 +95,20 @@ export function definingFolder(def: ServerDefinition, folders: readonly Workspac
   return folders[0];
 }
 
+/**
+ * Where relative paths (cwd, envFile) and the default working directory start: the defining folder for a
+ * workspace-defined server; the user's home for a user-defined one, so a server the user trusts never runs in, or
+ * loads code from, a workspace that may be untrusted (review C1) unless its definition says `${workspaceFolder}`.
+ */
+export function baseDirectory(def: ServerDefinition, folders: readonly WorkspaceFolderInfo[], home: string): string {
+  return (isWorkspaceDefined(def.source) ? definingFolder(def, folders)?.path : undefined) ?? home;
+}
+
 /** Resolves every variable of a definition, reads its envFile and builds the complete child environment. */
 export async function resolveDefinition(def: ServerDefinition, ctx: ResolveContext): Promise<ResolvedLaunch> {
   const p = pathApi(ctx.platform);
   const folder = definingFolder(def, ctx.folders);
-  const baseDir = folder?.path ?? ctx.home;
+  const baseDir = baseDirectory(def, ctx.folders, ctx.home);
   const inputValues = new Map<string, string>();
   const passwordValues = new Set<string>();
 
@@ -159,11 +173,13 @@ export async function resolveDefinition(def: ServerDefinition, ctx: ResolveConte
   const cwd = cwdRaw ? absolutize(cwdRaw, baseDir, ctx.home, p) : baseDir;
 
   let fileVars: Record<string, string> = {};
+  let envFileInfo: { path: string; names: string[]; digest: string } | undefined;
   if (config.envFile !== undefined) {
     const envFile = absolutize(await substitute(config.envFile, 'envFile'), baseDir, ctx.home, p);
     let text: string;
     try { text = await ctx.readFile(envFile); } catch { throw new ConfigResolutionError(`Server "${def.name}": cannot read envFile "${envFile}".`); }
     fileVars = parseDotenv(text);
+    envFileInfo = { path: envFile, names: Object.keys(fileVars), digest: createHash('sha256').update(text).digest('hex') };
     for (const [k, v] of Object.entries(fileVars)) if (looksLikeSecretName(k)) registerSecret(v, ctx);
   }
   const env: Record<string, string | null> = {};
@@ -173,7 +189,7 @@ export async function resolveDefinition(def: ServerDefinition, ctx: ResolveConte
     if (looksLikeSecretName(k)) registerSecret(resolved, ctx);
     env[k] = resolved;
   }
-  return { type: 'stdio', command, args, cwd, env: mergeEnvironment(ctx.env, fileVars, env, ctx.platform) };
+  return { type: 'stdio', command, args, cwd, env: mergeEnvironment(ctx.env, fileVars, env, ctx.platform), ...(envFileInfo ? { envFile: envFileInfo } : {}) };
 }
 
 function registerSecret(value: string, ctx: ResolveContext): void {

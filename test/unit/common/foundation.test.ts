@@ -3,7 +3,8 @@ import { Disposable, Emitter, disposeAll, toDisposable } from '../../../src/comm
 import { REDACTED, Redactor, looksLikeSecretName } from '../../../src/common/redact';
 import { safeNotificationText } from '../../../src/common/sanitize';
 import { SECRET_INDEX_KEY, parseSecretKey, secretKey } from '../../../src/common/secretKeys';
-import { isWorkspaceDefined, makeServerId, parseServerId, type ServerSource } from '../../../src/common/serverId';
+import { credentialId, isWorkspaceDefined, makeServerId, ownerKey, ownerOf, type ServerSource } from '../../../src/common/serverId';
+import { inputSecretId, legacyInputSecretId } from '../../../src/common/config/parse';
 import {
   ALL_RUNTIME_STATE_KINDS, ALL_STATE_KINDS, type DefinitionState, type RuntimeState, type RuntimeStateKind, type ServerState, type ServerStatus,
   presentState, presentedState,
@@ -13,25 +14,37 @@ import { serverContextValue, serverRow, sortServers } from '../../../src/common/
 import { catalogSummary, pendingRow } from '../../../src/common/catalogTree';
 import type { ServerSnapshot } from '../../../src/common/model';
 
-describe('ServerId', () => {
+describe('ServerId and owner', () => {
   const sources: [ServerSource, string][] = [
-    [{ kind: 'workspaceMcpJson', folder: 'app' }, 'workspace:app#srv'],
-    [{ kind: 'workspaceSettings' }, 'settings:workspace#srv'],
+    [{ kind: 'workspaceMcpJson', folder: 'app', folderUri: 'file:///src/a/app' }, 'workspace:app#srv'],
+    [{ kind: 'workspaceSettings', workspaceUri: 'file:///src/a/app' }, 'settings:workspace#srv'],
     [{ kind: 'userSettings' }, 'settings:user#srv'],
     [{ kind: 'userMcpJson' }, 'userMcpJson#srv'],
   ];
   for (const [source, id] of sources) {
-    it(`${source.kind} ⇄ ${id}`, () => {
-      assert.equal(makeServerId(source, 'srv'), id);
-      assert.deepEqual(parseServerId(id), { source, name: 'srv' });
-    });
+    it(`${source.kind} → ${id}`, () => assert.equal(makeServerId(source, 'srv'), id));
   }
-  it('keeps # and : inside names', () => {
-    const id = makeServerId({ kind: 'workspaceMcpJson', folder: 'a' }, 'x#y:z');
-    assert.deepEqual(parseServerId(id), { source: { kind: 'workspaceMcpJson', folder: 'a' }, name: 'x#y:z' });
+  it('two checkouts with the same folder name share the server id but no secret id (review H1, P4)', () => {
+    const a: ServerSource = { kind: 'workspaceMcpJson', folder: 'app', folderUri: 'file:///home/u/work/app' };
+    const b: ServerSource = { kind: 'workspaceMcpJson', folder: 'app', folderUri: 'file:///home/u/Downloads/app' };
+    assert.equal(makeServerId(a, 'github'), makeServerId(b, 'github'));
+    assert.notEqual(inputSecretId(a, 'github-Authorization'), inputSecretId(b, 'github-Authorization'));
+    assert.notEqual(credentialId(a, 'github'), credentialId(b, 'github'));
+    const wsA: ServerSource = { kind: 'workspaceSettings', workspaceUri: 'file:///home/u/one.code-workspace' };
+    const wsB: ServerSource = { kind: 'workspaceSettings', workspaceUri: 'file:///home/u/two.code-workspace' };
+    assert.notEqual(inputSecretId(wsA, 'k'), inputSecretId(wsB, 'k'));
+    assert.notEqual(credentialId(wsA, 'github'), credentialId(wsB, 'github'));
+    assert.match(credentialId(a, 'github'), /^workspace:app@ws-[0-9a-f]{16}#github$/);
+    // Not derivable from the name alone: the pre-owner ids are only "legacy".
+    assert.equal(legacyInputSecretId(a, 'k'), 'workspace:app/k');
+    assert.notEqual(inputSecretId(a, 'k'), legacyInputSecretId(a, 'k'));
   });
-  it('rejects malformed ids', () => {
-    for (const bad of ['', '#x', 'settings:user#', 'nope#x', 'workspace:#x']) assert.equal(parseServerId(bad), undefined, bad);
+  it('user sources keep their ids (nothing to migrate) and are owned by the user', () => {
+    assert.equal(inputSecretId({ kind: 'userSettings' }, 'k'), 'settings:user/k');
+    assert.equal(credentialId({ kind: 'userMcpJson' }, 'gh'), 'userMcpJson#gh');
+    assert.equal(legacyInputSecretId({ kind: 'userSettings' }, 'k'), undefined);
+    assert.deepEqual(ownerOf({ kind: 'userSettings' }), { kind: 'user' });
+    assert.equal(ownerKey(ownerOf(sources[0][0])), ownerKey(ownerOf(sources[1][0])), 'one folder: its mcp.json and its settings share the owner');
   });
   it('knows which sources the workspace defines', () => {
     assert.deepEqual(sources.map(([s]) => isWorkspaceDefined(s)), [true, true, false, false]);

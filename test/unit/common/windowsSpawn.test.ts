@@ -50,7 +50,8 @@ describe('Windows launch helpers (pure)', () => {
     const env = { Path: 'C:\\tools;"C:\\nodejs"', PATHEXT: '.EXE;.CMD;.BAT' };
     assert.equal(resolveWindowsCommand('npx', env, 'C:\\proj', exists), 'C:\\nodejs\\npx.cmd');
     assert.equal(resolveWindowsCommand('uvx', env, 'C:\\proj', exists), 'C:\\tools\\uvx.exe');
-    assert.equal(resolveWindowsCommand('local', env, 'C:\\proj', exists), 'C:\\proj\\local.bat');
+    // A bare name is never taken from the working directory (review C1); a relative path with a directory part is.
+    assert.equal(resolveWindowsCommand('local', env, 'C:\\proj', exists), undefined);
     assert.equal(resolveWindowsCommand('.\\local.bat', env, 'C:\\proj', exists), 'C:\\proj\\local.bat');
     assert.equal(resolveWindowsCommand('missing', env, 'C:\\proj', exists), undefined);
   });

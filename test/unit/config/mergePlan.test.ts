@@ -5,8 +5,8 @@ import { computePlan, deepEqual, isEmptyPlan, requiresRestart } from '../../../s
 import type { ServerDefinition } from '../../../src/common/config/types';
 import type { ServerSource } from '../../../src/common/serverId';
 
-const wsA: ServerSource = { kind: 'workspaceMcpJson', folder: 'a' };
-const wsB: ServerSource = { kind: 'workspaceMcpJson', folder: 'b' };
+const wsA: ServerSource = { kind: 'workspaceMcpJson', folder: 'a', folderUri: 'file:///w/a' };
+const wsB: ServerSource = { kind: 'workspaceMcpJson', folder: 'b', folderUri: 'file:///w/b' };
 const file = (source: ServerSource, servers: Record<string, unknown>) => parseMcpJsonText(JSON.stringify({ servers }), source, `/${source.kind}.json`);
 const settings = (source: ServerSource, servers: Record<string, unknown>) => parseSettingsValues(servers, [], source);
 const byId = (list: readonly ConfiguredServer[]) => Object.fromEntries(list.map((s) => [s.id, s]));
@@ -15,7 +15,7 @@ describe('config/merge: precedence and shadowing', () => {
   const sources = [
     file({ kind: 'userMcpJson' }, { x: { command: 'user-json' }, onlyUserJson: { command: 'u' } }),
     settings({ kind: 'userSettings' }, { x: { command: 'user-settings' }, y: { command: 'user-settings' } }),
-    settings({ kind: 'workspaceSettings' }, { x: { command: 'ws-settings' }, y: { command: 'ws-settings' }, z: { command: 'ws-settings' } }),
+    settings({ kind: 'workspaceSettings', workspaceUri: 'file:///w' }, { x: { command: 'ws-settings' }, y: { command: 'ws-settings' }, z: { command: 'ws-settings' } }),
     file(wsA, { x: { command: 'ws-a' } }),
   ];
 

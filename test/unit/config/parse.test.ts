@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { parseMcpJsonText, parseSettingsValues } from '../../../src/common/config/parse';
 import type { ServerSource } from '../../../src/common/serverId';
 
-const WS: ServerSource = { kind: 'workspaceMcpJson', folder: 'app' };
+const WS: ServerSource = { kind: 'workspaceMcpJson', folder: 'app', folderUri: 'file:///w/app' };
 const parseText = (text: string) => parseMcpJsonText(text, WS, '/w/app/.vscode/mcp.json');
 
 /** Every example shape of VS Code's MCP configuration reference, plus our extensions of them. */
@@ -165,7 +165,7 @@ describe('config/parse: settings values', () => {
   });
 
   it('reports a non-object servers value without throwing', () => {
-    const r = parseSettingsValues('nope', 'nope', { kind: 'workspaceSettings' });
+    const r = parseSettingsValues('nope', 'nope', { kind: 'workspaceSettings', workspaceUri: 'file:///w' });
     assert.equal(r.entries.length, 0);
     assert.equal(r.diagnostics.length, 2);
     assert.equal(r.diagnostics[0]?.range, undefined);

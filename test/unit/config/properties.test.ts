@@ -6,7 +6,7 @@ import { parseMcpJsonText, parseSettingsValues } from '../../../src/common/confi
 import { computePlan } from '../../../src/common/config/plan';
 import { findVariables } from '../../../src/common/config/variables';
 
-const source = { kind: 'workspaceMcpJson', folder: 'f' } as const;
+const source = { kind: 'workspaceMcpJson', folder: 'f', folderUri: 'file:///w/f' } as const;
 
 /** Values shaped like server entries, to reach deep into validation rather than stopping at the root. */
 const entryLike = fc.record({

@@ -56,7 +56,7 @@ describe('config/reloadQueue', () => {
 
 describe('config/snapshots', () => {
   const servers = mergeSources([
-    parseSettingsValues({ ok: { command: 'x' }, bad: { type: 'nope' } }, [], { kind: 'workspaceSettings' }),
+    parseSettingsValues({ ok: { command: 'x' }, bad: { type: 'nope' } }, [], { kind: 'workspaceSettings', workspaceUri: 'file:///w' }),
     parseSettingsValues({ ok: { command: 'y' }, mine: { command: 'z' } }, [], { kind: 'userSettings' }),
   ]).servers;
   const get = (id: string) => servers.find((s) => s.id === id)!;
@@ -79,7 +79,7 @@ describe('config/snapshots', () => {
 describe('config/configuredModel', () => {
   it('lists every configured entry, runtime snapshots for runnable ones, needsTrust while untrusted', () => {
     const servers = mergeSources([
-      parseSettingsValues({ run: { command: 'x' }, bad: { type: 'nope' } }, [], { kind: 'workspaceSettings' }),
+      parseSettingsValues({ run: { command: 'x' }, bad: { type: 'nope' } }, [], { kind: 'workspaceSettings', workspaceUri: 'file:///w' }),
       parseSettingsValues({ run: { command: 'y' }, mine: { command: 'z' } }, [], { kind: 'userSettings' }),
     ]).servers;
     const configChanged = new Emitter<void>();
@@ -102,7 +102,7 @@ describe('config/configuredModel', () => {
     assert.deepEqual(kinds(), { 'settings:workspace#run': 'needsTrust', 'settings:workspace#bad': 'configError', 'settings:user#run': 'shadowed', 'settings:user#mine': 'running' });
     trusted = true;
     model.trustChanged();
-    assert.equal(model.get(makeServerId({ kind: 'workspaceSettings' }, 'run'))?.state.kind, 'stopped');
+    assert.equal(model.get(makeServerId({ kind: 'workspaceSettings', workspaceUri: 'file:///w' }, 'run'))?.state.kind, 'stopped');
     configChanged.fire();
     runtimeChanged.fire([makeServerId({ kind: 'userSettings' }, 'mine')]);
     assert.deepEqual(events, ['all', 'all', ['settings:user#mine']]);

@@ -2,8 +2,9 @@ import * as assert from 'node:assert/strict';
 import type { InputDefinition, ServerConfig, ServerDefinition } from '../../../src/common/config/types';
 import { ConfigResolutionError, type ResolveContext, findVariables, mergeEnvironment, referencedInputs, resolveDefinition } from '../../../src/common/config/variables';
 import { type ServerSource, makeServerId } from '../../../src/common/serverId';
+import { resolveWindowsCommand } from '../../../src/common/windowsSpawn';
 
-function def(config: ServerConfig, source: ServerSource = { kind: 'workspaceMcpJson', folder: 'web' }): ServerDefinition {
+function def(config: ServerConfig, source: ServerSource = { kind: 'workspaceMcpJson', folder: 'web', folderUri: 'file:///w/web' }): ServerDefinition {
   return { id: makeServerId(source, 's'), name: 's', source, config, options: {} };
 }
 const stdio = (over: Partial<Extract<ServerConfig, { type: 'stdio' }>>): ServerConfig => ({ type: 'stdio', command: 'node', args: [], env: {}, ...over });
@@ -107,14 +108,33 @@ describe('config/variables: errors', () => {
 });
 
 describe('config/variables: cwd, envFile, env and PATH', () => {
-  it('cwd defaults to the defining folder, else the first folder, else home', async () => {
-    const cwdOf = async (source: ServerSource, folders = ctx().folders) => {
-      const r = await resolveDefinition(def(stdio({}), source), ctx({ folders }));
+  it('cwd defaults to the defining folder for workspace servers, to home for user servers (review C1)', async () => {
+    const cwdOf = async (source: ServerSource, folders = ctx().folders, cwd?: string) => {
+      const r = await resolveDefinition(def(stdio(cwd === undefined ? {} : { cwd }), source), ctx({ folders }));
       return r.type === 'stdio' ? r.cwd : '';
     };
-    assert.equal(await cwdOf({ kind: 'workspaceMcpJson', folder: 'web' }), '/w/web');
-    assert.equal(await cwdOf({ kind: 'userMcpJson' }), '/w/api');
-    assert.equal(await cwdOf({ kind: 'userMcpJson' }, []), '/home/u');
+    assert.equal(await cwdOf({ kind: 'workspaceMcpJson', folder: 'web', folderUri: 'file:///w/web' }), '/w/web');
+    assert.equal(await cwdOf({ kind: 'workspaceSettings', workspaceUri: 'file:///w' }), '/w/api');
+    assert.equal(await cwdOf({ kind: 'workspaceSettings', workspaceUri: 'file:///w' }, []), '/home/u');
+    // A user server never lands in the (maybe untrusted) workspace by default, relative paths included...
+    assert.equal(await cwdOf({ kind: 'userMcpJson' }), '/home/u');
+    assert.equal(await cwdOf({ kind: 'userSettings' }), '/home/u');
+    assert.equal(await cwdOf({ kind: 'userSettings' }, undefined, 'tools'), '/home/u/tools');
+    // ...only where its definition asks for it.
+    assert.equal(await cwdOf({ kind: 'userSettings' }, undefined, '${workspaceFolder}'), '/w/api');
+  });
+
+  it('P8: a user server in an untrusted Windows clone runs node\'s npx, not the clone\'s npx.cmd (review C1)', async () => {
+    const user: ServerSource = { kind: 'userSettings' };
+    const l = await resolveDefinition(def(stdio({ command: 'npx', args: ['-y', '@modelcontextprotocol/server-github'] }), user), ctx({
+      platform: 'win32', home: 'C:\\Users\\u', env: { PATH: 'C:\\Program Files\\nodejs', PATHEXT: '.COM;.EXE;.BAT;.CMD' },
+      folders: [{ name: 'clone', path: 'C:\\Users\\u\\Downloads\\clone' }],
+    }));
+    assert.ok(l.type === 'stdio');
+    assert.equal(l.cwd, 'C:\\Users\\u');
+    const planted = new Set(['C:\\Users\\u\\Downloads\\clone\\npx.cmd', 'C:\\Users\\u\\npx.cmd', 'C:\\Program Files\\nodejs\\npx.cmd']);
+    assert.equal(resolveWindowsCommand('npx', l.env, l.cwd, (f) => planted.has(f)), 'C:\\Program Files\\nodejs\\npx.cmd');
+    assert.equal(resolveWindowsCommand('npx', l.env, 'C:\\Users\\u\\Downloads\\clone', (f) => planted.has(f)), 'C:\\Program Files\\nodejs\\npx.cmd');
   });
 
   it('resolves ~ and relative cwd', async () => {
@@ -137,6 +157,16 @@ describe('config/variables: cwd, envFile, env and PATH', () => {
     assert.equal(r.env['PATH'], '/env/bin:/usr/bin:/file/bin:/bin');
     assert.equal(r.env['TOKEN'], 's3cret-value');
     assert.ok(c.secrets.includes('file-secret'), 'secret-named envFile values are registered');
+  });
+
+  it('reports the envFile it read: its path, variable names and a content digest (for the start dialog)', async () => {
+    const r = await resolveDefinition(def(stdio({ envFile: '.env' })), ctx());
+    assert.ok(r.type === 'stdio' && r.envFile);
+    assert.equal(r.envFile.path, '/w/web/.env');
+    assert.deepEqual(r.envFile.names, ['FROM_FILE', 'API_TOKEN', 'PATH']);
+    assert.match(r.envFile.digest, /^[0-9a-f]{64}$/);
+    const other = await resolveDefinition(def(stdio({ envFile: '.env' })), ctx({ readFile: () => Promise.resolve('NODE_OPTIONS=--require x') }));
+    assert.ok(other.type === 'stdio' && other.envFile && other.envFile.digest !== r.envFile.digest);
   });
 
   it('mergeEnvironment on Windows keeps one Path, case-insensitively', () => {
