@@ -189,7 +189,7 @@ export async function resolveDefinition(def: ServerDefinition, ctx: ResolveConte
     if (looksLikeSecretName(k)) registerSecret(resolved, ctx);
     env[k] = resolved;
   }
-  return { type: 'stdio', command, args, cwd, env: mergeEnvironment(ctx.env, fileVars, env, ctx.platform), ...(envFileInfo ? { envFile: envFileInfo } : {}) };
+  return { type: 'stdio', command, args, cwd, env: mergeEnvironment(inheritableEnvironment(ctx.env), fileVars, env, ctx.platform), ...(envFileInfo ? { envFile: envFileInfo } : {}) };
 }
 
 function registerSecret(value: string, ctx: ResolveContext): void {
@@ -214,6 +214,16 @@ function expandHome(value: string, home: string, p: path.PlatformPath): string {
   if (value === '~') return home;
   if (value.startsWith('~/') || (p === path.win32 && value.startsWith('~\\'))) return p.join(home, value.slice(2));
   return value;
+}
+
+/**
+ * The part of the extension host's environment a server inherits: everything but VS Code's and Electron's internals
+ * (`ELECTRON_*`, `VSCODE_*` but `VSCODE_PORTABLE`), as VS Code's own terminals do (`sanitizeProcessEnvironment`): with
+ * `VSCODE_GIT_ASKPASS_*` or `VSCODE_IPC_HOOK_CLI` a child could ask the editor for Git credentials or open files
+ * (review L3). A server's `env` may still set any of them on purpose.
+ */
+export function inheritableEnvironment(env: Readonly<Record<string, string | undefined>>): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(env).filter(([k]) => !/^(ELECTRON_.|VSCODE_(?!PORTABLE$).)/i.test(k)));
 }
 
 /**

@@ -169,6 +169,15 @@ describe('config/variables: cwd, envFile, env and PATH', () => {
     assert.ok(other.type === 'stdio' && other.envFile && other.envFile.digest !== r.envFile.digest);
   });
 
+  it('children do not inherit VS Code\'s and Electron\'s internals, but may set them on purpose (review L3, P3)', async () => {
+    const r = await resolveDefinition(def(stdio({ env: { VSCODE_WANTED: 'yes' } })), ctx({ env: {
+      PATH: '/usr/bin', HOME: '/home/u', GITHUB_TOKEN: 'mine', ELECTRON_RUN_AS_NODE: '1', VSCODE_IPC_HOOK_CLI: '/tmp/s.sock',
+      VSCODE_GIT_ASKPASS_MAIN: '/x/askpass.js', VSCODE_GIT_IPC_HANDLE: '/tmp/g.sock', VSCODE_NLS_CONFIG: '{}', VSCODE_PORTABLE: '/p',
+    } }));
+    assert.ok(r.type === 'stdio');
+    assert.deepEqual(Object.keys(r.env).sort(), ['GITHUB_TOKEN', 'HOME', 'PATH', 'VSCODE_PORTABLE', 'VSCODE_WANTED']);
+  });
+
   it('mergeEnvironment on Windows keeps one Path, case-insensitively', () => {
     const env = mergeEnvironment({ Path: 'C:\\Windows;C:\\bin', Foo: 'a' }, {}, { PATH: 'D:\\tools;c:\\bin', FOO: 'b' }, 'win32');
     assert.deepEqual(env, { Path: 'D:\\tools;c:\\bin;C:\\Windows', Foo: 'b' });
