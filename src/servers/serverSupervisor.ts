@@ -8,7 +8,8 @@ import { ConfigResolutionError } from '../common/config/variables';
 import { SignInRequiredError, UserCancelledError, errorMessage } from '../common/errors';
 import { Disposable, Emitter, type IDisposable, disposableTimeout, toDisposable } from '../common/lifecycle';
 import { type CatalogKind, EMPTY_CATALOG, type RequestCallOptions, type ServerCatalog, type ServerHealth } from '../common/model';
-import { looksLikeSecretName, type Redactor } from '../common/redact';
+import { maskSecretArgs } from '../common/config/secretsInArgs';
+import { REDACTED, looksLikeSecretName, type Redactor } from '../common/redact';
 import { RestartPolicy } from '../common/restartPolicy';
 import { DEFINITION_OK, type DefinitionState, type RuntimeState, STOPPED, type ServerStatus, assertNever } from '../common/serverState';
 import { type RuntimeEffect, type RuntimeEvent, type StartRejection, transition } from '../common/serverTransitions';
@@ -286,7 +287,9 @@ export class ServerSupervisor extends Disposable {
     const def = this.attemptDefinition;
     if (launch.type === 'stdio') {
       for (const [k, v] of Object.entries(launch.env)) if (looksLikeSecretName(k)) this.options.redactor.add(v);
-      this.log('info', `starting: ${[launch.command, ...launch.args].join(' ')} (cwd ${launch.cwd}, ${Object.keys(launch.env).length} env vars)`);
+      // Secret-looking args are masked as in the tooltip (log() redacts registered values and credential shapes).
+      const args = maskSecretArgs(launch.args, [], REDACTED);
+      this.log('info', `starting: ${[launch.command, ...args].join(' ')} (cwd ${launch.cwd}, ${Object.keys(launch.env).length} env vars)`);
     } else {
       for (const [k, v] of Object.entries(launch.headers)) if (looksLikeSecretName(k)) this.options.redactor.add(v);
       this.log('info', `connecting: ${launch.url}`);

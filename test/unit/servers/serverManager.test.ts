@@ -335,6 +335,16 @@ describe('ServerManager with real child processes', function () {
     assert.ok(!sink(d).has(/sk-very-secret-value/), sink(d).text());
   });
 
+  it('logs the "starting:" command line with secret-looking args masked (review L2, P2)', async () => {
+    const d = stdioDefinition('argsecret', { restart: false });
+    const cfg = d.config.type === 'stdio' ? d.config : undefined;
+    const withArgs: ServerDefinition = { ...d, config: { ...cfg!, args: [...cfg!.args, '--api-key', 'sk-literal-0123456789abcdefXYZ', 'ghp_0123456789abcdefABCD', '--verbose'] } };
+    const m = setup([withArgs], { redactor: new Redactor() });
+    await m.start(d.id);
+    assert.ok(sink(d).has(/starting: .* --api-key •••• •••• --verbose/), sink(d).text());
+    assert.ok(!sink(d).has(/sk-literal|ghp_0123/), sink(d).text());
+  });
+
   it('times out requests (reset by progress), reports progress, and cancels via AbortSignal', async () => {
     const d = def('timeouts');
     const m = setup([d]);
