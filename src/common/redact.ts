@@ -1,7 +1,8 @@
 /**
  * Redaction for everything that leaves the extension as text (logs, traces, tooltips, errors). Two layers:
  * known secret values (registered by whoever resolved them) are replaced wherever they appear, and well-known
- * credential shapes (bearer tokens, OAuth query values, secret-named keys and headers) are masked even when unknown.
+ * credential shapes (bearer tokens, URL passwords, OAuth query values, secret-named keys and headers) are masked even
+ * when unknown.
  */
 export const REDACTED = '••••';
 
@@ -11,6 +12,8 @@ const SECRET_KEY = String.raw`(?<!\w)((?:[a-z0-9]+[-_])*(?:api[-_]?key|apikey|to
 const PATTERNS: readonly [RegExp, string][] = [
   [/\b(authorization|proxy-authorization)(["']?\s*[:=]\s*["']?)(bearer|basic|token)?\s*[^\s"',}]+/gi, `$1$2$3 ${REDACTED}`],
   [/\b(bearer)\s+[A-Za-z0-9\-._~+/]+=*/gi, `$1 ${REDACTED}`],
+  // The password of a URL's userinfo (`https://me:pw@host`).
+  [/(\b[a-z][\w+.-]*:\/\/[^/?#\s:@]*:)[^/?#\s@]+@/gi, `$1${REDACTED}@`],
   [/([?&#](?:code|state|access_token|refresh_token|id_token|client_secret|code_verifier|token|api[_-]?key|key|password|secret)=)[^&#\s"']*/gi, `$1${REDACTED}`],
   [/("(?:access_token|refresh_token|id_token|client_secret|code_verifier|code|password|api[_-]?key|token)"\s*:\s*")[^"]*(")/gi, `$1${REDACTED}$2`],
   // `name: value`, `name=value`, `"name": "value"` (a quoted value up to its closing quote, escapes included); a

@@ -275,6 +275,8 @@ export class McpSession extends Disposable {
         throw new ServerConnectionLostError(name, what, exit?.code, exit?.signal);
       }
       if (this.options.sdk.isRequestTimeout(err)) throw new RpcTimeoutError(name, what, timeout);
+      // The server's error text (shown by commands and the Call Tool panel) may echo a secret: redacted at the source.
+      if (err instanceof Error) err.message = this.options.redactor.redact(err.message);
       throw err;
     }
   }

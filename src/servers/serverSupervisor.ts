@@ -205,7 +205,7 @@ export class ServerSupervisor extends Disposable {
 
   /** Feeds one event to the reducer. Events raised while effects run are queued and handled in order after them. */
   private dispatch(event: RuntimeEvent): void {
-    this.queue.push(event);
+    this.queue.push(this.redacted(event));
     if (this.dispatching) return;
     this.dispatching = true;
     try {
@@ -219,6 +219,17 @@ export class ServerSupervisor extends Disposable {
     } finally {
       this.dispatching = false;
     }
+  }
+
+  /**
+   * A reason becomes the state, the start's error, notifications, tooltips and the exported API: it is redacted once,
+   * here, where it enters the state (a server's error text or a URL may quote a secret).
+   */
+  private redacted(event: RuntimeEvent): RuntimeEvent {
+    const redact = (reason: string) => this.options.redactor.redact(reason);
+    if ('reason' in event) return { ...event, reason: redact(event.reason) };
+    const p = event.type === 'prepared' ? event.preparation : undefined;
+    return p?.kind === 'configError' ? { type: 'prepared', preparation: { ...p, reason: redact(p.reason) } } : event;
   }
 
   private run(effect: RuntimeEffect): void {

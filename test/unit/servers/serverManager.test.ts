@@ -345,6 +345,19 @@ describe('ServerManager with real child processes', function () {
     assert.ok(!sink(d).has(/sk-literal|ghp_0123/), sink(d).text());
   });
 
+  it('a request error that echoes a registered secret is redacted at the source (review M2: commands, Call Tool panel)', async () => {
+    const d = def('echoerr');
+    const redactor = new Redactor();
+    redactor.add('sk-echoed-0123456789');
+    const m = setup([d], { redactor });
+    await m.start(d.id);
+    // The server's "Resource … not found" error quotes the URI it was sent.
+    const err = await m.readResource(d.id, 'fixture://sk-echoed-0123456789').then(() => undefined, (e: unknown) => e);
+    assert.ok(err instanceof Error, 'the call is rejected');
+    assert.match(err.message, /••••/);
+    assert.ok(!err.message.includes('sk-echoed'), err.message);
+  });
+
   it('times out requests (reset by progress), reports progress, and cancels via AbortSignal', async () => {
     const d = def('timeouts');
     const m = setup([d]);
