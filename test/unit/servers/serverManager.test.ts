@@ -327,6 +327,17 @@ describe('ServerManager with real child processes', function () {
     assert.ok(!sink(d).has(/abcdef123456/));
   });
 
+  it('redacts a server log message before cutting it, so a secret at the cut shows no prefix (review L1)', async () => {
+    const d = def('logcut');
+    const redactor = new Redactor();
+    redactor.add('sk-at-the-cut-0123456789');
+    const m = setup([d], { redactor });
+    await m.start(d.id);
+    await m.callTool(d.id, 'log', { level: 'error', text: `${'x'.repeat(9_978)}sk-at-the-cut-0123456789 end` });
+    await until('log line', () => sink(d).has(/x{100}/));
+    assert.ok(!sink(d).has(/sk-at|x{9978}s/), sink(d).text().slice(-200));
+  });
+
   it('redacts secret env values in stderr', async () => {
     const d = def('redact', {}, { API_TOKEN: 'sk-very-secret-value', FIXTURE_SECRET: 'sk-very-secret-value' });
     const m = setup([d], { redactor: new Redactor() });
