@@ -39,7 +39,7 @@ export function activate(context: vscode.ExtensionContext): McpManagerApi {
     const remote = push(new RemoteFeatures({ secrets, redactor, logger, definitions: config.service }));
     const features = servers = push(new ServerFeatures({ context, logger, redactor, config, transports: remote.transports }));
     const showServerLog = (s: ServerSnapshot) => features.logs.show(s.id, s.name);
-    const notifier = new Notifier((serverId) => features.showLog(serverId));
+    const notifier = new Notifier((serverId) => features.showLog(serverId), redactor);
     const documents = push(new McpDocuments());
     const catalogLog = logger.scoped('catalog');
     const toolForms = push(new CallToolPanels({ extensionUri: context.extensionUri, requests: features.manager, documents, showServerLog, log: catalogLog }));

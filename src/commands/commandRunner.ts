@@ -2,7 +2,6 @@ import * as vscode from 'vscode';
 import { COMMANDS, type CommandVerb, commandId } from '../common/contracts';
 import { ServerActionError, UserCancelledError, UserFacingError, errorMessage, isSignInRequired } from '../common/errors';
 import type { ServerSnapshot } from '../common/model';
-import { safeNotificationText } from '../common/sanitize';
 import { InvalidArgumentsError } from '../features/toolCall';
 import type { ComponentLogger } from '../log';
 import { ServerStartError } from '../servers/errors';
@@ -32,7 +31,7 @@ export async function withServer<T>(server: Pick<ServerSnapshot, 'id'>, what: st
 
 /**
  * Registers a command with the one error-handling path: cancellation is silent; anything else is logged and shown
- * once, sanitized, with an "Open Log" action. A command handler never throws into VS Code.
+ * once, with an "Open Log" action (the Notifier redacts and sanitizes it). A command handler never throws into VS Code.
  */
 export function registerCommand(verb: CommandVerb, handler: CommandHandler, log: ComponentLogger, notifier: Notifier): vscode.Disposable {
   const id = commandId(verb);
@@ -46,7 +45,7 @@ export function registerCommand(verb: CommandVerb, handler: CommandHandler, log:
       // A failed start, or a server that needs a sign-in, is shown once by notifyFailures when the server enters that state.
       const cause = err instanceof ServerActionError ? err.cause : err;
       if (!(cause instanceof ServerStartError || isSignInRequired(cause))) {
-        notifier.error(safeNotificationText(message), err instanceof ServerActionError ? err.serverId : undefined);
+        notifier.error(message, err instanceof ServerActionError ? err.serverId : undefined);
       }
       return undefined;
     }

@@ -5,6 +5,7 @@ import { UserCancelledError, errorMessage } from '../common/errors';
 import { Disposable, toDisposable } from '../common/lifecycle';
 import type { Redactor } from '../common/redact';
 import type { ServerId } from '../common/serverId';
+import { cleanServerText } from '../common/serverText';
 import type { Logger } from '../log';
 import { remoteTransportFactory, TransportMemory } from '../remote/httpTransport';
 import { LoopbackRedirect } from '../remote/oauth/loopback';
@@ -50,7 +51,7 @@ export class RemoteFeatures extends Disposable {
     // The one URI handler of the extension: OAuth redirects arrive here.
     this._register(vscode.window.registerUriHandler({
       handleUri: (uri) => {
-        if (uri.path !== OAUTH_CALLBACK_PATH) { this.log.warn(`ignored a URI for an unknown path (${uri.path})`); return; }
+        if (uri.path !== OAUTH_CALLBACK_PATH) { this.log.warn(`ignored a URI for an unknown path (${cleanServerText(uri.path, 100)})`); return; }
         this.auth.handleCallback(`?${uri.query}`);
       },
     }));

@@ -16,6 +16,7 @@ export class SignInFailedError extends UserFacingError {
  * body — often an HTML error page — rather than the status.)
  */
 export class RemoteHttpError extends UserFacingError {
+  /** `detail` (the response body) must be redacted already: it is cut here, and a cut secret no longer matches. */
   constructor(readonly status: number, triedBoth: boolean, detail: string) {
     const hint = status === 401 || status === 403 ? 'check its API key or token (Set Secret...), or sign in if it uses OAuth'
       : status === 404 || status === 405 ? 'check the URL'
@@ -40,12 +41,13 @@ export class RemoteUnreachableError extends UserFacingError {
 
 /**
  * What a failed connect attempt means, said plainly: an HTTP error status (the SDK's StreamableHTTPError / SseError)
- * → RemoteHttpError; fetch's "fetch failed" → RemoteUnreachableError with its cause; anything else unchanged.
+ * → RemoteHttpError; fetch's "fetch failed" → RemoteUnreachableError with its cause; anything else unchanged. The
+ * server's text (body, cause) is passed through `redact` before it is cut.
  */
-export function asHttpFailure(err: unknown, triedBoth: boolean): unknown {
+export function asHttpFailure(err: unknown, triedBoth: boolean, redact: (text: string) => string): unknown {
   const code = (err as { code?: unknown } | undefined)?.code;
-  if (err instanceof Error && typeof code === 'number' && code >= 400 && code < 600) return new RemoteHttpError(code, triedBoth, err.message);
-  const cause = err instanceof TypeError && err.message === 'fetch failed' ? (err as { cause?: unknown }).cause : undefined;
-  if (cause && typeof cause === 'object') return new RemoteUnreachableError(cause);
+  if (err instanceof Error && typeof code === 'number' && code >= 400 && code < 600) return new RemoteHttpError(code, triedBoth, redact(err.message));
+  const cause = err instanceof TypeError && err.message === 'fetch failed' ? (err as { cause?: { code?: string; message?: string } }).cause : undefined;
+  if (cause && typeof cause === 'object') return new RemoteUnreachableError({ code: cause.code, message: cause.message && redact(cause.message) });
   return err;
 }

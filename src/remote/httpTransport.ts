@@ -141,7 +141,7 @@ export class RemoteTransport implements ManagedTransport {
           await this.replaceInner('sse');
           return this.send(message, options);
         }
-        throw asHttpFailure(err, this.triedBoth());
+        throw asHttpFailure(err, this.triedBoth(), (t) => this.redact(t));
       }
       if (!isSessionGone(err, this.kind, sdk) && !isNetworkError(err)) throw err;
       this.note('warn', `${isSessionGone(err, this.kind, sdk) ? 'session not found' : 'network error'}: ${errorMessage(err)}; re-initializing`);
@@ -226,7 +226,7 @@ export class RemoteTransport implements ManagedTransport {
       // A stream that never opened must not keep retrying in the background (EventSource reconnects by itself).
       if (this.inner === inner) { this.innerGeneration++; this.inner = undefined; }
       await inner.close().catch(() => undefined);
-      throw this.startSignIn ?? asHttpFailure(err, this.triedBoth());
+      throw this.startSignIn ?? asHttpFailure(err, this.triedBoth(), (t) => this.redact(t));
     }
   }
 

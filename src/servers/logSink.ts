@@ -59,6 +59,8 @@ export class StderrCollector implements IDisposable {
   private readonly options: StderrCollectorOptions;
   private decoder = new StringDecoder('utf8');
   private carry = '';
+  /** The last complete line as received (before redaction): the context for a secret split across lines. */
+  private previous = '';
   private pending: string[] = [];
   private dropped = 0;
   private readonly ring: string[] = [];
@@ -85,7 +87,8 @@ export class StderrCollector implements IDisposable {
     const n = this.ring.length;
     const lines: string[] = [];
     for (let i = 0; i < n; i++) lines.push(this.ring[(this.ringStart + i) % n]);
-    if (this.carry) lines.push(this.carry);
+    if (this.carry) lines.push(this.redactLine(this.carry));
+    // Redacted again: a secret registered since a line arrived is masked too.
     return lines.slice(-this.options.tailLines).map((l) => this.redactor.redact(l));
   }
 
@@ -97,7 +100,7 @@ export class StderrCollector implements IDisposable {
       if (this.carry) { this.addLine(this.carry); this.carry = ''; }
     }
     if (!this.pending.length && !this.dropped) return;
-    const lines = this.pending.map((l) => STDERR_TAG + this.redactor.redact(l));
+    const lines = this.pending.map((l) => STDERR_TAG + l);
     if (this.dropped) lines.push(`${STDERR_TAG}… ${this.dropped} more lines not shown (stderr is writing faster than it can be logged)`);
     this.pending = [];
     this.dropped = 0;
@@ -113,7 +116,7 @@ export class StderrCollector implements IDisposable {
   private pushLines(text: string): void {
     if (!text) return;
     const parts = (this.carry + text).split('\n');
-    this.carry = this.cut(parts.pop() ?? '');
+    this.carry = this.bound(parts.pop() ?? '');
     for (const p of parts) this.addLine(p);
   }
 
@@ -122,21 +125,22 @@ export class StderrCollector implements IDisposable {
     let newlines = 0;
     for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) newlines++;
     if (newlines === 0) {
-      if (this.carry.length < this.options.maxLineLength) this.carry = this.cut(this.carry + this.decoder.write(chunk));
+      if (this.carry.length < this.options.maxLineLength) this.carry = this.bound(this.carry + this.decoder.write(chunk));
       return;
     }
     this.decoder = new StringDecoder('utf8');
     const start = Math.max(0, chunk.length - FLOOD_TAIL_DECODE_BYTES);
     const parts = this.decoder.write(chunk.subarray(start)).split('\n');
-    this.carry = this.cut(parts.pop() ?? '');
+    this.carry = this.bound(parts.pop() ?? '');
     // Lines fully inside the decoded window go to the tail; all of them count as dropped from the log.
     const complete = start === 0 ? parts : parts.slice(1);
-    for (const p of complete.slice(-this.options.tailLines)) this.remember(this.cut(p.replace(/\r$/, '')));
+    this.previous = '';
+    for (const p of complete.slice(-this.options.tailLines)) this.remember(this.line(p));
     this.dropped += newlines;
   }
 
   private addLine(raw: string): void {
-    const line = this.cut(raw.replace(/\r$/, ''));
+    const line = this.line(raw);
     this.remember(line);
     if (this.pending.length < this.options.maxLinesPerFlush) this.pending.push(line);
     else this.dropped++;
@@ -148,8 +152,26 @@ export class StderrCollector implements IDisposable {
     this.ringStart = (this.ringStart + 1) % this.ring.length;
   }
 
-  private cut(line: string): string {
-    return line.length > this.options.maxLineLength ? `${line.slice(0, this.options.maxLineLength)}…` : line;
+  /**
+   * A complete line as it is kept and shown: redacted, then cut. Redacting first means a secret that crosses the cut is
+   * still masked whole (no prefix of it shows); redactLine also masks a secret split across this line and the previous.
+   */
+  private line(raw: string): string {
+    const text = raw.replace(/\r$/, '');
+    const line = this.redactLine(this.bound(text));
+    this.previous = text.slice(-this.redactor.longest);
+    return line;
+  }
+
+  private redactLine(text: string): string {
+    const redacted = this.redactor.redactLine(text, this.previous);
+    return redacted.length > this.options.maxLineLength ? `${redacted.slice(0, this.options.maxLineLength)}…` : redacted;
+  }
+
+  /** Bounded for memory and CPU, with room for a secret that crosses the cut (the line is cut after redaction). */
+  private bound(text: string): string {
+    const max = this.options.maxLineLength + this.redactor.longest + 1;
+    return text.length > max ? text.slice(0, max) : text;
   }
 
   private schedule(): void {

@@ -275,6 +275,8 @@ export class McpSession extends Disposable {
         throw new ServerConnectionLostError(name, what, exit?.code, exit?.signal);
       }
       if (this.options.sdk.isRequestTimeout(err)) throw new RpcTimeoutError(name, what, timeout);
+      // The server's error text (shown by commands and the Call Tool panel) may echo a secret: redacted at the source.
+      if (err instanceof Error) err.message = this.options.redactor.redact(err.message);
       throw err;
     }
   }
@@ -295,9 +297,10 @@ export class McpSession extends Disposable {
     if (roots) client.setRequestHandler(ListRootsRequestSchema, async () => ({ roots: [...await roots()] }));
     client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
       const { level, logger, data } = n.params;
-      let text = typeof data === 'string' ? data : JSON.stringify(data);
+      // Redacted before the cut: a secret that crosses it would no longer match.
+      let text = redactor.redact(`[server log${logger ? ` ${logger}` : ''}] ${typeof data === 'string' ? data : JSON.stringify(data)}`);
       if (text.length > MAX_SERVER_LOG_MESSAGE) text = `${text.slice(0, MAX_SERVER_LOG_MESSAGE)}…`;
-      sink.append(mcpLevelToLogLevel(level), [redactor.redact(`[server log${logger ? ` ${logger}` : ''}] ${text}`)]);
+      sink.append(mcpLevelToLogLevel(level), [text]);
     });
     client.setNotificationHandler(ToolListChangedNotificationSchema, () => this.onListChanged('tools'));
     client.setNotificationHandler(ResourceListChangedNotificationSchema, () => this.onListChanged('resources'));

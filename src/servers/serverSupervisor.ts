@@ -8,7 +8,8 @@ import { ConfigResolutionError } from '../common/config/variables';
 import { SignInRequiredError, UserCancelledError, errorMessage } from '../common/errors';
 import { Disposable, Emitter, type IDisposable, disposableTimeout, toDisposable } from '../common/lifecycle';
 import { type CatalogKind, EMPTY_CATALOG, type RequestCallOptions, type ServerCatalog, type ServerHealth } from '../common/model';
-import { looksLikeSecretName, type Redactor } from '../common/redact';
+import { maskSecretArgs } from '../common/config/secretsInArgs';
+import { REDACTED, looksLikeSecretName, type Redactor } from '../common/redact';
 import { RestartPolicy } from '../common/restartPolicy';
 import { DEFINITION_OK, type DefinitionState, type RuntimeState, STOPPED, type ServerStatus, assertNever } from '../common/serverState';
 import { type RuntimeEffect, type RuntimeEvent, type StartRejection, transition } from '../common/serverTransitions';
@@ -204,7 +205,7 @@ export class ServerSupervisor extends Disposable {
 
   /** Feeds one event to the reducer. Events raised while effects run are queued and handled in order after them. */
   private dispatch(event: RuntimeEvent): void {
-    this.queue.push(event);
+    this.queue.push(this.redacted(event));
     if (this.dispatching) return;
     this.dispatching = true;
     try {
@@ -218,6 +219,17 @@ export class ServerSupervisor extends Disposable {
     } finally {
       this.dispatching = false;
     }
+  }
+
+  /**
+   * A reason becomes the state, the start's error, notifications, tooltips and the exported API: it is redacted once,
+   * here, where it enters the state (a server's error text or a URL may quote a secret).
+   */
+  private redacted(event: RuntimeEvent): RuntimeEvent {
+    const redact = (reason: string) => this.options.redactor.redact(reason);
+    if ('reason' in event) return { ...event, reason: redact(event.reason) };
+    const p = event.type === 'prepared' ? event.preparation : undefined;
+    return p?.kind === 'configError' ? { type: 'prepared', preparation: { ...p, reason: redact(p.reason) } } : event;
   }
 
   private run(effect: RuntimeEffect): void {
@@ -286,7 +298,9 @@ export class ServerSupervisor extends Disposable {
     const def = this.attemptDefinition;
     if (launch.type === 'stdio') {
       for (const [k, v] of Object.entries(launch.env)) if (looksLikeSecretName(k)) this.options.redactor.add(v);
-      this.log('info', `starting: ${[launch.command, ...launch.args].join(' ')} (cwd ${launch.cwd}, ${Object.keys(launch.env).length} env vars)`);
+      // Secret-looking args are masked as in the tooltip (log() redacts registered values and credential shapes).
+      const args = maskSecretArgs(launch.args, [], REDACTED);
+      this.log('info', `starting: ${[launch.command, ...args].join(' ')} (cwd ${launch.cwd}, ${Object.keys(launch.env).length} env vars)`);
     } else {
       for (const [k, v] of Object.entries(launch.headers)) if (looksLikeSecretName(k)) this.options.redactor.add(v);
       this.log('info', `connecting: ${launch.url}`);

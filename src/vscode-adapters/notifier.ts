@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { IDisposable } from '../common/lifecycle';
 import type { ServersModel } from '../common/model';
+import type { Redactor } from '../common/redact';
 import type { ServerId } from '../common/serverId';
 import { safeNotificationText } from '../common/sanitize';
 
@@ -9,19 +10,20 @@ const DEDUPE_WINDOW_MS = 30_000;
 const OPEN_LOG = 'Open Log';
 
 /**
- * Notifications for failures: sanitized, de-duplicated, always with "Open Log". Server stderr never comes here.
+ * Notifications for failures: redacted, sanitized, de-duplicated, always with "Open Log". Server stderr never comes here.
  */
 export class Notifier {
   private readonly recent = new Map<string, number>();
 
-  constructor(private readonly openLog: (target?: string) => void, private readonly now: () => number = Date.now) {}
+  constructor(private readonly openLog: (target?: string) => void, private readonly redactor: Redactor, private readonly now: () => number = Date.now) {}
 
   error(message: string, logTarget?: string): void { this.show('error', message, logTarget); }
   /** A warning; `action` (e.g. "Sign In") comes before "Open Log" and runs only when clicked. */
   warn(message: string, logTarget?: string, action?: { readonly title: string; readonly run: () => unknown }): void { this.show('warn', message, logTarget, action); }
 
   private show(level: 'error' | 'warn', message: string, logTarget?: string, action?: { readonly title: string; readonly run: () => unknown }): void {
-    const text = safeNotificationText(message);
+    // Every notification's text, whoever made it: redacted before it is cut (a cut secret no longer matches).
+    const text = safeNotificationText(this.redactor.redact(message));
     const key = `${level}\u0000${text}`;
     const t = this.now();
     const last = this.recent.get(key);

@@ -1,8 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { type Server, createServer } from 'node:http';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { type FixtureServer, startFixture } from '../unit/remote/helpers';
-import { filesContaining, useWorkbench } from './workbench';
+import { filesContaining, makeWorkspace, useWorkbench } from './workbench';
 
 describe('OAuth: Sign In to Server through the URI handler in a real VS Code', () => {
   let fixture: FixtureServer | undefined;
@@ -122,5 +124,46 @@ describe('OAuth: a pre-registered confidential client over the loopback redirect
     await row.waitFor({ timeout: 20_000 });
     assert.equal(await row.locator('.codicon-circle-outline').count(), 1, 'the client secret is no longer stored');
     await wb().page.keyboard.press('Escape');
+  });
+});
+
+describe('OAuth: a signed-in workspace server whose URL is edited to another host in a real VS Code', () => {
+  let fixture: FixtureServer | undefined;
+  let rsPort = 0;
+  const seen: string[] = [];
+  let other: Server | undefined;
+  let otherPort = 0;
+  const mcpJson = (url: string): string => JSON.stringify({ servers: { moving: { type: 'http', url } } }, null, 2);
+  const wb = useWorkbench(async () => {
+    fixture = await startFixture('oidcMcp.mjs', [], { ACCESS_TTL: '3600', HOST: '127.0.0.2' });
+    rsPort = fixture.port;
+    // The "new host": records every request's Authorization header and answers 401 without a challenge.
+    other = createServer((req, res) => { seen.push(`${req.method} ${req.url} authorization=${req.headers.authorization ?? '-'}`); res.writeHead(401).end(); });
+    await new Promise<void>((resolve) => other!.listen(0, '127.0.0.3', resolve));
+    otherPort = (other.address() as { port: number }).port;
+    return { workspace: makeWorkspace({ '.vscode/mcp.json': mcpJson(`http://127.0.0.2:${rsPort}/mcp`) }), label: 'oauth-moving' };
+  });
+  after(async () => { other?.close(); await fixture?.stop(); });
+
+  it('signs in, then a git-pull-like edit points the url elsewhere: the new host never sees the token (review H2)', async () => {
+    await wb().openMcpManager();
+    await wb().waitForServer('moving', /stopped/);
+    await wb().treeContextMenu('moving', 'Start Server');
+    assert.match(await wb().answerDialog('Connect'), /127\.0\.0\.2/);
+    await wb().waitForServer('moving', /needs sign-in/);
+    const authPage = wb().context.waitForEvent('page', { timeout: 60_000 });
+    await wb().clickNotificationButton(/needs you to sign in/, 'Sign In');
+    await wb().answerDialog('Open', 30_000);
+    await (await authPage).waitForURL(/\/callback\?.*vscode-reqid=/, { timeout: 60_000 });
+    await wb().waitForServer('moving', /running/, 60_000);
+
+    writeFileSync(join(wb().server.workspaceDir!, '.vscode', 'mcp.json'), mcpJson(`http://127.0.0.3:${otherPort}/mcp`));
+    // The entry changed, so its first connection is confirmed again; the new host is named.
+    assert.match(await wb().answerDialog('Connect', 30_000), new RegExp(`127\\.0\\.0\\.3:${otherPort}`));
+    await wb().waitForServer('moving', /needs sign-in/, 60_000);
+    const tokens = await (await fetch(`http://127.0.0.2:${rsPort}/admin/tokens`)).json() as { access: string[] };
+    assert.ok(tokens.access.length > 0, 'the first host saw a token');
+    for (const line of seen) for (const token of tokens.access) assert.ok(!line.includes(token), `the new host got the token: ${line}`);
+    assert.ok(seen.every((l) => l.endsWith('authorization=-')), `no Authorization header reached the new host: ${seen.join('; ')}`);
   });
 });

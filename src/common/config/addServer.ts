@@ -32,12 +32,12 @@ export function splitCommandLine(line: string, platform: NodeJS.Platform = proce
   return { command: words[0], args: words.slice(1) };
 }
 
-/** An http(s) URL to connect to, or why not. */
+/** An http(s) URL to connect to, or why not (never quoting the URL). Also checks configured and resolved URLs. */
 export function checkServerUrl(text: string): string | undefined {
   let url: URL;
   try { url = new URL(text.trim()); } catch { return 'Enter a full URL, e.g. https://example.com/mcp'; }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'The URL must start with http:// or https://';
-  if (url.username || url.password) return 'Do not put credentials in the URL; add an API key header in the next step instead.';
+  if (url.username || url.password) return 'Do not put credentials in the URL (user:password@); send them in a header instead.';
   return undefined;
 }
 

@@ -2,6 +2,7 @@ import { type Node, type ParseError, findNodeAtLocation, parse, parseTree, print
 import { type ServerId, type ServerSource, isWorkspaceDefined, makeServerId, secretScope, sourceKey } from '../serverId';
 import type { InputDefinition, ServerConfig, Transport } from './types';
 import { KNOWN_VARIABLES, findVariables } from './variables';
+import { checkServerUrl } from './addServer';
 import { findSecretsInArgs } from './secretsInArgs';
 
 /**
@@ -181,13 +182,9 @@ function parseRemote(name: string, raw: Record<string, unknown>, type: 'http' | 
   const url = raw['url'];
   if (url === undefined) throw new EntryProblem(`Server "${name}" (${type}) is missing "url".`, [], true);
   if (typeof url !== 'string' || !url.trim()) throw new EntryProblem(`Server "${name}": "url" must be a non-empty string.`, ['url']);
-  if (!url.includes('${')) {
-    let parsed: URL | undefined;
-    try { parsed = new URL(url); } catch { parsed = undefined; }
-    if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
-      throw new EntryProblem(`Server "${name}": "url" must be an http:// or https:// URL.`, ['url']);
-    }
-  }
+  // A URL with variables is checked once they are substituted (resolveDefinition).
+  const problem = url.includes('${') ? undefined : checkServerUrl(url);
+  if (problem) throw new EntryProblem(`Server "${name}": "url" cannot be used. ${problem}`, ['url']);
   const headers = optionalRecord(name, raw, 'headers', false) as Record<string, string>;
   return { type, url, headers };
 }

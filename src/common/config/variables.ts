@@ -4,6 +4,7 @@ import { parse as parseDotenv } from 'dotenv';
 import { UserFacingError } from '../errors';
 import { looksLikeSecretName } from '../redact';
 import { isWorkspaceDefined } from '../serverId';
+import { checkServerUrl } from './addServer';
 import type { InputDefinition, ResolvedLaunch, ServerConfig, ServerDefinition } from './types';
 
 /**
@@ -112,13 +113,16 @@ export async function resolveDefinition(def: ServerDefinition, ctx: ResolveConte
   const inputValues = new Map<string, string>();
   const passwordValues = new Set<string>();
 
-  const substitute = async (value: string, where: string): Promise<string> => {
+  /** `secret`: every `${env:…}`/`${input:…}` value substituted is registered as a secret, whatever the name. */
+  const substitute = async (value: string, where: string, secret = false): Promise<string> => {
     const refs = findVariables(value);
     if (refs.length === 0) return value;
     const values = new Map<string, string>();
     for (const ref of refs) {
       if (values.has(ref.raw)) continue;
-      values.set(ref.raw, await resolveRef(ref, where));
+      const resolved = await resolveRef(ref, where);
+      if (secret && (ref.kind === 'env' || ref.kind === 'input')) registerSecret(resolved, ctx);
+      values.set(ref.raw, resolved);
     }
     return value.replace(VARIABLE, (_m, raw: string) => values.get(raw) ?? '');
   };
@@ -153,10 +157,13 @@ export async function resolveDefinition(def: ServerDefinition, ctx: ResolveConte
 
   const config = def.config;
   if (config.type !== 'stdio') {
-    const url = await substitute(config.url, 'url');
+    // What a remote server is sent from the environment or inputs is a secret to the log, whatever the header name.
+    const url = await substitute(config.url, 'url', true);
+    const problem = checkServerUrl(url);
+    if (problem) throw new ConfigResolutionError(`Server "${def.name}": the resolved "url" cannot be used. ${problem}`);
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(config.headers)) {
-      const resolved = await substitute(v, `headers.${k}`);
+      const resolved = await substitute(v, `headers.${k}`, true);
       if (looksLikeSecretName(k)) registerSecret(resolved, ctx);
       headers[k] = resolved;
     }

@@ -196,6 +196,28 @@ describe('redaction', () => {
     assert.doesNotMatch(r.redact('GET /cb?code=SplxlOBeZQQYbYS6WxSbIA&state=xyz123'), /SplxlOBeZQQYbYS6WxSbIA|xyz123/);
     assert.doesNotMatch(r.redact('{"access_token":"tok-123","refresh_token":"ref-456"}'), /tok-123|ref-456/);
   });
+  it('masks the URL-encoded, base64 and JSON-escaped forms of a registered secret (review L1, P1)', () => {
+    const r = new Redactor();
+    const secret = 'Zq9+xW/7kPa=Lm3';
+    const quoted = 'pa"ss\\word99';
+    r.add(secret, quoted);
+    const forms = [encodeURIComponent(secret), Buffer.from(secret).toString('base64'), Buffer.from(secret).toString('base64url'), JSON.stringify(quoted).slice(1, -1)];
+    for (const form of forms) {
+      const out = r.redact(`x ${form} y`);
+      assert.ok(!out.includes(form) && out.includes(REDACTED), `${form} -> ${out}`);
+    }
+    assert.equal(r.redact(JSON.stringify({ note: `got ${quoted}` })), `{"note":"got ${REDACTED}"}`);
+  });
+  it('masks values by header or key name in name: value, name=value and "name":"value" shapes (review L1)', () => {
+    const r = new Redactor();
+    const cases = [
+      'x-api-key: live-7f3a9', 'X-API-Key=live-7f3a9', 'api-key: live-7f3a9', 'apikey=live-7f3a9', '--api-key=live-7f3a9',
+      'X-Auth-Token: live-7f3a9', 'GITHUB_TOKEN=live-7f3a9', 'token: live-7f3a9', '{"x-api-key":"live-7f3a9"}',
+      '{"headers": {"X-Api-Key": "live\\"7f3a9"}}', "client_secret: 'live-7f3a9'", 'authorization: live-7f3a9',
+    ];
+    for (const text of cases) assert.ok(!/live|7f3a9/.test(r.redact(text)), `${text} -> ${r.redact(text)}`);
+    assert.equal(r.redact('--token=${input:tok} tokens=5 token_count: 3'), '--token=${input:tok} tokens=5 token_count: 3');
+  });
   it('recognises secret-looking names', () => {
     for (const n of ['GITHUB_TOKEN', 'API_KEY', 'apiKey', 'Authorization', 'DB_PASSWORD', 'client_secret']) assert.ok(looksLikeSecretName(n), n);
     for (const n of ['PATH', 'HOME', 'DEBUG', 'keyboard_layout', 'PORT', 'PWD', 'OLDPWD', 'XDG_SESSION_TYPE', 'SSH_AUTH_SOCK']) assert.ok(!looksLikeSecretName(n), n);

@@ -112,6 +112,16 @@ describe('config/parse: invalid mcp.json files', () => {
     });
   }
 
+  it('refuses credentials (user:password@) in a url, as Add Server does, without quoting them (review L8, M2)', () => {
+    const r = parseText('{ "servers": { "u": { "type": "http", "url": "http://me:s3cr3t-PASSWORD@127.0.0.1:9/mcp" }, "v": { "url": "ftp://h/x" } } }');
+    const u = r.entries.find((e) => e.name === 'u');
+    assert.ok(!u?.config);
+    assert.match(u?.error ?? '', /"url" cannot be used\. Do not put credentials in the URL/);
+    assert.ok(r.diagnostics.every((d) => !d.message.includes('s3cr3t')));
+    assert.equal(r.diagnostics.filter((d) => d.severity === 'error').length, 2);
+    assert.match(r.entries.find((e) => e.name === 'v')?.error ?? '', /must start with http:\/\/ or https:\/\//);
+  });
+
   it('keeps the other servers of the file working', () => {
     const r = parseText('{ "servers": { "bad": { "type": "nope" }, "good": { "command": "x" } } }');
     assert.ok(r.entries.find((e) => e.name === 'good')?.config);

@@ -202,6 +202,26 @@ describe('config/variables: remote servers', () => {
   });
 });
 
+describe('config/variables: remote servers, what they are sent (review L2, L8)', () => {
+  it('registers every ${env:…} and ${input:…} value in url and headers as a secret, whatever the header name', async () => {
+    const c = ctx({ env: { AWS_SECRET_ACCESS_KEY: 'wJalrFAKEXUtnFEMI', DBG: 'ghp_abc123xyz' } });
+    const r = await resolveDefinition(def({ type: 'http', url: 'https://c.example/mcp?k=${env:AWS_SECRET_ACCESS_KEY}', headers: { 'X-Debug': '${env:DBG}', 'X-Who': '${input:name}', 'X-Plain': 'on' } }), c);
+    assert.equal(r.type === 'http' && r.url, 'https://c.example/mcp?k=wJalrFAKEXUtnFEMI');
+    for (const v of ['wJalrFAKEXUtnFEMI', 'ghp_abc123xyz', 'v-name']) assert.ok(c.secrets.includes(v), v);
+    assert.ok(!c.secrets.includes('on'));
+  });
+  for (const [name, url, env] of [
+    ['userinfo', 'https://${env:U}@h.example/mcp', { U: 'me:s3cr3t-PASSWORD' }],
+    ['another scheme', '${env:U}', { U: 'file:///etc/passwd' }],
+    ['not a URL', 'https://h.example${env:U}', { U: ':not a port' }],
+  ] as const) {
+    it(`re-validates the URL after substitution: ${name} is a ConfigResolutionError that does not quote it`, async () => {
+      await assert.rejects(resolveDefinition(def({ type: 'sse', url, headers: {} }), ctx({ env })), (err: unknown) =>
+        err instanceof ConfigResolutionError && /the resolved "url" cannot be used/.test(err.message) && !err.message.includes(env.U));
+    });
+  }
+});
+
 describe('config/variables: referencedInputs', () => {
   it('finds inputs in every field of a stdio entry, and nothing else', () => {
     const config: ServerConfig = {

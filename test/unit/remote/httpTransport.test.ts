@@ -229,4 +229,50 @@ describe('remote transport against server-everything (127.0.0.1)', function () {
       });
     }
   });
+
+  describe('failure texts are redacted where they are made (review M2, P9)', () => {
+    const KEY = 'sk-live-ABCDEF0123456789';
+    let http: Server;
+    let port = 0;
+    before(async () => {
+      // Echoes the key in a long error body, so that it crosses the error's 200-character excerpt.
+      http = createServer((req, res) => { req.resume(); res.writeHead(500).end(`${'x'.repeat(120)} upstream rejected key ${KEY} (request logged)`); });
+      await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+      port = (http.address() as { port: number }).port;
+    });
+    after(async () => { http.closeAllConnections(); await new Promise<void>((r) => http.close(() => r())); });
+
+    async function failedStart(url: string, redactor: Redactor): Promise<{ reason: string; error: string; log: string }> {
+      const id = makeServerId({ kind: 'userSettings' }, 'p9');
+      const sink = new MemorySink();
+      const manager = new ServerManager({
+        clientInfo: TEST_CLIENT_INFO,
+        prepareStart: launchesFrom(() => Promise.resolve({ type: 'http', url, headers: {} })),
+        transports: { http: remoteTransportFactory(), sse: remoteTransportFactory() }, sinkFor: () => sink, redactor,
+      });
+      try {
+        await manager.setDefinitions([{ id, name: 'p9', source: { kind: 'userSettings' }, config: { type: 'http', url, headers: {} }, options: { ping: false, restart: false } }]);
+        const err = await manager.start(id).then(() => undefined, (e: unknown) => e);
+        const state = manager.getState(id);
+        assert.ok(err instanceof Error && state.kind === 'failed', JSON.stringify(state));
+        return { reason: state.reason, error: err.message, log: sink.lines.join('\n') };
+      } finally {
+        await manager.stopAll();
+        manager.dispose();
+      }
+    }
+
+    it('an error body that echoes a registered key: state.reason and the start error show no part of it', async () => {
+      const redactor = new Redactor();
+      redactor.add(KEY);
+      const r = await failedStart(`http://127.0.0.1:${port}/mcp`, redactor);
+      assert.match(r.reason, /HTTP 500 .*upstream rejected key ••••/);
+      for (const text of [r.reason, r.error, r.log]) assert.ok(!text.includes(KEY.slice(0, 6)), text);
+    });
+
+    it('a URL with userinfo: state.reason does not show the password', async () => {
+      const r = await failedStart(`http://me:s3cr3t-PASSWORD@127.0.0.1:${port}/mcp`, new Redactor());
+      for (const text of [r.reason, r.error, r.log]) assert.ok(!text.includes('s3cr3t-PASSWORD'), text);
+    });
+  });
 });

@@ -67,6 +67,27 @@ describe('StderrCollector', () => {
     c.dispose();
   });
 
+  it('masks a secret split across two lines, and one that crosses the line-length cut (review L1, P1)', () => {
+    const sink = new MemorySink();
+    const redactor = new Redactor();
+    const secret = 'Zq9+xW/7kPa=Lm3';
+    redactor.add(secret);
+    const c = collector(sink, redactor, { maxLineLength: 100 });
+    c.push(Buffer.from(`part1=${secret.slice(0, 7)}\n${secret.slice(7)} part2\n`));
+    c.push(Buffer.from(`${'x'.repeat(95)}${secret} and more\n`));
+    // The same line, arriving in chunks (the unterminated line is bounded before it is complete).
+    for (const piece of [`${'y'.repeat(60)}`, `${'y'.repeat(35)}${secret.slice(0, 4)}`, `${secret.slice(4)} end\n`]) c.push(Buffer.from(piece));
+    c.push(Buffer.from(`unterminated ${secret.slice(0, 6)}`));
+    c.flush();
+    const shown = [...sink.lines.map((l) => l.line), ...c.tail()];
+    for (const line of shown) {
+      for (const piece of [secret.slice(0, 7), secret.slice(7), secret.slice(0, 5), secret.slice(4, 9)]) assert.ok(!line.includes(piece), `${piece} in ${line}`);
+    }
+    assert.ok(sink.has(/part1=•••• *$/) && sink.has(/^\[server stderr\] •••• part2$/), sink.text());
+    assert.ok(sink.has(/x{95}••••/) && sink.has(/y{95}••••/), sink.text());
+    c.dispose();
+  });
+
   it('maps MCP log levels onto LogOutputChannel levels', () => {
     assert.deepEqual(['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency', 'odd'].map(mcpLevelToLogLevel),
       ['debug', 'info', 'info', 'warn', 'error', 'error', 'error', 'error', 'info']);

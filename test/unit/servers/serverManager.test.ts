@@ -327,12 +327,46 @@ describe('ServerManager with real child processes', function () {
     assert.ok(!sink(d).has(/abcdef123456/));
   });
 
+  it('redacts a server log message before cutting it, so a secret at the cut shows no prefix (review L1)', async () => {
+    const d = def('logcut');
+    const redactor = new Redactor();
+    redactor.add('sk-at-the-cut-0123456789');
+    const m = setup([d], { redactor });
+    await m.start(d.id);
+    await m.callTool(d.id, 'log', { level: 'error', text: `${'x'.repeat(9_978)}sk-at-the-cut-0123456789 end` });
+    await until('log line', () => sink(d).has(/x{100}/));
+    assert.ok(!sink(d).has(/sk-at|x{9978}s/), sink(d).text().slice(-200));
+  });
+
   it('redacts secret env values in stderr', async () => {
     const d = def('redact', {}, { API_TOKEN: 'sk-very-secret-value', FIXTURE_SECRET: 'sk-very-secret-value' });
     const m = setup([d], { redactor: new Redactor() });
     await m.start(d.id);
     await until('stderr line', () => sink(d).has(/token is/));
     assert.ok(!sink(d).has(/sk-very-secret-value/), sink(d).text());
+  });
+
+  it('logs the "starting:" command line with secret-looking args masked (review L2, P2)', async () => {
+    const d = stdioDefinition('argsecret', { restart: false });
+    const cfg = d.config.type === 'stdio' ? d.config : undefined;
+    const withArgs: ServerDefinition = { ...d, config: { ...cfg!, args: [...cfg!.args, '--api-key', 'sk-literal-0123456789abcdefXYZ', 'ghp_0123456789abcdefABCD', '--verbose'] } };
+    const m = setup([withArgs], { redactor: new Redactor() });
+    await m.start(d.id);
+    assert.ok(sink(d).has(/starting: .* --api-key •••• •••• --verbose/), sink(d).text());
+    assert.ok(!sink(d).has(/sk-literal|ghp_0123/), sink(d).text());
+  });
+
+  it('a request error that echoes a registered secret is redacted at the source (review M2: commands, Call Tool panel)', async () => {
+    const d = def('echoerr');
+    const redactor = new Redactor();
+    redactor.add('sk-echoed-0123456789');
+    const m = setup([d], { redactor });
+    await m.start(d.id);
+    // The server's "Resource … not found" error quotes the URI it was sent.
+    const err = await m.readResource(d.id, 'fixture://sk-echoed-0123456789').then(() => undefined, (e: unknown) => e);
+    assert.ok(err instanceof Error, 'the call is rejected');
+    assert.match(err.message, /••••/);
+    assert.ok(!err.message.includes('sk-echoed'), err.message);
   });
 
   it('times out requests (reset by progress), reports progress, and cancels via AbortSignal', async () => {
