@@ -15,6 +15,7 @@ import { type SecretPurpose, staticClientSecretKey } from '../common/secretKeys'
 import { type ServerSource, describeSource, sourceKey } from '../common/serverId';
 import { safeNotificationText } from '../common/sanitize';
 import type { ConfigFeatures } from '../config';
+import { oauthSecretId } from '../features/remote';
 import { userMcpJsonUri } from '../config/configService';
 import type { ComponentLogger } from '../log';
 import type { SecretStore } from '../vscode-adapters/secretStore';
@@ -157,7 +158,7 @@ export async function setSecret(deps: ConfigCommandDeps): Promise<void> {
       detail: i.description, users: definitions.filter((d) => sourceKey(d.source) === sourceKey(s.source) && referencedInputs(d.config).has(i.id)),
     }))),
     ...definitions.flatMap((d) => (d.config.type !== 'stdio' && d.options.oauth?.clientId ? [{
-      purpose: 'oauthClient' as const, id: staticClientSecretKey(d.id), name: `OAuth client secret of ${d.name}`, description: describeSource(d.source),
+      purpose: 'oauthClient' as const, id: staticClientSecretKey(oauthSecretId(d)), name: `OAuth client secret of ${d.name}`, description: describeSource(d.source),
       detail: `For the pre-registered client "${d.options.oauth.clientId}" (mcpManager.serverOptions); public clients need none.`, users: [d],
     }] : [])),
   ];

@@ -37,7 +37,7 @@ async function setup(accessTtl: number, fixtureEnv: NodeJS.ProcessEnv = {}): Pro
   const signInEvents: SignInRequiredEvent[] = [];
   auth.onDidRequireSignIn((e) => signInEvents.push(e));
   const loopback = await LoopbackRedirect.start((url) => auth.handleCallback(url));
-  const target: OAuthTarget = { serverId: 'userSettings#protected', serverName: 'protected', url: `http://127.0.0.1:${rsPort}/mcp` };
+  const target: OAuthTarget = { serverId: 'userSettings#protected', serverName: 'protected', secretId: 'userSettings#protected', url: `http://127.0.0.1:${rsPort}/mcp`, adoptLegacyBinding: true };
   return { fixture, rsPort, auth, secrets, redactor, logs, signInEvents, target, loopback };
 }
 
@@ -133,7 +133,7 @@ describe('OAuth against oidc-provider protecting an MCP server (127.0.0.1)', fun
       assert.match(JSON.stringify(r.content), /test-user/);
       await client.close();
       // Another server id has no tokens: its SSE stream is refused with 401 and it needs sign-in (no browser).
-      const stranger = { ...sse, serverId: 'userSettings#stranger', serverName: 'stranger' };
+      const stranger = { ...sse, serverId: 'userSettings#stranger', serverName: 'stranger', secretId: 'userSettings#stranger' };
       const events = env!.signInEvents.length;
       const c2 = new Client({ name: 'oauth-test', version: '0' }, { capabilities: {} });
       await assert.rejects(c2.connect(new RemoteTransport({ type: 'sse', url: sse.url, headers: {} }, { fetch: env!.auth.fetchFor(stranger) })), (err: unknown) => isSignInRequired(err));
@@ -207,7 +207,7 @@ describe('OAuth against oidc-provider protecting an MCP server (127.0.0.1)', fun
       const id = makeServerId({ kind: 'userSettings' }, 'protected');
       const launch = { type: 'http' as const, url: e.target.url, headers: {} };
       const def: ServerDefinition = { id, name: 'protected', source: { kind: 'userSettings' }, config: launch, options: { ping: false } };
-      const factory = remoteTransportFactory({ oauthFetch: () => e.auth.fetchFor({ ...e.target, serverId: id }) });
+      const factory = remoteTransportFactory({ oauthFetch: () => e.auth.fetchFor({ ...e.target, serverId: id, secretId: id }) });
       const manager = new ServerManager({ prepareStart: launchesFrom(() => Promise.resolve(launch)), clientInfo: TEST_CLIENT_INFO, transports: { http: factory, sse: factory }, redactor: e.redactor });
       try {
         await manager.setDefinitions([def]);
@@ -215,14 +215,14 @@ describe('OAuth against oidc-provider protecting an MCP server (127.0.0.1)', fun
         assert.equal(manager.getState(id).kind, 'needsSignIn');
         await sleep(1500);
         assert.equal(manager.getState(id).kind, 'needsSignIn', 'no restart loop');
-        await e.auth.signIn({ ...e.target, serverId: id }, { redirectUri: e.loopback.redirectUri, openBrowser: browser(e) });
+        await e.auth.signIn({ ...e.target, serverId: id, secretId: id }, { redirectUri: e.loopback.redirectUri, openBrowser: browser(e) });
         await manager.start(id);
         assert.equal(manager.getState(id).kind, 'running');
         assert.ok(manager.getCatalog(id).tools.length > 0);
       } finally {
         await manager.stopAll();
         manager.dispose();
-        await e.auth.signOut({ ...e.target, serverId: id });
+        await e.auth.signOut({ ...e.target, serverId: id, secretId: id });
       }
     });
   });
