@@ -60,11 +60,11 @@ export class RemoteFeatures extends Disposable {
   }
 
   /**
-   * Signs in to a server at `url` (its resolved URL): URI handler first (unless the setting says loopback); loopback
-   * when the authorization server rejects it.
+   * Signs in to a server at `serverUrl` (its resolved URL): URI handler first (unless the setting says loopback);
+   * loopback when the authorization server rejects it.
    */
-  async signIn(def: ServerDefinition, url: string, signal: AbortSignal): Promise<void> {
-    const target = oauthTarget(def, url);
+  async signIn(def: ServerDefinition, serverUrl: string, signal: AbortSignal): Promise<void> {
+    const target = oauthTarget(def, serverUrl);
     const mode = vscode.workspace.getConfiguration(SETTINGS_SECTION).get<OAuthRedirectMode>(SETTINGS.oauthRedirect, 'auto');
     const openBrowser = async (url: string): Promise<void> => {
       // A Uri whose toString is the URL as given: openExternal must not re-encode the query (state, PKCE challenge).

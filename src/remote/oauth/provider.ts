@@ -176,9 +176,6 @@ export class McpOAuthProvider implements OAuthClientProvider {
     return (await this.boundTokens())?.tokens;
   }
 
-  /** The stored record (expiry, registration), if any, whatever URL it is bound to. */
-  async storedTokens(): Promise<StoredTokens | undefined> { return this.load(); }
-
   /** The stored record if it may be sent to the configured URL; SignInRequiredError if it was issued for another one. */
   async boundTokens(): Promise<StoredTokens | undefined> {
     const record = await this.load();

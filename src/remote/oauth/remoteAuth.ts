@@ -190,8 +190,9 @@ export class RemoteAuth {
   }
 
   private async readRecord(secretId: string): Promise<StoredTokens | undefined> {
+    const raw = await this.deps.secrets.get('oauthTokens', secretId);
     try {
-      return JSON.parse(await this.deps.secrets.get('oauthTokens', secretId) ?? 'null') as StoredTokens | undefined ?? undefined;
+      return raw ? JSON.parse(raw) as StoredTokens : undefined;
     } catch {
       return undefined;
     }
