@@ -10,7 +10,7 @@ export type SecretPurpose =
   | 'input'
   /** A header value moved out of a config file on import; id = `<serverId>/<headerName>`. */
   | 'header'
-  /** OAuth tokens for one server; id = serverId. */
+  /** OAuth tokens for one server; id = its OAuth secretId (src/features/remote.ts oauthSecretId). */
   | 'oauthTokens'
   /** An OAuth client registration; id = `<authorizationServer> <redirectUri>`. */
   | 'oauthClient';
@@ -33,11 +33,11 @@ export function parseSecretKey(key: string): { purpose: SecretPurpose; id: strin
 }
 
 /**
- * `oauthClient` id of a static client's secret (serverOptions.oauth.clientId): `static <serverId>`. Set Secret... and
- * Clear Secrets... name it, the OAuth provider reads it.
+ * `oauthClient` id of a static client's secret (serverOptions.oauth.clientId): `static <secretId>` (the server's OAuth
+ * secretId). Set Secret... and Clear Secrets... name it, the OAuth provider reads it.
  */
-export function staticClientSecretKey(serverId: string): string {
-  return `static ${serverId}`;
+export function staticClientSecretKey(secretId: string): string {
+  return `static ${secretId}`;
 }
 
 /** Key of the index of every key we stored (SecretStorage cannot be enumerated on every engine we support). */
