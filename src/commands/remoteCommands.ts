@@ -8,7 +8,6 @@ import type { ConfigFeatures } from '../config';
 import type { RemoteFeatures } from '../features/remote';
 import type { ComponentLogger } from '../log';
 import { hasAuthorizationHeader } from '../remote/httpTransport';
-import type { OAuthTarget } from '../remote/oauth/remoteAuth';
 import type { SecretStore } from '../vscode-adapters/secretStore';
 import type { CommandTable } from './commandRunner';
 import { pickServer } from './pickers';
@@ -53,13 +52,12 @@ export function remoteCommands(deps: RemoteCommandDeps): Pick<CommandTable, 'sig
         void vscode.window.showInformationMessage(`'${snapshot.name}' uses a configured Authorization header; it does not sign in with OAuth.`);
         return;
       }
-      const target: OAuthTarget = { serverId: snapshot.id, serverName: snapshot.name, url: launch.url, settings: definition.options.oauth };
       await vscode.window.withProgress({
         location: vscode.ProgressLocation.Notification, title: `Signing in to '${snapshot.name}'… finish in your browser`, cancellable: true,
       }, async (_progress, token) => {
         const cancel = toAbortSignal(token);
         try {
-          await remote.signIn(target, cancel.signal);
+          await remote.signIn(definition, launch.url, cancel.signal);
         } finally {
           cancel.dispose();
         }
@@ -69,8 +67,8 @@ export function remoteCommands(deps: RemoteCommandDeps): Pick<CommandTable, 'sig
     },
 
     signOut: async (arg) => {
-      const { snapshot } = await pickRemote(arg, 'Sign out of which server?');
-      await remote.signOut({ serverId: snapshot.id, serverName: snapshot.name });
+      const { snapshot, definition } = await pickRemote(arg, 'Sign out of which server?');
+      await remote.signOut(definition);
       if (snapshot.state.kind === 'running' || snapshot.state.kind === 'starting') await servers.stop(snapshot.id);
       void vscode.window.showInformationMessage(`Signed out of '${snapshot.name}'.`);
     },

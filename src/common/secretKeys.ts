@@ -6,13 +6,13 @@
 export const SECRET_KEY_PREFIX = 'mcpManager/v1/';
 
 export type SecretPurpose =
-  /** A promptString input with password: true; id = `<sourceKey>/<inputId>`. */
+  /** A promptString input with password: true; id = `<secretScope>/<inputId>` (src/common/serverId.ts: carries the owner). */
   | 'input'
   /** A header value moved out of a config file on import; id = `<serverId>/<headerName>`. */
   | 'header'
-  /** OAuth tokens for one server; id = serverId. */
+  /** OAuth tokens for one server; id = its credentialId `<secretScope>#<name>` (src/common/serverId.ts). */
   | 'oauthTokens'
-  /** An OAuth client registration; id = `<authorizationServer> <redirectUri>`. */
+  /** An OAuth client registration; id = `[<ownerKey> ]<authorizationServer> <redirectUri>` (owner for workspace servers). */
   | 'oauthClient';
 
 export const SECRET_PURPOSES: readonly SecretPurpose[] = ['input', 'header', 'oauthTokens', 'oauthClient'];
@@ -33,11 +33,11 @@ export function parseSecretKey(key: string): { purpose: SecretPurpose; id: strin
 }
 
 /**
- * `oauthClient` id of a static client's secret (serverOptions.oauth.clientId): `static <serverId>`. Set Secret... and
- * Clear Secrets... name it, the OAuth provider reads it.
+ * `oauthClient` id of a static client's secret (serverOptions.oauth.clientId): `static <secretId>` (the server's OAuth
+ * secretId). Set Secret... and Clear Secrets... name it, the OAuth provider reads it.
  */
-export function staticClientSecretKey(serverId: string): string {
-  return `static ${serverId}`;
+export function staticClientSecretKey(secretId: string): string {
+  return `static ${secretId}`;
 }
 
 /** Key of the index of every key we stored (SecretStorage cannot be enumerated on every engine we support). */

@@ -4,7 +4,7 @@ import { EXTENSION_ID, OAUTH_CALLBACK_PATH, SETTINGS_SECTION, SETTINGS, type OAu
 import { UserCancelledError, errorMessage } from '../common/errors';
 import { Disposable, toDisposable } from '../common/lifecycle';
 import type { Redactor } from '../common/redact';
-import type { ServerId } from '../common/serverId';
+import { credentialId, isWorkspaceDefined, ownerKey, ownerOf, type ServerId } from '../common/serverId';
 import { cleanServerText } from '../common/serverText';
 import type { Logger } from '../log';
 import { remoteTransportFactory, TransportMemory } from '../remote/httpTransport';
@@ -44,7 +44,8 @@ export class RemoteFeatures extends Disposable {
       memory: new TransportMemory(),
       oauthFetch: (launch, context) => {
         const def = deps.definitions.definition(context.serverId);
-        return this.auth.fetchFor({ serverId: context.serverId, serverName: context.serverName, url: launch.url, settings: def?.options.oauth });
+        if (!def) throw new Error(`'${context.serverName}' is no longer configured`);
+        return this.auth.fetchFor(oauthTarget(def, launch.url));
       },
     });
     this.transports = { http: factory, sse: factory };
@@ -59,8 +60,12 @@ export class RemoteFeatures extends Disposable {
     this._register(deps.secrets.onDidChange(() => this.auth.forgetAll()));
   }
 
-  /** URI handler first (unless the setting says loopback); loopback when the authorization server rejects it. */
-  async signIn(target: OAuthTarget, signal: AbortSignal): Promise<void> {
+  /**
+   * Signs in to a server at `serverUrl` (its resolved URL): URI handler first (unless the setting says loopback);
+   * loopback when the authorization server rejects it.
+   */
+  async signIn(def: ServerDefinition, serverUrl: string, signal: AbortSignal): Promise<void> {
+    const target = oauthTarget(def, serverUrl);
     const mode = vscode.workspace.getConfiguration(SETTINGS_SECTION).get<OAuthRedirectMode>(SETTINGS.oauthRedirect, 'auto');
     const openBrowser = async (url: string): Promise<void> => {
       // A Uri whose toString is the URL as given: openExternal must not re-encode the query (state, PKCE challenge).
@@ -85,15 +90,27 @@ export class RemoteFeatures extends Disposable {
     }
   }
 
-  /** Deletes a server's tokens and the registration they were issued to. */
-  signOut(target: Pick<OAuthTarget, 'serverId' | 'serverName'>): Promise<void> {
-    return this.auth.signOut(target);
+  /** Deletes a server's tokens (and the registration they were issued to, when no other server uses it). */
+  signOut(def: ServerDefinition): Promise<void> {
+    return this.auth.signOut({ serverId: def.id, serverName: def.name, secretId: credentialId(def.source, def.name) });
   }
 
   /** Forgets every cached token, registration and pending sign-in (after Clear All Stored Data). */
   forgetAll(): void {
     this.auth.forgetAll();
   }
+}
+
+/** A server as OAuth sees it: the one place that builds an OAuthTarget from a definition. */
+function oauthTarget(def: ServerDefinition, url: string): OAuthTarget {
+  return {
+    // Its credentials and registrations are keyed by its owner (review H1): another checkout of the same name, or
+    // another workspace using workspace settings, never reads them.
+    serverId: def.id, serverName: def.name, secretId: credentialId(def.source, def.name), url, settings: def.options.oauth,
+    ...(isWorkspaceDefined(def.source) ? { registrationScope: ownerKey(ownerOf(def.source)) } : {}),
+    // Tokens stored before they were bound to a URL are adopted for the current URL only where the user owns the config.
+    adoptLegacyBinding: !isWorkspaceDefined(def.source),
+  };
 }
 
 /** The authorization server refused the redirect URI (at registration or authorization). */

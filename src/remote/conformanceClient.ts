@@ -82,7 +82,7 @@ export async function runScenario(serverUrl: string, scenario: string, ctx: Cont
         const secret = str(ctx, 'client_secret');
         if (secret) await secrets.store('oauthClient', staticClientSecretKey(SERVER_ID), secret);
       }
-      fetchFn = remoteAuth.interactiveFetch({ serverId: SERVER_ID, serverName: 'conformance', url: serverUrl, settings }, {
+      fetchFn = remoteAuth.interactiveFetch({ serverId: SERVER_ID, serverName: 'conformance', secretId: SERVER_ID, url: serverUrl, settings, adoptLegacyBinding: false }, {
         redirectUri: loopback.redirectUri,
         // The browser step: follow the redirects; the callback goes to the same handling as the URI handler's.
         openBrowser: (authorizationUrl) => followAuthorization(authorizationUrl, loopback.redirectUri, (callbackUrl) => {

@@ -1,24 +1,32 @@
 import type { OAuthClientProvider, OAuthDiscoveryState } from '@modelcontextprotocol/sdk/client/auth.js';
 import type {
-  OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens,
+  AuthorizationServerMetadata, OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens,
 } from '@modelcontextprotocol/sdk/shared/auth.js';
 import type { ServerOptions } from '../../common/config/types';
 import type { Redactor } from '../../common/redact';
 import { staticClientSecretKey } from '../../common/secretKeys';
+import { loadSdk } from '../../sdkLoader';
 import type { LogLevel } from '../../servers/logSink';
-import { SignInRequiredError } from '../errors';
+import { SignInFailedError, SignInRequiredError } from '../errors';
 import type { PendingFlow, PendingFlows } from './pendingFlows';
 import type { SecretBackend } from './secretBackend';
 
 export type OAuthSettings = NonNullable<ServerOptions['oauth']>;
 
-/** What is stored under `oauthTokens/<serverId>` (one JSON blob). */
+/** What is stored under `oauthTokens/<secretId>` (one JSON blob). */
 export interface StoredTokens {
   readonly v: 1;
   readonly tokens: OAuthTokens;
   readonly obtainedAt: number;
   /** Epoch ms when the access token expires, when the server said. */
   readonly expiresAt?: number;
+  /**
+   * The protected resource the tokens were issued for (its metadata's `resource`, else the server URL): the token is
+   * sent to no URL outside it. Absent in records stored before tokens were bound (see ProviderDeps.adoptLegacyBinding).
+   */
+  readonly resource?: string;
+  /** The authorization server that issued them. */
+  readonly issuer?: string;
   /** `oauthClient` id of the registration the tokens were issued to (absent for a static client id). */
   readonly clientKey?: string;
   readonly redirectUri?: string;
@@ -37,21 +45,35 @@ export type ProviderMode =
 export interface ProviderDeps {
   readonly serverId: string;
   readonly serverName: string;
+  /** Id of the server's `oauthTokens` record and of its static client secret in SecretStorage. */
+  readonly secretId: string;
+  /** The MCP endpoint as configured now (the protected resource). */
+  readonly serverUrl: string;
+  /**
+   * Tokens stored before they were bound to a resource are bound to serverUrl once and used (the caller vouches for
+   * the URL: a user-owned server); otherwise they are treated as absent (sign in again).
+   */
+  readonly adoptLegacyBinding: boolean;
+  /** Prefix of its client registrations' ids: its owner for a workspace-owned server (none for the user's). */
+  readonly registrationScope?: string;
   readonly secrets: SecretBackend;
   readonly settings: OAuthSettings;
   readonly redactor: Redactor;
   readonly log: (level: LogLevel, message: string) => void;
   /** Discovery results by server id (shared by the silent and interactive providers of one server). */
-  readonly discovery: Map<string, OAuthDiscoveryState>;
+  readonly discovery: Map<string, DiscoveryEntry>;
   readonly clientName?: string;
   readonly now?: () => number;
 }
+
+/** A discovery result and the server URL it was found for (a changed URL discovers again). */
+export interface DiscoveryEntry { readonly serverUrl: string; readonly state: OAuthDiscoveryState }
 
 /** Redirect URIs on a loopback host are keyed without their port (RFC 8252 §7.3: any port must be accepted). */
 export function redirectKey(redirectUri: string): string {
   try {
     const u = new URL(redirectUri);
-    if (u.protocol === 'http:' && (u.hostname === '127.0.0.1' || u.hostname === '[::1]' || u.hostname === 'localhost')) {
+    if (u.protocol === 'http:' && isLoopbackHost(u.hostname)) {
       u.port = '';
       u.search = '';
     }
@@ -61,9 +83,12 @@ export function redirectKey(redirectUri: string): string {
   }
 }
 
-/** `oauthClient` id of a registration: `<authorizationServer> <redirectUri>` (src/common/secretKeys.ts). */
-export function clientKey(authorizationServer: string, redirectUri: string): string {
-  return `${authorizationServer} ${redirectKey(redirectUri)}`;
+/**
+ * `oauthClient` id of a registration: `[<owner> ]<authorizationServer> <redirectUri>` (src/common/secretKeys.ts). A
+ * workspace-owned server's registrations carry its owner, so no other workspace reuses (or signs out) them.
+ */
+export function clientKey(authorizationServer: string, redirectUri: string, scope?: string): string {
+  return `${scope ? `${scope} ` : ''}${authorizationServer} ${redirectKey(redirectUri)}`;
 }
 
 const PLACEHOLDER_REDIRECT = 'http://127.0.0.1/oauth/callback';
@@ -113,7 +138,7 @@ export class McpOAuthProvider implements OAuthClientProvider {
   state(): string {
     if (this.mode.kind !== 'interactive') return 'silent';
     this.flow?.cancel();
-    const meta = this.deps.discovery.get(this.deps.serverId)?.authorizationServerMetadata;
+    const meta = this.discoveryState()?.authorizationServerMetadata;
     this.flow = this.mode.flows.begin(this.deps.serverId, {
       issuer: meta?.issuer,
       issRequired: (meta as { authorization_response_iss_parameter_supported?: boolean } | undefined)?.authorization_response_iss_parameter_supported === true,
@@ -122,17 +147,18 @@ export class McpOAuthProvider implements OAuthClientProvider {
   }
 
   async clientInformation(): Promise<OAuthClientInformationMixed | undefined> {
-    const { settings, serverId } = this.deps;
+    const { settings, secretId } = this.deps;
     if (settings.clientId) {
-      const secret = await this.deps.secrets.get('oauthClient', staticClientSecretKey(serverId));
+      const secret = await this.deps.secrets.get('oauthClient', staticClientSecretKey(secretId));
       this.deps.redactor.add(secret);
       return { client_id: settings.clientId, ...(secret ? { client_secret: secret } : {}) };
     }
     const key = await this.currentClientKey();
     const info = key ? await this.readClient(key) : undefined;
-    if (!info && this.mode.kind === 'silent') {
-      // Never register (or open a browser) in the background.
-      throw new SignInRequiredError(this.deps.serverName, (await this.tokens()) ? 'its client registration is gone' : 'not signed in');
+    const issuer = this.discoveryState()?.authorizationServerUrl;
+    if (this.mode.kind === 'silent' && (!info || (typeof info.issuer === 'string' && issuer && !sameUrl(info.issuer, issuer)))) {
+      // Never register (or open a browser) in the background: no registration with the discovered server needs the user.
+      throw new SignInRequiredError(this.deps.serverName, (await this.load()) ? 'its client registration is gone' : 'not signed in');
     }
     return info;
   }
@@ -141,28 +167,48 @@ export class McpOAuthProvider implements OAuthClientProvider {
     if (this.deps.settings.clientId) return; // a static client is configuration, not state
     const key = await this.currentClientKey();
     if (!key) throw new Error('no authorization server known for this registration');
+    if (this.mode.kind === 'silent' && (await this.readClient(key))?.client_id !== info.client_id) {
+      // The background may stamp the registration it used with its issuer, never store a new one.
+      throw new SignInRequiredError(this.deps.serverName, 'a new client registration is needed');
+    }
     this.deps.redactor.add(info.client_secret);
     await this.deps.secrets.store('oauthClient', key, JSON.stringify(info));
     this.deps.log('info', `stored a client registration for ${key.split(' ')[0]}`);
   }
 
+  /** The tokens for the SDK: only while they are bound to the configured URL (else SignInRequiredError). */
   async tokens(): Promise<OAuthTokens | undefined> {
-    return (await this.load())?.tokens;
+    return (await this.boundTokens())?.tokens;
   }
 
-  /** The stored record (expiry, registration), if any. */
-  async storedTokens(): Promise<StoredTokens | undefined> { return this.load(); }
+  /** The stored record if it may be sent to the configured URL; SignInRequiredError if it was issued for another one. */
+  async boundTokens(): Promise<StoredTokens | undefined> {
+    const record = await this.load();
+    if (!record?.resource) return record;
+    const { checkResourceAllowed } = await loadSdk();
+    let allowed = false;
+    try {
+      allowed = checkResourceAllowed({ requestedResource: this.deps.serverUrl, configuredResource: record.resource });
+    } catch { /* an unparsable URL is not allowed */ }
+    if (allowed) return record;
+    const withPath = sameOrigin(record.resource, this.deps.serverUrl);
+    throw new SignInRequiredError(this.deps.serverName, `this server's URL changed (was ${describeUrl(record.resource, withPath)}, now ${describeUrl(this.deps.serverUrl, withPath)}); sign in again`);
+  }
 
   async saveTokens(tokens: OAuthTokens): Promise<void> {
     this.deps.redactor.add(tokens.access_token, tokens.refresh_token, tokens.id_token);
     const now = this.now();
+    const discovered = this.discoveryState();
+    const { resourceUrlFromServerUrl } = await loadSdk();
     const record: StoredTokens = {
       v: 1, tokens, obtainedAt: now,
       ...(typeof tokens.expires_in === 'number' ? { expiresAt: now + tokens.expires_in * 1000 } : {}),
+      resource: discovered?.resourceMetadata?.resource ?? resourceUrlFromServerUrl(this.deps.serverUrl).href,
+      issuer: tokens.issuer ?? discovered?.authorizationServerUrl,
       ...(this.deps.settings.clientId ? {} : { clientKey: await this.currentClientKey() }),
       redirectUri: this.redirectUrl,
     };
-    await this.deps.secrets.store('oauthTokens', this.deps.serverId, JSON.stringify(record));
+    await this.deps.secrets.store('oauthTokens', this.deps.secretId, JSON.stringify(record));
     this.record = record;
     this.loaded = true;
     this.deps.log('info', `stored tokens (scope: ${tokens.scope ?? '-'}, expires in ${tokens.expires_in ?? '?'} s, refresh token: ${tokens.refresh_token ? 'yes' : 'no'})`);
@@ -171,6 +217,10 @@ export class McpOAuthProvider implements OAuthClientProvider {
   redirectToAuthorization(authorizationUrl: URL): Promise<void> {
     if (this.mode.kind !== 'interactive') {
       return Promise.reject(new SignInRequiredError(this.deps.serverName, 'sign-in needed (no valid token)'));
+    }
+    // The one place a browser is opened: never for a scheme other than https (or http to this machine).
+    if (!isSecureUrl(authorizationUrl.href)) {
+      return Promise.reject(new UnsafeAuthorizationServerError(`MCP Manager does not open the authorization page ${describeUrl(authorizationUrl.href)}: only https (or http to this machine) is allowed`));
     }
     this.deps.log('info', `opening the authorization page of ${authorizationUrl.origin}`);
     return this.mode.openBrowser(authorizationUrl.toString());
@@ -189,18 +239,27 @@ export class McpOAuthProvider implements OAuthClientProvider {
   async invalidateCredentials(scope: 'all' | 'client' | 'tokens' | 'verifier' | 'discovery'): Promise<void> {
     if (scope === 'verifier') { this.verifier = undefined; return; }
     if (scope === 'discovery') { this.deps.discovery.delete(this.deps.serverId); return; }
-    const record = await this.load();
     if (scope === 'all' || scope === 'client') {
-      const keys = new Set([record?.clientKey, await this.currentClientKey()].filter((k): k is string => !!k));
+      const key = await this.currentClientKey();
       if (this.deps.settings.clientId) {
         this.deps.log('warn', `the authorization server rejected the pre-registered client "${this.deps.settings.clientId}": check its id and secret (Set Secret...)`);
-      } else {
-        for (const key of keys) await this.deps.secrets.delete('oauthClient', key);
+      } else if (key) {
+        await this.deps.secrets.delete('oauthClient', key);
         this.deps.log('warn', 'the authorization server no longer knows this client: its registration was deleted');
       }
     }
+    if (scope === 'tokens' && this.mode.kind === 'silent') {
+      // Another window may have refreshed a rotating refresh token first: its new tokens are adopted, not deleted.
+      const used = this.record?.tokens.refresh_token;
+      this.reload();
+      const stored = await this.load();
+      if (stored && stored.tokens.refresh_token !== used) {
+        this.deps.log('info', 'the tokens were refreshed elsewhere (another window); using those');
+        throw new TokensAdoptedSignal();
+      }
+    }
     if (scope === 'all' || scope === 'tokens') {
-      await this.deps.secrets.delete('oauthTokens', this.deps.serverId);
+      await this.deps.secrets.delete('oauthTokens', this.deps.secretId);
       this.record = undefined;
       this.deps.log('warn', 'stored tokens were rejected and deleted');
     }
@@ -208,11 +267,13 @@ export class McpOAuthProvider implements OAuthClientProvider {
   }
 
   discoveryState(): OAuthDiscoveryState | undefined {
-    return this.deps.discovery.get(this.deps.serverId);
+    const entry = this.deps.discovery.get(this.deps.serverId);
+    return entry?.serverUrl === this.deps.serverUrl ? entry.state : undefined;
   }
 
   saveDiscoveryState(state: OAuthDiscoveryState): void {
-    this.deps.discovery.set(this.deps.serverId, state);
+    checkAuthorizationServer(state.authorizationServerUrl, state.authorizationServerMetadata);
+    this.deps.discovery.set(this.deps.serverId, { serverUrl: this.deps.serverUrl, state });
     const issuer = state.authorizationServerMetadata?.issuer;
     if (issuer) this.flow?.expect({ issuer });
   }
@@ -220,25 +281,46 @@ export class McpOAuthProvider implements OAuthClientProvider {
   private async load(): Promise<StoredTokens | undefined> {
     // An interactive sign-in starts from nothing: it must not silently refresh a grant the user wants to replace.
     if (this.loaded || this.mode.kind === 'interactive') return this.record;
-    const raw = await this.deps.secrets.get('oauthTokens', this.deps.serverId);
-    this.loaded = true;
+    const raw = await this.deps.secrets.get('oauthTokens', this.deps.secretId);
+    let record: StoredTokens | undefined;
     try {
       const parsed = raw ? JSON.parse(raw) as StoredTokens : undefined;
-      this.record = parsed?.v === 1 && parsed.tokens?.access_token ? parsed : undefined;
+      record = parsed?.v === 1 && parsed.tokens?.access_token ? parsed : undefined;
     } catch {
-      this.record = undefined;
+      record = undefined;
     }
+    if (record && !record.resource) record = await this.bindLegacy(record);
+    if (this.loaded) return this.record; // a concurrent load finished first
+    this.record = record;
+    this.loaded = true;
     if (this.record) this.deps.redactor.add(this.record.tokens.access_token, this.record.tokens.refresh_token);
     return this.record;
+  }
+
+  /** A record stored before tokens were bound to a resource: bound to the configured URL once, if the caller vouches for it. */
+  private async bindLegacy(record: StoredTokens): Promise<StoredTokens | undefined> {
+    if (!this.deps.adoptLegacyBinding) {
+      this.deps.log('info', 'the stored tokens predate binding tokens to a URL; sign in again to use this server');
+      return undefined;
+    }
+    const { resourceUrlFromServerUrl } = await loadSdk();
+    const bound: StoredTokens = { ...record, resource: resourceUrlFromServerUrl(this.deps.serverUrl).href, issuer: record.issuer ?? record.tokens.issuer };
+    await this.deps.secrets.store('oauthTokens', this.deps.secretId, JSON.stringify(bound));
+    this.deps.log('info', `bound the stored tokens to ${describeUrl(bound.resource!)}`);
+    return bound;
   }
 
   /** Forgets what was loaded so the next read comes from SecretStorage (another window changed it). */
   reload(): void { this.loaded = false; this.record = undefined; }
 
+  /**
+   * `oauthClient` id of the registration with the authorization server discovery found now (never the stored record's
+   * key: a changed server must not read or overwrite another server's registration).
+   */
   private async currentClientKey(): Promise<string | undefined> {
-    if (this.mode.kind === 'silent') return (await this.load())?.clientKey;
-    const as = this.deps.discovery.get(this.deps.serverId)?.authorizationServerUrl;
-    return as ? clientKey(as, this.mode.redirectUri) : undefined;
+    if (this.mode.kind === 'silent') await this.load(); // the redirect URI the tokens were issued with
+    const as = this.discoveryState()?.authorizationServerUrl;
+    return as ? clientKey(as, this.redirectUrl, this.deps.registrationScope) : undefined;
   }
 
   private async readClient(key: string): Promise<OAuthClientInformationMixed | undefined> {
@@ -252,4 +334,64 @@ export class McpOAuthProvider implements OAuthClientProvider {
       return undefined;
     }
   }
+}
+
+/** Thrown out of the SDK's auth() when the rejected tokens were replaced elsewhere and adopted: the request can go on. */
+export class TokensAdoptedSignal extends Error {
+  constructor() { super('the tokens were refreshed elsewhere'); this.name = 'TokensAdoptedSignal'; }
+}
+
+/** An authorization server whose metadata MCP Manager refuses (nothing is sent to it, no browser is opened). */
+export class UnsafeAuthorizationServerError extends SignInFailedError {
+  constructor(message: string) { super(message); this.name = 'UnsafeAuthorizationServerError'; }
+}
+
+/**
+ * What an authorization server's metadata must satisfy before anything is sent to it (MCP authorization spec, RFC 8414
+ * §3.3): it exists, its issuer is the URL it was discovered at, its endpoints are https (or http to this machine), and
+ * it supports PKCE with S256.
+ */
+export function checkAuthorizationServer(authorizationServerUrl: string, metadata: AuthorizationServerMetadata | undefined): void {
+  const refuse = (why: string): Error => new UnsafeAuthorizationServerError(`The authorization server ${describeUrl(authorizationServerUrl, true)} ${why}; MCP Manager does not sign in there`);
+  if (!metadata) throw refuse('publishes no metadata (RFC 8414)');
+  if (!sameUrl(metadata.issuer, authorizationServerUrl)) throw refuse(`names another issuer (${describeUrl(metadata.issuer)}) than the URL it was found at`);
+  for (const name of ['authorization_endpoint', 'token_endpoint', 'registration_endpoint'] as const) {
+    const url = metadata[name];
+    if (url !== undefined && !isSecureUrl(url)) throw refuse(`has an insecure ${name} (${describeUrl(url)}): only https, or http to this machine, is allowed`);
+  }
+  if (!metadata.code_challenge_methods_supported?.includes('S256')) throw refuse('does not advertise PKCE with S256 (code_challenge_methods_supported)');
+}
+
+/** `https:`, or `http:` to a loopback host. */
+export function isSecureUrl(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return u.protocol === 'https:' || (u.protocol === 'http:' && isLoopbackHost(u.hostname));
+  } catch {
+    return false;
+  }
+}
+
+function isLoopbackHost(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
+}
+
+/** Two URLs are the same, spelled either way and with or without one trailing slash. */
+function sameUrl(a: string, b: string): boolean {
+  const norm = (u: string): string => { try { return new URL(u).href.replace(/\/$/, ''); } catch { return u.replace(/\/$/, ''); } };
+  return norm(a) === norm(b);
+}
+
+/** A URL for messages: scheme and host, and the path if asked (never the query). */
+function describeUrl(url: string, withPath = false): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}${u.host ? `//${u.host}` : ''}${withPath && u.host ? u.pathname.replace(/\/$/, '') : ''}`;
+  } catch {
+    return 'an invalid URL';
+  }
+}
+
+function sameOrigin(a: string, b: string): boolean {
+  try { return new URL(a).origin === new URL(b).origin; } catch { return false; }
 }

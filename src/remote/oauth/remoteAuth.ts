@@ -1,4 +1,3 @@
-import type { OAuthDiscoveryState } from '@modelcontextprotocol/sdk/client/auth.js';
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { UserCancelledError, errorMessage } from '../../common/errors';
 import { Emitter } from '../../common/lifecycle';
@@ -7,11 +6,14 @@ import { loadSdk } from '../../sdkLoader';
 import type { LogLevel } from '../../servers/logSink';
 import { SignInFailedError, SignInRequiredError, isSignInRequired } from '../errors';
 import { CallbackRejectedError, PendingFlows, callbackParamsFromUrl, type CallbackOutcome, type CallbackParams } from './pendingFlows';
-import { McpOAuthProvider, type OAuthSettings, type ProviderMode, type StoredTokens } from './provider';
+import { McpOAuthProvider, TokensAdoptedSignal, type DiscoveryEntry, type OAuthSettings, type ProviderMode, type StoredTokens } from './provider';
 import type { SecretBackend } from './secretBackend';
 
 /** Tokens are refreshed this long before they expire (ms; at most half their lifetime). */
 export const REFRESH_SKEW_MS = 60_000;
+
+/** A refresh before expiry waits a random time up to this (ms), so windows sharing the tokens do not refresh at once. */
+export const REFRESH_JITTER_MS = 1_000;
 
 export interface RemoteAuthDeps {
   readonly secrets: SecretBackend;
@@ -20,17 +22,29 @@ export interface RemoteAuthDeps {
   readonly flows?: PendingFlows;
   readonly clientName?: string;
   readonly now?: () => number;
+  /** Upper bound of the random wait before a refresh ahead of expiry (ms; default REFRESH_JITTER_MS). */
+  readonly refreshJitterMs?: number;
   /** The network (defaults to the global fetch, resolved per call so the extension host's proxy support applies). */
   readonly fetch?: FetchLike;
 }
 
 /** One server as OAuth sees it. */
 export interface OAuthTarget {
+  /** For logs, discovery and pending flows. */
   readonly serverId: string;
   readonly serverName: string;
+  /** Where its credentials live: the id of its `oauthTokens` record and of its static client secret in SecretStorage. */
+  readonly secretId: string;
   /** The MCP endpoint (the protected resource). */
   readonly url: string;
   readonly settings?: OAuthSettings;
+  /**
+   * Tokens stored before they were bound to the URL they were issued for are bound to `url` once and used: the caller
+   * vouches for the URL (a user-owned server). When false they count as absent (sign in again).
+   */
+  readonly adoptLegacyBinding: boolean;
+  /** Prefix of its client registrations' ids (its owner, for a workspace-owned server). */
+  readonly registrationScope?: string;
 }
 
 export interface SignInOptions {
@@ -52,8 +66,8 @@ export interface SignInRequiredEvent { readonly serverId: string; readonly reaso
  */
 export class RemoteAuth {
   readonly flows: PendingFlows;
-  private readonly discovery = new Map<string, OAuthDiscoveryState>();
-  private readonly silentProviders = new Map<string, McpOAuthProvider>();
+  private readonly discovery = new Map<string, DiscoveryEntry>();
+  private readonly silentProviders = new Map<string, { readonly target: OAuthTarget; readonly provider: McpOAuthProvider }>();
   private readonly refreshing = new Map<string, Promise<void>>();
   /** Scopes servers asked for with 403 insufficient_scope, kept for the next sign-in. */
   private readonly stepUpScopes = new Map<string, string>();
@@ -123,19 +137,22 @@ export class RemoteAuth {
     }
   }
 
-  /** Deletes this server's tokens and the registration they were issued to. */
-  async signOut(target: Pick<OAuthTarget, 'serverId' | 'serverName'> & Partial<OAuthTarget>): Promise<void> {
-    const provider = this.provider({ url: 'http://127.0.0.1/', ...target }, { kind: 'silent' });
-    const record = await provider.storedTokens();
-    await this.deps.secrets.delete('oauthTokens', target.serverId);
-    if (record?.clientKey) await this.deps.secrets.delete('oauthClient', record.clientKey);
+  /**
+   * Deletes this server's tokens, and the client registration they were issued to unless other stored tokens were
+   * issued to it too: servers on one authorization server share its registration, so Sign Out removes this server's
+   * tokens, and the registration only when this server was its last user.
+   */
+  async signOut(target: Pick<OAuthTarget, 'serverId' | 'serverName' | 'secretId'>): Promise<void> {
+    const key = (await this.readRecord(target.secretId))?.clientKey;
+    await this.deps.secrets.delete('oauthTokens', target.secretId);
+    if (key && !(await this.clientInUse(key))) await this.deps.secrets.delete('oauthClient', key);
     this.forget(target.serverId);
     this.deps.log('info', `[oauth] signed out of ${target.serverName}`);
   }
 
   /** Drops in-memory state of a server (after sign-out, or when another window changed its secrets). */
   forget(serverId: string): void {
-    this.silentProviders.get(serverId)?.reload();
+    this.silentProviders.get(serverId)?.provider.reload();
     this.silentProviders.delete(serverId);
     this.discovery.delete(serverId);
     this.stepUpScopes.delete(serverId);
@@ -148,10 +165,6 @@ export class RemoteAuth {
     this.flows.cancelAll();
   }
 
-  async storedTokens(serverId: string): Promise<StoredTokens | undefined> {
-    return this.provider({ serverId, serverName: serverId, url: 'http://127.0.0.1/' }, { kind: 'silent' }).storedTokens();
-  }
-
   dispose(): void {
     this.flows.cancelAll();
     this._onDidRequireSignIn.dispose();
@@ -162,16 +175,37 @@ export class RemoteAuth {
 
   private provider(target: OAuthTarget, mode: ProviderMode): McpOAuthProvider {
     return new McpOAuthProvider({
-      serverId: target.serverId, serverName: target.serverName, secrets: this.deps.secrets, settings: target.settings ?? {},
+      serverId: target.serverId, serverName: target.serverName, secretId: target.secretId, serverUrl: target.url,
+      adoptLegacyBinding: target.adoptLegacyBinding, ...(target.registrationScope ? { registrationScope: target.registrationScope } : {}), secrets: this.deps.secrets, settings: target.settings ?? {},
       redactor: this.deps.redactor, discovery: this.discovery, clientName: this.deps.clientName, now: this.deps.now,
       log: (level, message) => this.deps.log(level, `[oauth] ${target.serverName}: ${message}`),
     }, mode);
   }
 
   private silentProvider(target: OAuthTarget): McpOAuthProvider {
-    let p = this.silentProviders.get(target.serverId);
-    if (!p) { p = this.provider(target, { kind: 'silent' }); this.silentProviders.set(target.serverId, p); }
-    return p;
+    const cached = this.silentProviders.get(target.serverId);
+    if (cached && cached.target.url === target.url && cached.target.secretId === target.secretId
+      && cached.target.adoptLegacyBinding === target.adoptLegacyBinding && cached.target.registrationScope === target.registrationScope) return cached.provider;
+    const provider = this.provider(target, { kind: 'silent' });
+    this.silentProviders.set(target.serverId, { target, provider });
+    return provider;
+  }
+
+  private async readRecord(secretId: string): Promise<StoredTokens | undefined> {
+    const raw = await this.deps.secrets.get('oauthTokens', secretId);
+    try {
+      return raw ? JSON.parse(raw) as StoredTokens : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Whether any stored tokens were issued to this registration. */
+  private async clientInUse(key: string): Promise<boolean> {
+    for (const { id } of await this.deps.secrets.list('oauthTokens')) {
+      if ((await this.readRecord(id))?.clientKey === key) return true;
+    }
+    return false;
   }
 
   private requireSignIn(target: OAuthTarget, reason: string, scope?: string): SignInRequiredError {
@@ -192,6 +226,7 @@ export class RemoteAuth {
           if (result !== 'AUTHORIZED') throw new SignInRequiredError(target.serverName, 'sign-in needed');
           this.deps.log('info', `[oauth] ${target.serverName}: token refreshed`);
         } catch (err) {
+          if (err instanceof TokensAdoptedSignal) return;
           if (isSignInRequired(err)) {
             provider.reload();
             throw this.requireSignIn(target, err.reason, scope);
@@ -237,7 +272,7 @@ export class RemoteAuth {
     }
     if (result !== 'AUTHORIZED') throw new SignInFailedError(`Sign-in to '${target.serverName}' did not complete`);
     this.stepUpScopes.delete(target.serverId);
-    this.silentProviders.get(target.serverId)?.reload();
+    this.silentProviders.get(target.serverId)?.provider.reload();
     this.deps.log('info', `[oauth] ${target.serverName}: signed in`);
     this._onDidSignIn.fire({ serverId: target.serverId });
   }
@@ -255,9 +290,21 @@ export class RemoteAuth {
     };
     return async (input, init) => {
       const provider = getProvider();
-      const record = await provider.storedTokens();
-      if (record?.expiresAt !== undefined && record.tokens.refresh_token
-        && (this.deps.now ?? Date.now)() >= record.expiresAt - Math.min(REFRESH_SKEW_MS, (record.expiresAt - record.obtainedAt) / 2)) {
+      // Tokens issued for another URL (the server's URL changed) are never sent; the user signs in again.
+      const bound = (): Promise<StoredTokens | undefined> => provider.boundTokens().catch((err: unknown) => {
+        throw isSignInRequired(err) ? this.requireSignIn(target, err.reason) : err;
+      });
+      const now = this.deps.now ?? Date.now;
+      const due = (r: StoredTokens | undefined): r is StoredTokens & { expiresAt: number } => r?.expiresAt !== undefined && !!r.tokens.refresh_token
+        && now() >= r.expiresAt - Math.min(REFRESH_SKEW_MS, (r.expiresAt - r.obtainedAt) / 2);
+      let record = await bound();
+      if (due(record) && now() < record.expiresAt && provider.mode.kind === 'silent' && !this.refreshing.has(target.serverId)) {
+        // Still valid: wait a little, then look again (another window sharing the tokens may have refreshed them).
+        await sleep(Math.random() * (this.deps.refreshJitterMs ?? REFRESH_JITTER_MS));
+        provider.reload();
+        record = await bound();
+      }
+      if (due(record)) {
         // Before expiry: refresh silently. A failure here is not fatal yet; the request's 401 decides.
         await this.silentAuth(target, provider).catch((err: unknown) => {
           if (isSignInRequired(err)) throw err;
@@ -276,6 +323,10 @@ export class RemoteAuth {
 }
 
 class ScopeRejectedError extends SignInFailedError {}
+
+function sleep(ms: number): Promise<void> {
+  return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
+}
 
 type Challenge =
   | { readonly kind: 'unauthorized'; readonly resourceMetadataUrl?: URL; readonly scope?: string }

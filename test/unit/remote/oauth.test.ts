@@ -37,7 +37,7 @@ async function setup(accessTtl: number, fixtureEnv: NodeJS.ProcessEnv = {}): Pro
   const signInEvents: SignInRequiredEvent[] = [];
   auth.onDidRequireSignIn((e) => signInEvents.push(e));
   const loopback = await LoopbackRedirect.start((url) => auth.handleCallback(url));
-  const target: OAuthTarget = { serverId: 'userSettings#protected', serverName: 'protected', url: `http://127.0.0.1:${rsPort}/mcp` };
+  const target: OAuthTarget = { serverId: 'userSettings#protected', serverName: 'protected', secretId: 'userSettings#protected', url: `http://127.0.0.1:${rsPort}/mcp`, adoptLegacyBinding: true };
   return { fixture, rsPort, auth, secrets, redactor, logs, signInEvents, target, loopback };
 }
 
@@ -133,7 +133,7 @@ describe('OAuth against oidc-provider protecting an MCP server (127.0.0.1)', fun
       assert.match(JSON.stringify(r.content), /test-user/);
       await client.close();
       // Another server id has no tokens: its SSE stream is refused with 401 and it needs sign-in (no browser).
-      const stranger = { ...sse, serverId: 'userSettings#stranger', serverName: 'stranger' };
+      const stranger = { ...sse, serverId: 'userSettings#stranger', serverName: 'stranger', secretId: 'userSettings#stranger' };
       const events = env!.signInEvents.length;
       const c2 = new Client({ name: 'oauth-test', version: '0' }, { capabilities: {} });
       await assert.rejects(c2.connect(new RemoteTransport({ type: 'sse', url: sse.url, headers: {} }, { fetch: env!.auth.fetchFor(stranger) })), (err: unknown) => isSignInRequired(err));
@@ -207,7 +207,7 @@ describe('OAuth against oidc-provider protecting an MCP server (127.0.0.1)', fun
       const id = makeServerId({ kind: 'userSettings' }, 'protected');
       const launch = { type: 'http' as const, url: e.target.url, headers: {} };
       const def: ServerDefinition = { id, name: 'protected', source: { kind: 'userSettings' }, config: launch, options: { ping: false } };
-      const factory = remoteTransportFactory({ oauthFetch: () => e.auth.fetchFor({ ...e.target, serverId: id }) });
+      const factory = remoteTransportFactory({ oauthFetch: () => e.auth.fetchFor({ ...e.target, serverId: id, secretId: id }) });
       const manager = new ServerManager({ prepareStart: launchesFrom(() => Promise.resolve(launch)), clientInfo: TEST_CLIENT_INFO, transports: { http: factory, sse: factory }, redactor: e.redactor });
       try {
         await manager.setDefinitions([def]);
@@ -215,14 +215,14 @@ describe('OAuth against oidc-provider protecting an MCP server (127.0.0.1)', fun
         assert.equal(manager.getState(id).kind, 'needsSignIn');
         await sleep(1500);
         assert.equal(manager.getState(id).kind, 'needsSignIn', 'no restart loop');
-        await e.auth.signIn({ ...e.target, serverId: id }, { redirectUri: e.loopback.redirectUri, openBrowser: browser(e) });
+        await e.auth.signIn({ ...e.target, serverId: id, secretId: id }, { redirectUri: e.loopback.redirectUri, openBrowser: browser(e) });
         await manager.start(id);
         assert.equal(manager.getState(id).kind, 'running');
         assert.ok(manager.getCatalog(id).tools.length > 0);
       } finally {
         await manager.stopAll();
         manager.dispose();
-        await e.auth.signOut({ ...e.target, serverId: id });
+        await e.auth.signOut({ ...e.target, serverId: id, secretId: id });
       }
     });
   });
@@ -261,6 +261,25 @@ describe('OAuth against oidc-provider protecting an MCP server (127.0.0.1)', fun
       await again.close();
     });
 
+    it('P17: signing out of one server keeps the registration another server on the same AS uses; its refresh works', async () => {
+      const other: OAuthTarget = { ...env!.target, serverId: 'userSettings#other', serverName: 'other', secretId: 'userSettings#other' };
+      await signIn(env!);
+      await env!.auth.signIn(other, { redirectUri: env!.loopback.redirectUri, openBrowser: browser(env!) });
+      assert.equal((await adminState(env!)).registrations, 1, 'one registration shared by both servers');
+      await env!.auth.signOut(env!.target);
+      assert.ok(!env!.secrets.values.has('oauthTokens/userSettings#protected'));
+      assert.equal([...env!.secrets.values.keys()].filter((k) => k.startsWith('oauthClient/')).length, 1, 'registration kept for "other"');
+      await sleep(2_200);
+      const client = new Client({ name: 'oauth-test', version: '0' }, { capabilities: {} });
+      await client.connect(new RemoteTransport({ type: 'http', url: other.url, headers: {} }, { fetch: env!.auth.fetchFor(other) }));
+      assert.ok((await client.listTools()).tools.length > 0);
+      await client.close();
+      assert.ok(env!.logs.some((l) => /other: token refreshed/.test(l)));
+      // The last user signs out: now the registration goes too.
+      await env!.auth.signOut(other);
+      assert.ok(![...env!.secrets.values.keys()].some((k) => k.startsWith('oauthClient/') || k.startsWith('oauthTokens/')));
+    });
+
     it('deleted client (invalid_client) → registration deleted → sign-in registers again', async () => {
       await signIn(env!);
       const regsBefore = (await adminState(env!)).registrations;
@@ -283,7 +302,8 @@ describe('OAuth against oidc-provider protecting an MCP server (127.0.0.1)', fun
     let env: Env | undefined;
     before(async () => {
       env = await setup(3600, { STATIC_CLIENT_SECRET: CLIENT_SECRET });
-      env.target = { ...env.target, settings: { clientId: 'static-client' } };
+      // Credentials live under the target's secretId, not its serverId.
+      env.target = { ...env.target, secretId: 'owner:3f2a#protected', settings: { clientId: 'static-client' } };
     });
     after(() => teardown(env));
 
@@ -293,8 +313,9 @@ describe('OAuth against oidc-provider protecting an MCP server (127.0.0.1)', fun
     });
 
     it('with the secret from SecretStorage: signs in without registering, and the secret is in no log', async () => {
-      await env!.secrets.store('oauthClient', staticClientSecretKey(env!.target.serverId), CLIENT_SECRET);
+      await env!.secrets.store('oauthClient', staticClientSecretKey('owner:3f2a#protected'), CLIENT_SECRET);
       await signIn(env!);
+      assert.deepEqual([...env!.secrets.values.keys()].filter((k) => k.startsWith('oauthTokens/')), ['oauthTokens/owner:3f2a#protected']);
       assert.equal((await adminState(env!)).registrations, 0, 'no dynamic registration for a static client');
       const client = await connect(env!);
       const r = await client.callTool({ name: 'whoami', arguments: {} });

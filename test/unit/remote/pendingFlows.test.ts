@@ -56,5 +56,7 @@ describe('PendingFlows (pure)', () => {
     assert.equal(redirectKey('http://127.0.0.1:55123/oauth/callback'), 'http://127.0.0.1/oauth/callback');
     assert.equal(redirectKey('code-oss://mcpkit.mcp-manager/oauth/callback'), 'code-oss://mcpkit.mcp-manager/oauth/callback');
     assert.equal(clientKey('https://as.example', 'http://127.0.0.1:9/oauth/callback'), 'https://as.example http://127.0.0.1/oauth/callback');
+    // A workspace-owned server's registrations carry its owner (review H1): another workspace never reuses them.
+    assert.equal(clientKey('https://as.example', 'http://127.0.0.1:9/oauth/callback', 'ws-0123456789abcdef'), 'ws-0123456789abcdef https://as.example http://127.0.0.1/oauth/callback');
   });
 });

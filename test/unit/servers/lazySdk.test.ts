@@ -83,7 +83,7 @@ describe('Lazily loaded SDK: a failed load is a normal error of the operation th
     const auth = new RemoteAuth({ secrets: new MemorySecretBackend(), redactor: new Redactor(), log: () => undefined });
     try {
       await assert.rejects(whileSdkUnloadable(() => auth.signIn(
-        { serverId: 'userSettings#r', serverName: 'r', url: 'http://127.0.0.1:9/mcp' },
+        { serverId: 'userSettings#r', serverName: 'r', secretId: 'userSettings#r', url: 'http://127.0.0.1:9/mcp', adoptLegacyBinding: true },
         { redirectUri: 'http://127.0.0.1:9/callback', openBrowser: () => Promise.resolve() },
       )), UNLOADABLE);
     } finally {
