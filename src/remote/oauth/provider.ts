@@ -272,7 +272,7 @@ export class McpOAuthProvider implements OAuthClientProvider {
   }
 
   saveDiscoveryState(state: OAuthDiscoveryState): void {
-    checkAuthorizationServer(state.authorizationServerUrl, state.authorizationServerMetadata);
+    checkAuthorizationServer(state.authorizationServerUrl, state.authorizationServerMetadata, !state.resourceMetadata);
     this.deps.discovery.set(this.deps.serverId, { serverUrl: this.deps.serverUrl, state });
     const issuer = state.authorizationServerMetadata?.issuer;
     if (issuer) this.flow?.expect({ issuer });
@@ -350,11 +350,21 @@ export class UnsafeAuthorizationServerError extends SignInFailedError {
  * What an authorization server's metadata must satisfy before anything is sent to it (MCP authorization spec, RFC 8414
  * §3.3): it exists, its issuer is the URL it was discovered at, its endpoints are https (or http to this machine), and
  * it supports PKCE with S256.
+ *
+ * `legacy`: the server has no protected-resource metadata, so (MCP 2025-03-26) its own origin is the authorization
+ * server. There a missing metadata document means the spec's default endpoints on that origin, and the issuer only has
+ * to be on that origin (the 2025-03-26 layout serves root metadata for an issuer with a path). No other authorization
+ * server is involved, so the mix-up the exact issuer check defends against cannot arise; the scheme rule still applies.
  */
-export function checkAuthorizationServer(authorizationServerUrl: string, metadata: AuthorizationServerMetadata | undefined): void {
+export function checkAuthorizationServer(authorizationServerUrl: string, metadata: AuthorizationServerMetadata | undefined, legacy = false): void {
   const refuse = (why: string): Error => new UnsafeAuthorizationServerError(`The authorization server ${describeUrl(authorizationServerUrl, true)} ${why}; MCP Manager does not sign in there`);
-  if (!metadata) throw refuse('publishes no metadata (RFC 8414)');
-  if (!sameUrl(metadata.issuer, authorizationServerUrl)) throw refuse(`names another issuer (${describeUrl(metadata.issuer)}) than the URL it was found at`);
+  if (legacy && !isSecureUrl(authorizationServerUrl)) throw refuse('is not https (or http to this machine)');
+  if (!metadata) {
+    if (legacy) return;
+    throw refuse('publishes no metadata (RFC 8414)');
+  }
+  const issuerOk = legacy ? sameOrigin(metadata.issuer, authorizationServerUrl) : sameUrl(metadata.issuer, authorizationServerUrl);
+  if (!issuerOk) throw refuse(`names another issuer (${describeUrl(metadata.issuer, true)}) than the URL it was found at`);
   for (const name of ['authorization_endpoint', 'token_endpoint', 'registration_endpoint'] as const) {
     const url = metadata[name];
     if (url !== undefined && !isSecureUrl(url)) throw refuse(`has an insecure ${name} (${describeUrl(url)}): only https, or http to this machine, is allowed`);

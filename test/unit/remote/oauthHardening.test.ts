@@ -6,7 +6,7 @@ import type { ServerDefinition } from '../../../src/common/config/types';
 import { makeServerId } from '../../../src/common/serverId';
 import { isSignInRequired } from '../../../src/remote/errors';
 import { remoteTransportFactory } from '../../../src/remote/httpTransport';
-import { clientKey, McpOAuthProvider, type DiscoveryEntry, type StoredTokens } from '../../../src/remote/oauth/provider';
+import { checkAuthorizationServer, clientKey, McpOAuthProvider, type DiscoveryEntry, type StoredTokens } from '../../../src/remote/oauth/provider';
 import { RemoteAuth, type OAuthTarget } from '../../../src/remote/oauth/remoteAuth';
 import { MemorySecretBackend } from '../../../src/remote/oauth/secretBackend';
 import { ServerManager, launchesFrom } from '../../../src/servers/serverManager';
@@ -199,6 +199,18 @@ describe('OAuth hardening (review security-2026-12; fake servers on 127.0.0.1)',
   });
 
   describe('M4: authorization server metadata is checked before anything is sent', () => {
+    it('a server without protected-resource metadata (MCP 2025-03-26) is its own AS: defaults allowed on a safe origin', () => {
+      const meta = (issuer: string) => ({ issuer, authorization_endpoint: `${issuer}/authorize`, token_endpoint: `${issuer}/token`, response_types_supported: ['code'], code_challenge_methods_supported: ['S256'] });
+      // The 2025-03-26 layout: root metadata, issuer with a path, on the MCP server's own origin.
+      assert.doesNotThrow(() => checkAuthorizationServer('http://127.0.0.1:9/', meta('http://127.0.0.1:9/oauth'), true));
+      assert.doesNotThrow(() => checkAuthorizationServer('https://mcp.example/', undefined, true), 'no metadata: the default endpoints on its origin');
+      assert.throws(() => checkAuthorizationServer('http://127.0.0.1:9/', meta('https://accounts.example'), true), /names another issuer/);
+      assert.throws(() => checkAuthorizationServer('http://mcp.example/', undefined, true), /not https/);
+      // With protected-resource metadata the exact rules hold.
+      assert.throws(() => checkAuthorizationServer('http://127.0.0.1:9/', meta('http://127.0.0.1:9/oauth')), /names another issuer/);
+      assert.throws(() => checkAuthorizationServer('https://as.example/', undefined), /publishes no metadata/);
+    });
+
     const cases: [string, Record<string, unknown>, RegExp][] = [
       ['file: authorization endpoint', { authorization_endpoint: 'file:///etc/passwd' }, /insecure authorization_endpoint \(file:\)/],
       ['command: authorization endpoint', { authorization_endpoint: 'command:workbench.action.terminal.new' }, /insecure authorization_endpoint \(command:\)/],
