@@ -206,7 +206,7 @@ const COMPARISON: Record<string, string> = { '<=': '≤', '>=': '≥', '<': '<',
 
 function message(e: ErrorObject): ValidationError | undefined {
   const m = plainMessage(e);
-  const name = (e.params as Record<string, unknown>)['propertyName'];
+  const name = e.propertyName;
   return m && typeof name === 'string' ? { path: m.path, message: `Property name '${clip(name, 100)}': ${m.message}` } : m;
 }
 
