@@ -241,6 +241,7 @@
     fields: h('div', { class: 'fields' }),
     json: /** @type {HTMLTextAreaElement} */ (h('textarea', { class: 'json raw-json control', rows: '12', spellcheck: 'false', 'aria-label': 'Arguments as JSON', hidden: true })),
     formError: h('div', { class: 'form-error', role: 'alert', hidden: true }),
+    formNote: h('div', { class: 'form-note muted', hidden: true }),
     call: /** @type {HTMLButtonElement} */ (h('button', { type: 'submit', class: 'primary', id: 'call' })),
     toggle: /** @type {HTMLButtonElement} */ (h('button', { type: 'button', class: 'secondary', id: 'toggle-json', text: 'Edit as JSON' })),
     status: h('div', { class: 'status', role: 'status', 'aria-live': 'polite' }),
@@ -264,7 +265,7 @@
     els.fields.textContent = '';
     els.fields.append(rootWidget.el);
     els.form.textContent = '';
-    els.form.append(els.fields, els.json, els.formError, h('div', { class: 'actions' }, [els.call, els.toggle, els.status]));
+    els.form.append(els.fields, els.json, els.formError, els.formNote, h('div', { class: 'actions' }, [els.call, els.toggle, els.status]));
     app.append(header, els.form, els.result);
     setJsonMode(false);
     scheduleValidate();
@@ -322,8 +323,10 @@
     els.call.disabled = running || !!error;
   }
 
-  /** Shows the extension's validation errors next to their fields (or at the top). */
-  function showErrors(/** @type {{path: string, message: string}[]} */ errors) {
+  /** Shows the extension's validation errors next to their fields (or at the top), and its note (which blocks nothing). */
+  function showErrors(/** @type {{path: string, message: string}[]} */ errors, /** @type {string | undefined} */ note) {
+    els.formNote.textContent = note || '';
+    els.formNote.hidden = !note;
     errorSlots = new Map();
     if (!jsonMode) rootWidget.slots('');
     for (const slot of errorSlots.values()) { slot.textContent = ''; slot.hidden = true; }
@@ -410,7 +413,7 @@
     if (!msg || typeof msg !== 'object') return;
     switch (msg.type) {
       case 'init': init = msg; render(); break;
-      case 'validation': showErrors(msg.errors); break;
+      case 'validation': showErrors(msg.errors, msg.note); break;
       case 'running': setRunning(true, msg.message); break;
       case 'result': setRunning(false); renderResult(msg.result, msg.elapsedMs); els.result.scrollIntoView({ block: 'nearest' }); break;
       case 'failed': setRunning(false); showFailure(msg.message); break;

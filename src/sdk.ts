@@ -2,11 +2,14 @@
  * Everything the extension takes from the MCP SDK at run time (type-only imports elsewhere are free). esbuild bundles
  * it apart, as dist/sdk.js, and `loadSdk()` (./sdkLoader.ts) requires it at first use (a server start, a sign-in), so
  * activation neither parses nor evaluates it: the SDK builds hundreds of zod schemas when loaded and brings ajv.
- * Only the SDK and thin helpers over it belong here: a module of ours imported here would exist twice (in both
- * bundles, with separate state), which esbuild.mjs refuses.
+ * Only the SDK (and ajv, the JSON Schema validator it depends on) and thin helpers over it belong here: a module of
+ * ours imported here would exist twice (in both bundles, with separate state), which esbuild.mjs refuses.
  */
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 
+// The tool-argument validator (src/common/argumentValidation.ts) takes ajv from here: the SDK bundles it anyway.
+export { Ajv } from 'ajv';
+export { Ajv2020 } from 'ajv/dist/2020';
 export { auth, extractWWWAuthenticateParams } from '@modelcontextprotocol/sdk/client/auth.js';
 export { checkResourceAllowed, resourceUrlFromServerUrl } from '@modelcontextprotocol/sdk/shared/auth-utils.js';
 export { Client } from '@modelcontextprotocol/sdk/client/index.js';

@@ -17,7 +17,7 @@ export type ToWebview =
       readonly form: FormField & { kind: 'object' };
       readonly initialArgs: Record<string, unknown>;
     }
-  | { readonly type: 'validation'; readonly errors: readonly ValidationError[] }
+  | { readonly type: 'validation'; readonly errors: readonly ValidationError[]; readonly note?: string }
   | { readonly type: 'running'; readonly message?: string }
   | { readonly type: 'result'; readonly result: RenderedResult; readonly elapsedMs: number }
   | { readonly type: 'failed'; readonly message: string }

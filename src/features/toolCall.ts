@@ -4,9 +4,10 @@ import { toAbortSignal } from '../common/cancellation';
 import { type CatalogView, isDestructive } from '../common/catalogTree';
 import { UserCancelledError, UserFacingError } from '../common/errors';
 import type { RequestCallOptions, ServerSnapshot } from '../common/model';
-import { type ValidationError, validateArguments } from '../common/schemaForm';
+import type { ValidationError } from '../common/schemaForm';
 import type { ServerId } from '../common/serverId';
 import { cleanServerText } from '../common/serverText';
+import { validateToolArguments } from './argumentValidator';
 
 /** The server requests the catalog commands and the Call Tool form make (ServerManager implements them). */
 export interface CatalogRequests {
@@ -37,7 +38,7 @@ export function currentTool(requests: CatalogRequests, server: ServerSnapshot, t
  * `onSending` runs once the call is confirmed and about to be sent.
  */
 export async function invokeTool(requests: CatalogRequests, server: ServerSnapshot, tool: Tool, args: unknown, onSending?: () => void): Promise<{ result: CallToolResult; elapsedMs: number }> {
-  const errors = validateArguments(tool.inputSchema, args);
+  const { errors } = await validateToolArguments(tool.inputSchema, args);
   if (errors.length) throw new InvalidArgumentsError(tool.name, errors);
   const toolName = cleanServerText(tool.title ?? tool.name, 80);
   const serverName = cleanServerText(server.name, 80);

@@ -7,9 +7,10 @@ import { UserCancelledError, errorMessage } from '../common/errors';
 import { Disposable, toDisposable } from '../common/lifecycle';
 import type { ServerSnapshot } from '../common/model';
 import { safeNotificationText } from '../common/sanitize';
-import { buildForm, initialArguments, validateArguments } from '../common/schemaForm';
+import { type ValidationError, buildForm, initialArguments } from '../common/schemaForm';
 import { cleanServerText } from '../common/serverText';
 import { renderToolResult, safeStringify, summarizeResult } from '../common/toolResults';
+import { validateToolArguments } from '../features/argumentValidator';
 import { type CatalogRequests, currentTool, invokeTool } from '../features/toolCall';
 import type { ComponentLogger } from '../log';
 import type { McpDocuments } from './mcpDocuments';
@@ -67,6 +68,8 @@ class CallToolPanel extends Disposable {
   private readonly panel: vscode.WebviewPanel;
   private lastResult: CallToolResult | undefined;
   private busy = false;
+  /** Validations answer out of order (regexes are evaluated in a worker): only the latest one is shown. */
+  private validationSeq = 0;
 
   constructor(private readonly deps: CallToolPanelDeps, private readonly server: ServerSnapshot, private tool: Tool, onDispose: () => void) {
     super();
@@ -115,7 +118,7 @@ class CallToolPanel extends Disposable {
         return;
       }
       case 'validate':
-        this.post({ type: 'validation', errors: validateArguments(this.tool.inputSchema, msg.args) });
+        await this.validate(msg.args);
         return;
       case 'call':
         await this.call(msg.args);
@@ -129,12 +132,19 @@ class CallToolPanel extends Disposable {
     }
   }
 
+  /** Posts the validation of `args` (unless a newer one superseded it) and returns its errors. */
+  private async validate(args: unknown): Promise<readonly ValidationError[]> {
+    const seq = ++this.validationSeq;
+    const { errors, note } = await validateToolArguments(this.tool.inputSchema, args);
+    if (seq === this.validationSeq && !this.isDisposed) this.post({ type: 'validation', errors, note });
+    return errors;
+  }
+
   private async call(args: unknown): Promise<void> {
     if (this.busy) return;
     this.tool = currentTool(this.deps.requests, this.server, this.tool);
-    const errors = validateArguments(this.tool.inputSchema, args);
-    if (errors.length) { this.post({ type: 'validation', errors }); return; }
     this.busy = true;
+    if ((await this.validate(args)).length) { this.busy = false; return; }
     this.post({ type: 'running', message: isDestructive(this.tool) ? 'Waiting for your confirmation…' : undefined });
     const log = this.deps.log;
     try {

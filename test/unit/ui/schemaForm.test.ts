@@ -1,5 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { type FormField, buildForm, initialArguments, validateArguments } from '../../../src/common/schemaForm';
+import { type FormField, buildForm, initialArguments } from '../../../src/common/schemaForm';
+import { validateToolArguments } from '../../../src/features/argumentValidator';
+
+const validateArguments = async (schema: unknown, args: unknown) => (await validateToolArguments(schema, args)).errors;
 
 const field = (form: FormField & { kind: 'object' }, name: string): FormField => {
   const f = form.fields.find((x) => x.name === name);
@@ -109,47 +112,47 @@ describe('schemaForm: validating arguments before they are sent', () => {
     required: ['message'],
     definitions: { P: { type: 'object', properties: { y: { type: 'number' } }, required: ['y'] } },
   };
-  const v = (args: unknown) => validateArguments(schema, args).map((e) => `${e.path} ${e.message}`);
+  const v = async (args: unknown) => (await validateArguments(schema, args)).map((e) => `${e.path} ${e.message}`);
 
-  it('accepts valid arguments', () => {
-    assert.deepEqual(v({ message: 'abc', n: 3, x: 0.5, flag: true, color: 'red', nested: { a: '' }, list: [1, 2], maybe: null, ref: { y: 1 } }), []);
-    assert.deepEqual(v({ message: 'ab', maybe: 'text' }), []);
+  it('accepts valid arguments', async () => {
+    assert.deepEqual(await v({ message: 'abc', n: 3, x: 0.5, flag: true, color: 'red', nested: { a: '' }, list: [1, 2], maybe: null, ref: { y: 1 } }), []);
+    assert.deepEqual(await v({ message: 'ab', maybe: 'text' }), []);
   });
 
-  it('reports required, type, enum and range errors at their JSON pointer', () => {
-    assert.deepEqual(v({}), ['/message Required.']);
-    assert.deepEqual(v({ message: 'abc', n: 1.5 }), ['/n Must be an integer.']);
-    assert.deepEqual(v({ message: 'abc', n: '3' }), ['/n Must be an integer.']);
-    assert.deepEqual(v({ message: 'abc', n: 10 }), ['/n Must be ≤ 9.']);
-    assert.deepEqual(v({ message: 'abc', x: 0 }), ['/x Must be > 0.']);
-    assert.deepEqual(v({ message: 'abc', flag: 'yes' }), ['/flag Must be a boolean.']);
-    assert.deepEqual(v({ message: 'abc', color: 'blue' }), ['/color Must be one of "red", "green".']);
+  it('reports required, type, enum and range errors at their JSON pointer', async () => {
+    assert.deepEqual(await v({}), ['/message Required.']);
+    assert.deepEqual(await v({ message: 'abc', n: 1.5 }), ['/n Must be an integer.']);
+    assert.deepEqual(await v({ message: 'abc', n: '3' }), ['/n Must be an integer.']);
+    assert.deepEqual(await v({ message: 'abc', n: 10 }), ['/n Must be ≤ 9.']);
+    assert.deepEqual(await v({ message: 'abc', x: 0 }), ['/x Must be > 0.']);
+    assert.deepEqual(await v({ message: 'abc', flag: 'yes' }), ['/flag Must be a boolean.']);
+    assert.deepEqual(await v({ message: 'abc', color: 'blue' }), ['/color Must be one of "red", "green".']);
   });
 
-  it('checks strings: length and pattern', () => {
-    assert.deepEqual(v({ message: 'a' }), ['/message Must be at least 2 characters.']);
-    assert.deepEqual(v({ message: 'abcdef' }), ['/message Must be at most 5 characters.']);
-    assert.deepEqual(v({ message: 'AB' }), ['/message Must match the pattern ^[a-z]+$.']);
+  it('checks strings: length and pattern', async () => {
+    assert.deepEqual(await v({ message: 'a' }), ['/message Must be at least 2 characters.']);
+    assert.deepEqual(await v({ message: 'abcdef' }), ['/message Must be at most 5 characters.']);
+    assert.deepEqual(await v({ message: 'AB' }), ['/message Must match the pattern ^[a-z]+$.']);
   });
 
-  it('checks nested objects, arrays and $refs', () => {
-    assert.deepEqual(v({ message: 'ab', nested: {} }), ['/nested/a Required.']);
-    assert.deepEqual(v({ message: 'ab', nested: { a: 'x', b: 1 } }), ["/nested/b Unknown property 'b'."]);
-    assert.deepEqual(v({ message: 'ab', list: [] }), ['/list Needs at least 1 item(s).']);
-    assert.deepEqual(v({ message: 'ab', list: [1, 'x'] }), ['/list/1 Must be an integer.']);
-    assert.deepEqual(v({ message: 'ab', list: [1, 2, 3] }), ['/list Allows at most 2 item(s).']);
-    assert.deepEqual(v({ message: 'ab', ref: {} }), ['/ref/y Required.']);
-    assert.deepEqual(v({ message: 'ab', maybe: 3 }), ['/maybe Must be a string.']);
+  it('checks nested objects, arrays and $refs', async () => {
+    assert.deepEqual(await v({ message: 'ab', nested: {} }), ['/nested/a Required.']);
+    assert.deepEqual(await v({ message: 'ab', nested: { a: 'x', b: 1 } }), ["/nested/b Unknown property 'b'."]);
+    assert.deepEqual(await v({ message: 'ab', list: [] }), ['/list Needs at least 1 item(s).']);
+    assert.deepEqual(await v({ message: 'ab', list: [1, 'x'] }), ['/list/1 Must be an integer.']);
+    assert.deepEqual(await v({ message: 'ab', list: [1, 2, 3] }), ['/list Allows at most 2 item(s).']);
+    assert.deepEqual(await v({ message: 'ab', ref: {} }), ['/ref/y Required.']);
+    assert.deepEqual(await v({ message: 'ab', maybe: 3 }), ['/maybe Must be a string.']);
   });
 
-  it('requires an object at the root and tolerates a missing or odd schema', () => {
-    assert.deepEqual(v([]), [' The arguments must be a JSON object.']);
-    assert.deepEqual(validateArguments(undefined, { anything: 1 }), []);
-    assert.deepEqual(validateArguments({ type: 'object', properties: { p: { type: 'string', pattern: '(' } } }, { p: 'x' }), [], 'an invalid pattern is ignored');
+  it('requires an object at the root and tolerates a missing or odd schema', async () => {
+    assert.deepEqual(await v([]), [' The arguments must be a JSON object.']);
+    assert.deepEqual(await validateArguments(undefined, { anything: 1 }), []);
+    assert.deepEqual(await validateArguments({ type: 'object', properties: { p: { type: 'string', pattern: '(' } } }, { p: 'x' }), [], 'an invalid pattern is ignored');
   });
 
-  it('escapes JSON pointer segments', () => {
-    const errs = validateArguments({ type: 'object', properties: { 'a/b': { type: 'string' } } }, { 'a/b': 1 });
+  it('escapes JSON pointer segments', async () => {
+    const errs = await validateArguments({ type: 'object', properties: { 'a/b': { type: 'string' } } }, { 'a/b': 1 });
     assert.equal(errs[0].path, '/a~1b');
   });
 });
