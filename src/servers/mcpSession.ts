@@ -13,7 +13,8 @@ import type { Redactor } from '../common/redact';
 import type { ServerCapabilities, ServerInfo } from '../common/serverState';
 import { CommandNotFoundError, RpcTimeoutError, ServerConnectionLostError, StartupTimeoutError } from './errors';
 import { loadCatalog } from './loadCatalog';
-import { mcpLevelToLogLevel, type LogLevel, type ServerLogSink } from './logSink';
+import { LogBudget } from './logBudget';
+import { DEFAULT_STDERR_OPTIONS, mcpLevelToLogLevel, type LogLevel, type ServerLogSink } from './logSink';
 import { JsonRpcTrace, tracedTransport } from './trace';
 import type { ManagedTransport, TransportExit, TransportFactory } from './transport';
 import type { McpSdk } from '../sdkLoader';
@@ -283,6 +284,9 @@ export class McpSession extends Disposable {
 
   private createClient(): Client {
     const { roots, sink, redactor, clientInfo, sdk } = this.options;
+    // The server's log notifications get stderr's budget: a chatty server costs bounded log volume and memory.
+    const serverLog = this._register(new LogBudget(sink, DEFAULT_STDERR_OPTIONS,
+      (n) => `[server log] … ${n} messages not shown (the server logs faster than it can be shown)`));
     const {
       Client, ListRootsRequestSchema, LoggingMessageNotificationSchema, ToolListChangedNotificationSchema,
       ResourceListChangedNotificationSchema, PromptListChangedNotificationSchema,
@@ -294,10 +298,11 @@ export class McpSession extends Disposable {
     );
     if (roots) client.setRequestHandler(ListRootsRequestSchema, async () => ({ roots: [...await roots()] }));
     client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
+      if (serverLog.full) { serverLog.drop(); return; }
       const { level, logger, data } = n.params;
       let text = typeof data === 'string' ? data : JSON.stringify(data);
       if (text.length > MAX_SERVER_LOG_MESSAGE) text = `${text.slice(0, MAX_SERVER_LOG_MESSAGE)}…`;
-      sink.append(mcpLevelToLogLevel(level), [redactor.redact(`[server log${logger ? ` ${logger}` : ''}] ${text}`)]);
+      serverLog.add(mcpLevelToLogLevel(level), redactor.redact(`[server log${logger ? ` ${logger}` : ''}] ${text}`));
     });
     client.setNotificationHandler(ToolListChangedNotificationSchema, () => this.onListChanged('tools'));
     client.setNotificationHandler(ResourceListChangedNotificationSchema, () => this.onListChanged('resources'));

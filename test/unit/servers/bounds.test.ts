@@ -1,0 +1,60 @@
+/**
+ * Bounds against hostile or broken servers (issue 13), replayed against a real SDK `Server` over InMemoryTransport:
+ * the supervision path is the real one (ServerManager → McpSession → SDK Client), only the pipe is in memory.
+ */
+import * as assert from 'node:assert/strict';
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import type { ServerDefinition, ServerOptions } from '../../../src/common/config/types';
+import { ServerManager, launchesFrom } from '../../../src/servers/serverManager';
+import { until } from '../../shared/wait';
+import { inMemoryServer } from './inMemoryServer';
+import { MemorySink, TEST_CLIENT_INFO, stdioDefinition, testResolver } from './helpers';
+
+type Capabilities = ConstructorParameters<typeof Server>[1];
+
+describe('Bounds against a hostile in-memory server', function () {
+  this.timeout(30_000);
+  let manager: ServerManager | undefined;
+  afterEach(async () => { if (manager) { await manager.stopAll(2_000); manager.dispose(); manager = undefined; } });
+
+  /** A manager whose one server is `makeServer()` in memory; `start()` is left to the test. */
+  async function setup(makeServer: () => Server, options: ServerOptions = {}): Promise<{ m: ServerManager; d: ServerDefinition; sink: MemorySink }> {
+    const sink = new MemorySink();
+    const d = stdioDefinition('hostile', { restart: false, ...options });
+    manager = new ServerManager({
+      prepareStart: launchesFrom(testResolver), clientInfo: TEST_CLIENT_INFO,
+      transports: { stdio: inMemoryServer(makeServer) }, sinkFor: () => sink,
+    });
+    await manager.setDefinitions([d]);
+    return { m: manager, d, sink };
+  }
+
+  /** A server with one tool, `run`, answered by `call`. */
+  function toolServer(capabilities: Capabilities, call: (server: Server, extra: Parameters<Parameters<Server['setRequestHandler']>[1]>[1]) => Promise<void>): () => Server {
+    return () => {
+      const server = new Server({ name: 'hostile', version: '1.0.0' }, { ...capabilities, capabilities: { tools: {}, ...capabilities?.capabilities } });
+      server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: [{ name: 'run', inputSchema: { type: 'object' } }] }));
+      server.setRequestHandler(CallToolRequestSchema, async (_req, extra) => { await call(server, extra); return { content: [{ type: 'text', text: 'done' }] }; });
+      return server;
+    };
+  }
+
+  it('M8/P14: 50,000 notifications/message go through the stderr budget: a few sink writes, bounded bytes, "N messages not shown"', async () => {
+    const text = 'x'.repeat(9_000);
+    const { m, d, sink } = await setup(toolServer({ capabilities: { logging: {} } }, async (server) => {
+      for (let i = 0; i < 50_000; i++) await server.sendLoggingMessage({ level: 'info', data: text });
+    }));
+    await m.start(d.id);
+    const callsBefore = sink.appendCalls;
+    await m.callTool(d.id, 'run', {});
+    await until('the not-shown count', () => sink.has(/messages not shown/));
+    const logLines = sink.lines.filter((l) => l.line.startsWith('[server log'));
+    const shown = logLines.filter((l) => l.line.includes(text.slice(0, 100))).length;
+    const notShown = logLines.map((l) => /… (\d+) messages not shown/.exec(l.line)).reduce((n, r) => n + (r ? Number(r[1]) : 0), 0);
+    assert.equal(shown + notShown, 50_000, 'every message is either shown or counted');
+    assert.ok(sink.appendCalls - callsBefore < 50, `${sink.appendCalls - callsBefore} sink writes`);
+    const bytes = logLines.reduce((n, l) => n + l.line.length, 0);
+    assert.ok(bytes < 1024 * 1024, `${bytes} bytes of log text`);
+  });
+});
