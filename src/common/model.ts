@@ -63,7 +63,7 @@ export interface ServerHealth {
 
 /** Per-request options of the requests a running server answers (tools/call, resources/read, prompts/get…). */
 export interface RequestCallOptions {
-  /** Overrides ServerOptions.requestTimeoutMs; progress notifications reset it. */
+  /** Overrides ServerOptions.requestTimeoutMs; progress notifications reset it, up to 10 × it in all (MAX_TOTAL_TIMEOUT_FACTOR). */
   readonly timeoutMs?: number;
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: { progress: number; total?: number; message?: string }) => void;

@@ -11,7 +11,7 @@ import { Disposable, Emitter, toDisposable, type IDisposable } from '../common/l
 import { type CatalogKind, EMPTY_CATALOG, type RequestCallOptions, type ServerCatalog } from '../common/model';
 import type { Redactor } from '../common/redact';
 import type { ServerCapabilities, ServerInfo } from '../common/serverState';
-import { CommandNotFoundError, RpcTimeoutError, ServerConnectionLostError, StartupTimeoutError } from './errors';
+import { CommandNotFoundError, RequestCeilingError, RpcTimeoutError, ServerConnectionLostError, StartupTimeoutError } from './errors';
 import { loadCatalog } from './loadCatalog';
 import { LogBudget } from './logBudget';
 import { DEFAULT_STDERR_OPTIONS, mcpLevelToLogLevel, type LogLevel, type ServerLogSink } from './logSink';
@@ -21,6 +21,12 @@ import type { McpSdk } from '../sdkLoader';
 
 /** Longest `notifications/message` text written to the log (characters). */
 const MAX_SERVER_LOG_MESSAGE = 10_000;
+
+/**
+ * Progress resets a request's timeout, but a request runs at most this many times its timeout in all (60 s → 10 min);
+ * then it is cancelled (`notifications/cancelled`) and fails with a RequestCeilingError.
+ */
+export const MAX_TOTAL_TIMEOUT_FACTOR = 10;
 
 /** Supplies the client's roots (workspace folders) when a server asks. */
 export type RootsProvider = () => readonly Root[] | Promise<readonly Root[]>;
@@ -263,20 +269,29 @@ export class McpSession extends Disposable {
   async request<T>(what: string, fn: (client: Client, options: RequestOptions) => Promise<T>, options: RequestCallOptions = {}): Promise<T> {
     const timeout = options.timeoutMs ?? this.options.definition.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     if (options.signal?.aborted) throw new UserCancelledError();
+    // The ceiling is our own timer, not the SDK's maxTotalTimeout: that one is checked only when progress arrives and
+    // sends no cancellation. Aborting the request's signal makes the SDK send notifications/cancelled.
+    const ceilingMs = timeout * MAX_TOTAL_TIMEOUT_FACTOR;
+    const ceiling = new AbortController();
+    const ceilingTimer = this.timeout(ceilingMs, () => ceiling.abort(new Error(`exceeded ${ceilingMs} ms in all`)));
     try {
       return await fn(this.client, {
-        timeout, resetTimeoutOnProgress: true, signal: options.signal,
+        timeout, resetTimeoutOnProgress: true,
+        signal: options.signal ? AbortSignal.any([options.signal, ceiling.signal]) : ceiling.signal,
         onprogress: options.onProgress ? (p) => options.onProgress!(p) : undefined,
       });
     } catch (err) {
       if (options.signal?.aborted) throw new UserCancelledError();
       const name = this.options.definition.name;
+      if (ceiling.signal.aborted) throw new RequestCeilingError(name, what, ceilingMs);
       if (this.options.sdk.isConnectionClosed(err)) {
         const exit = this.transport.exit;
         throw new ServerConnectionLostError(name, what, exit?.code, exit?.signal);
       }
       if (this.options.sdk.isRequestTimeout(err)) throw new RpcTimeoutError(name, what, timeout);
       throw err;
+    } finally {
+      ceilingTimer.dispose();
     }
   }
 

@@ -6,6 +6,7 @@ import * as assert from 'node:assert/strict';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { ServerDefinition, ServerOptions } from '../../../src/common/config/types';
+import { RequestCeilingError } from '../../../src/servers/errors';
 import { ServerManager, launchesFrom } from '../../../src/servers/serverManager';
 import { until } from '../../shared/wait';
 import { inMemoryServer } from './inMemoryServer';
@@ -56,5 +57,31 @@ describe('Bounds against a hostile in-memory server', function () {
     assert.ok(sink.appendCalls - callsBefore < 50, `${sink.appendCalls - callsBefore} sink writes`);
     const bytes = logLines.reduce((n, l) => n + l.line.length, 0);
     assert.ok(bytes < 1024 * 1024, `${bytes} bytes of log text`);
+  });
+
+  it('L5: progress forever cannot keep a request alive: it fails at 10 × its timeout, and the server sees the cancellation', async () => {
+    let cancelled: string | undefined;
+    const { m, d } = await setup(toolServer({}, async (_server, extra) => {
+      for (let progress = 1; !extra.signal.aborted; progress++) {
+        await extra.sendNotification({ method: 'notifications/progress', params: { progressToken: extra._meta!.progressToken!, progress } });
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      cancelled = String(extra.signal.reason);
+    }));
+    await m.start(d.id);
+    let progressSeen = 0;
+    const t0 = Date.now();
+    const call = m.callTool(d.id, 'run', {}, { timeoutMs: 100, onProgress: () => { progressSeen++; } });
+    const never = new Promise((_, reject) => setTimeout(() => reject(new Error('still running after 5 s: no ceiling')), 5_000));
+    await assert.rejects(Promise.race([call, never]), (err: unknown) => {
+      assert.ok(err instanceof RequestCeilingError, String(err));
+      assert.match(err.message, /still working on 'tools\/call run' after 1 s.*cancelled/);
+      return true;
+    });
+    const elapsed = Date.now() - t0;
+    assert.ok(elapsed >= 1_000 && elapsed < 3_000, `failed after ${elapsed} ms`);
+    assert.ok(progressSeen > 20, `${progressSeen} progress notifications`);
+    await until('the server saw notifications/cancelled', () => cancelled !== undefined);
+    assert.equal(m.getState(d.id).kind, 'running', 'the server keeps running');
   });
 });
