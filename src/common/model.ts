@@ -14,7 +14,12 @@ export interface CatalogView {
   readonly updatedAt: number;
   /** Why the last listing failed (the lists shown are the previous ones). */
   readonly error?: string;
+  /** The lists the server offered more of than the caps allow (loadCatalog's MAX_LIST_PAGES / MAX_LIST_ITEMS). */
+  readonly truncated?: Readonly<Partial<Record<CatalogList, true>>>;
 }
+
+/** The four lists of a catalog (the tree's groups). */
+export type CatalogList = 'tools' | 'resources' | 'resourceTemplates' | 'prompts';
 
 /** What the UI knows about one server: a read-only snapshot, replaced (not mutated) on every change. */
 export interface ServerSnapshot {

@@ -8,11 +8,11 @@ import { DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_STARTUP_TIMEOUT_MS, type ResolvedLa
 import type { TraceLevel } from '../common/contracts';
 import { type SignInRequiredError, UserCancelledError, errorMessage, isSignInRequired } from '../common/errors';
 import { Disposable, Emitter, toDisposable, type IDisposable } from '../common/lifecycle';
-import { type CatalogKind, EMPTY_CATALOG, type RequestCallOptions, type ServerCatalog } from '../common/model';
+import { type CatalogKind, type CatalogList, EMPTY_CATALOG, type RequestCallOptions, type ServerCatalog } from '../common/model';
 import type { Redactor } from '../common/redact';
 import type { ServerCapabilities, ServerInfo } from '../common/serverState';
 import { CommandNotFoundError, RequestCeilingError, RpcTimeoutError, ServerConnectionLostError, StartupTimeoutError } from './errors';
-import { loadCatalog } from './loadCatalog';
+import { LIST_METHODS, loadCatalog } from './loadCatalog';
 import { LogBudget } from './logBudget';
 import { DEFAULT_STDERR_OPTIONS, mcpLevelToLogLevel, type LogLevel, type ServerLogSink } from './logSink';
 import { JsonRpcTrace, tracedTransport } from './trace';
@@ -359,9 +359,9 @@ export class McpSession extends Disposable {
   private async doRefresh(kinds: readonly CatalogKind[]): Promise<void> {
     if (!this.isOpen || this.isDisposed) return;
     const timeoutMs = this.options.definition.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-    let lists;
+    let listing;
     try {
-      lists = await loadCatalog(this.client, this.capabilities, kinds, { timeoutMs });
+      listing = await loadCatalog(this.client, this.capabilities, kinds, { timeoutMs });
     } catch (err) {
       if (this.isDisposed) return;
       this.log('warn', `listing ${kinds.join(', ')} failed: ${errorMessage(err)}`);
@@ -370,8 +370,16 @@ export class McpSession extends Disposable {
       return;
     }
     if (this.isDisposed) return;
-    const { error: _previousError, ...previous } = this._catalog;
-    const next: ServerCatalog = { ...previous, ...lists, updatedAt: Date.now() };
+    const { error: _previousError, truncated: wasTruncated = {}, ...previous } = this._catalog;
+    const { truncated: capped = {}, ...lists } = listing;
+    // The refreshed lists are truncated as this listing says; the others keep their mark. A new truncation is logged once.
+    const truncated: Partial<Record<CatalogList, true>> = {};
+    for (const list of Object.keys({ ...wasTruncated, ...lists }) as CatalogList[]) {
+      const cap = capped[list];
+      if (cap && !wasTruncated[list]) this.log('warn', `${LIST_METHODS[list]} truncated after ${cap.pages} pages / ${cap.items} items (the most one list may have)`);
+      if (list in lists ? cap : wasTruncated[list]) truncated[list] = true;
+    }
+    const next: ServerCatalog = { ...previous, ...lists, ...(Object.keys(truncated).length ? { truncated } : {}), updatedAt: Date.now() };
     this._catalog = next;
     this.log('debug', `catalog: ${next.tools.length} tools, ${next.resources.length} resources, ${next.resourceTemplates.length} templates, ${next.prompts.length} prompts`);
     this._onDidChangeCatalog.fire(next);

@@ -4,7 +4,11 @@
  */
 import * as assert from 'node:assert/strict';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import {
+  CallToolRequestSchema, ListResourceTemplatesRequestSchema, ListResourcesRequestSchema, ListToolsRequestSchema,
+} from '@modelcontextprotocol/sdk/types.js';
+import { setImmediate } from 'node:timers/promises';
+import { catalogGroups, catalogSummary } from '../../../src/common/catalogTree';
 import type { ServerDefinition, ServerOptions } from '../../../src/common/config/types';
 import { RequestCeilingError } from '../../../src/servers/errors';
 import { ServerManager, launchesFrom } from '../../../src/servers/serverManager';
@@ -40,6 +44,44 @@ describe('Bounds against a hostile in-memory server', function () {
       return server;
     };
   }
+
+  it('M6/P13: endless pagination stops at 5,000 items or 100 pages; start completes, the catalog and the tree say truncated, the log once', async () => {
+    const capabilities = { tools: {}, resources: {} };
+    let toolPages = 0;
+    const { m, d, sink } = await setup(() => {
+      const server = new Server({ name: 'endless', version: '1.0.0' }, { capabilities });
+      server.setRequestHandler(ListToolsRequestSchema, async (req) => {
+        await setImmediate();
+        const n = Number(req.params?.cursor ?? 0);
+        toolPages++;
+        return { tools: Array.from({ length: 200 }, (_, i) => ({ name: `t${n}_${i}`, inputSchema: { type: 'object' as const } })), nextCursor: String(n + 1) };
+      });
+      server.setRequestHandler(ListResourcesRequestSchema, (req) => {
+        const n = Number(req.params?.cursor ?? 0);
+        return { resources: [{ uri: `endless://r/${n}`, name: `r${n}` }], nextCursor: String(n + 1) };
+      });
+      server.setRequestHandler(ListResourceTemplatesRequestSchema, () => ({ resourceTemplates: [] }));
+      return server;
+    });
+    const started = m.start(d.id);
+    await Promise.race([started, new Promise((_, reject) => setTimeout(() => reject(new Error('start() did not complete within 10 s')), 10_000))]);
+    const catalog = m.getCatalog(d.id);
+    assert.equal(catalog.tools.length, 5_000);
+    assert.equal(toolPages, 25, 'no page asked for after the item cap');
+    assert.equal(catalog.resources.length, 100, 'one item per page: the page cap');
+    assert.deepEqual(catalog.truncated, { tools: true, resources: true });
+    const truncations = (): string[] => sink.lines.map((l) => l.line).filter((l) => l.includes('truncated after'));
+    assert.deepEqual(truncations(), [
+      '[supervisor] tools/list truncated after 25 pages / 5000 items (the most one list may have)',
+      '[supervisor] resources/list truncated after 100 pages / 100 items (the most one list may have)',
+    ]);
+    await m.refreshCatalog(d.id);
+    assert.equal(truncations().length, 2, 'logged once, not on every refresh');
+    assert.deepEqual(m.getCatalog(d.id).truncated, { tools: true, resources: true });
+    const rows = catalogGroups(capabilities, catalog).map((g) => g.row.description);
+    assert.deepEqual(rows, ['5000+ (truncated)', '100+ (truncated)', '0']);
+    assert.equal(catalogSummary(capabilities, catalog), '5000+ tools, 100+ resources');
+  });
 
   it('M8/P14: 50,000 notifications/message go through the stderr budget: a few sink writes, bounded bytes, "N messages not shown"', async () => {
     const text = 'x'.repeat(9_000);
