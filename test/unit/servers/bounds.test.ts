@@ -11,6 +11,7 @@ import { setImmediate } from 'node:timers/promises';
 import { catalogGroups, catalogSummary } from '../../../src/common/catalogTree';
 import type { ServerDefinition, ServerOptions } from '../../../src/common/config/types';
 import { RequestCeilingError } from '../../../src/servers/errors';
+import { LogBudget } from '../../../src/servers/logBudget';
 import { ServerManager, launchesFrom } from '../../../src/servers/serverManager';
 import { until } from '../../shared/wait';
 import { inMemoryServer } from './inMemoryServer';
@@ -125,5 +126,25 @@ describe('Bounds against a hostile in-memory server', function () {
     assert.ok(progressSeen > 20, `${progressSeen} progress notifications`);
     await until('the server saw notifications/cancelled', () => cancelled !== undefined);
     assert.equal(m.getState(d.id).kind, 'running', 'the server keeps running');
+  });
+});
+
+describe('LogBudget', () => {
+  it('writes one sink call per level run per flush, within the line and byte budget, and counts the rest', () => {
+    const sink = new MemorySink();
+    const budget = new LogBudget(sink, { flushIntervalMs: 10_000, maxLinesPerFlush: 4, maxBytesPerFlush: 20 }, (n) => `${n} not shown`);
+    budget.add('info', 'a'.repeat(8));
+    budget.add('info', 'b'.repeat(8));
+    budget.add('error', 'c'.repeat(8)); // 24 bytes now: full
+    assert.equal(budget.full, true);
+    budget.add('info', 'dropped');
+    budget.drop(2);
+    budget.flush();
+    assert.deepEqual(sink.lines.map((l) => `${l.level} ${l.line}`), ['info aaaaaaaa', 'info bbbbbbbb', 'error cccccccc', 'warn 3 not shown']);
+    assert.equal(sink.appendCalls, 3);
+    budget.add('warn', 'next flush');
+    budget.dispose();
+    budget.add('warn', 'after dispose');
+    assert.equal(sink.lines.at(-1)?.line, 'next flush');
   });
 });
