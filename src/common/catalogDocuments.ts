@@ -14,6 +14,9 @@ export interface VirtualDocument {
 
 /** A document larger than this is cut (VS Code copes, but a runaway server should not fill memory). */
 export const MAX_DOCUMENT_CHARS = 10 * 1024 * 1024;
+/** Documents kept in memory at once, and their total size (characters); the oldest are dropped first. */
+export const MAX_DOCUMENTS = 100;
+export const MAX_DOCUMENTS_TOTAL_CHARS = 64 * 1024 * 1024;
 
 interface ResourceContentsLike { readonly uri?: unknown; readonly mimeType?: unknown; readonly text?: unknown; readonly blob?: unknown }
 
@@ -34,8 +37,50 @@ export function formatSize(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
-function cap(text: string): string {
-  return text.length > MAX_DOCUMENT_CHARS ? `${text.slice(0, MAX_DOCUMENT_CHARS)}\n… (cut at ${MAX_DOCUMENT_CHARS / 1024 / 1024} MB)` : text;
+/** `doc` with its text cut at `max` characters, and a note of how much is not shown. */
+export function capDocument(doc: VirtualDocument, max = MAX_DOCUMENT_CHARS): VirtualDocument {
+  if (doc.text.length <= max) return doc;
+  return { ...doc, text: `${doc.text.slice(0, max)}\n… truncated (${formatSize(doc.text.length - max)} not shown)\n` };
+}
+
+export interface DocumentLimits {
+  readonly maxDocuments: number;
+  readonly maxTotalChars: number;
+  readonly maxDocumentChars: number;
+}
+
+/**
+ * The contents of the open virtual documents, bounded by count and by total size: each document is capped on the way
+ * in (capDocument), and the oldest are dropped until both budgets hold (the newest always stays).
+ */
+export class DocumentStore {
+  private readonly docs = new Map<string, VirtualDocument>();
+  private chars = 0;
+
+  constructor(private readonly limits: DocumentLimits = { maxDocuments: MAX_DOCUMENTS, maxTotalChars: MAX_DOCUMENTS_TOTAL_CHARS, maxDocumentChars: MAX_DOCUMENT_CHARS }) {}
+
+  get size(): number { return this.docs.size; }
+  /** The characters held by all documents. */
+  get totalChars(): number { return this.chars; }
+
+  get(key: string): VirtualDocument | undefined { return this.docs.get(key); }
+
+  set(key: string, doc: VirtualDocument): void {
+    this.delete(key);
+    const capped = capDocument(doc, this.limits.maxDocumentChars);
+    this.docs.set(key, capped);
+    this.chars += capped.text.length;
+    while (this.docs.size > 1 && (this.docs.size > this.limits.maxDocuments || this.chars > this.limits.maxTotalChars)) {
+      this.delete(this.docs.keys().next().value!);
+    }
+  }
+
+  delete(key: string): void {
+    const doc = this.docs.get(key);
+    if (!doc) return;
+    this.chars -= doc.text.length;
+    this.docs.delete(key);
+  }
 }
 
 /**
@@ -51,7 +96,7 @@ export function resourceDocument(contents: readonly ResourceContentsLike[], requ
   }));
   if (parts.length === 1 && parts[0].text !== undefined) {
     const p = parts[0];
-    return { text: cap(cleanServerText(p.text!, Infinity, true)), language: languageForMime(p.mimeType, p.uri) };
+    return capDocument({ text: cleanServerText(p.text!, Infinity, true), language: languageForMime(p.mimeType, p.uri) });
   }
   if (parts.length === 0) return { text: `${requestedUri}\n\nThe server returned no contents.\n`, language: 'plaintext' };
   const sections = parts.map((p, i) => {
@@ -59,7 +104,7 @@ export function resourceDocument(contents: readonly ResourceContentsLike[], requ
     const body = p.text !== undefined ? cleanServerText(p.text, Infinity, true) : p.blob !== undefined ? describeBlob(p.mimeType, p.blob) : 'No text or binary content.';
     return `${head}\n${body}`;
   });
-  return { text: cap(`${sections.join('\n\n')}\n`), language: 'plaintext' };
+  return capDocument({ text: `${sections.join('\n\n')}\n`, language: 'plaintext' });
 }
 
 interface PromptMessageLike { readonly role?: unknown; readonly content?: unknown }
@@ -75,7 +120,7 @@ export function promptDocument(result: { readonly description?: unknown; readonl
   for (const m of messages) {
     lines.push(`━━ ${cleanServerText(asText(m.role, 'unknown'), 40)} ━━`, contentText(m.content), '');
   }
-  return { text: cap(lines.join('\n')), language: 'plaintext' };
+  return capDocument({ text: lines.join('\n'), language: 'plaintext' });
 }
 
 /** One content block as text: text verbatim, images/audio/blobs described, resources with their uri and text. */

@@ -1,12 +1,12 @@
 import type { Prompt, Resource, ResourceTemplate, Tool } from '@modelcontextprotocol/sdk/types.js';
-import type { CatalogView } from './model';
+import type { CatalogList, CatalogView } from './model';
 import type { ServerCapabilities, ServerState } from './serverState';
 
 export type { CatalogView };
 import type { TreeRow } from './treeModel';
 
 /** The groups under a running server, each only when the server has the capability. */
-export type CatalogGroup = 'tools' | 'resources' | 'resourceTemplates' | 'prompts';
+export type CatalogGroup = CatalogList;
 
 
 const GROUPS: readonly { group: CatalogGroup; label: string; icon: string; capability: keyof ServerCapabilities }[] = [
@@ -19,14 +19,15 @@ const GROUPS: readonly { group: CatalogGroup; label: string; icon: string; capab
 export function catalogGroups(capabilities: ServerCapabilities | undefined, catalog: CatalogView): { group: CatalogGroup; row: TreeRow }[] {
   return GROUPS.filter((g) => capabilities?.[g.capability]).map((g) => {
     const count = catalog[g.group].length;
+    const more = catalog.truncated?.[g.group] ? '+' : '';
     return {
       group: g.group,
       row: {
         label: g.label,
-        description: String(count),
+        description: more ? `${count}+ (truncated)` : String(count),
         icon: g.icon,
-        accessibilityLabel: `${g.label}, ${count} item${count === 1 ? '' : 's'}`,
-        tooltip: `${count} ${g.label.toLowerCase()}`,
+        accessibilityLabel: `${g.label}, ${count}${more} item${count === 1 ? '' : 's'}${more && ', truncated'}`,
+        tooltip: `${count} ${g.label.toLowerCase()}${more && '\nThe server offers more: the list stopped at the cap (see the server log).'}`,
         contextValue: `mcpGroup;${g.group};`,
         collapsible: count > 0,
       },
@@ -140,10 +141,13 @@ export function catalogSummary(capabilities: ServerCapabilities | undefined, cat
   if (!catalog.updatedAt) return 'loading…';
   if (catalog.error) return 'listing failed';
   const parts: string[] = [];
-  const add = (n: number, one: string, many: string) => parts.push(`${n} ${n === 1 ? one : many}`);
-  if (capabilities?.tools) add(catalog.tools.length, 'tool', 'tools');
-  if (capabilities?.resources) add(catalog.resources.length, 'resource', 'resources');
-  if (capabilities?.prompts) add(catalog.prompts.length, 'prompt', 'prompts');
+  const add = (list: 'tools' | 'resources' | 'prompts', one: string) => {
+    const n = catalog[list].length;
+    parts.push(`${n}${catalog.truncated?.[list] ? '+' : ''} ${n === 1 ? one : list}`);
+  };
+  if (capabilities?.tools) add('tools', 'tool');
+  if (capabilities?.resources) add('resources', 'resource');
+  if (capabilities?.prompts) add('prompts', 'prompt');
   return parts.length ? parts.join(', ') : undefined;
 }
 

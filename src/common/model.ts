@@ -14,7 +14,12 @@ export interface CatalogView {
   readonly updatedAt: number;
   /** Why the last listing failed (the lists shown are the previous ones). */
   readonly error?: string;
+  /** The lists the server offered more of than the caps allow (loadCatalog's MAX_LIST_PAGES / MAX_LIST_ITEMS). */
+  readonly truncated?: Readonly<Partial<Record<CatalogList, true>>>;
 }
+
+/** The four lists of a catalog (the tree's groups). */
+export type CatalogList = 'tools' | 'resources' | 'resourceTemplates' | 'prompts';
 
 /** What the UI knows about one server: a read-only snapshot, replaced (not mutated) on every change. */
 export interface ServerSnapshot {
@@ -63,7 +68,7 @@ export interface ServerHealth {
 
 /** Per-request options of the requests a running server answers (tools/call, resources/read, prompts/get…). */
 export interface RequestCallOptions {
-  /** Overrides ServerOptions.requestTimeoutMs; progress notifications reset it. */
+  /** Overrides ServerOptions.requestTimeoutMs; progress notifications reset it, up to 10 × it in all (MAX_TOTAL_TIMEOUT_FACTOR). */
   readonly timeoutMs?: number;
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: { progress: number; total?: number; message?: string }) => void;

@@ -56,6 +56,15 @@ export class RpcTimeoutError extends UserFacingError {
   }
 }
 
+/** A request that kept reporting progress until its ceiling (MAX_TOTAL_TIMEOUT_FACTOR × its timeout): it was cancelled. */
+export class RequestCeilingError extends RpcTimeoutError {
+  constructor(serverName: string, method: string, readonly ceilingMs: number) {
+    super(serverName, method, ceilingMs);
+    this.message = `Server '${serverName}' was still working on '${method}' after ${Math.round(ceilingMs / 100) / 10} s, the most progress can extend a request's timeout to; the request was cancelled`;
+    this.name = 'RequestCeilingError';
+  }
+}
+
 export function describeExit(code: number | null | undefined, signal: string | null | undefined): string {
   if (signal) return `was killed by ${signal}`;
   if (code !== undefined && code !== null) return `exited with code ${code}`;

@@ -1,6 +1,6 @@
 import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { Prompt, Resource, ResourceTemplate, Tool } from '@modelcontextprotocol/sdk/types.js';
-import type { CatalogKind, ServerCatalog } from '../common/model';
+import type { CatalogKind, CatalogList, ServerCatalog } from '../common/model';
 import type { ServerCapabilities } from '../common/serverState';
 
 interface Page { readonly nextCursor?: string }
@@ -14,43 +14,81 @@ export interface CatalogClient {
   listPrompts: Lister<Page & { readonly prompts: readonly Prompt[] }>;
 }
 
-export type CatalogLists = Pick<ServerCatalog, 'tools' | 'resources' | 'resourceTemplates' | 'prompts'>;
+export type CatalogLists = Pick<ServerCatalog, CatalogList>;
+
+/** The most pages and items one list may have; the rest is not asked for, and the list is marked truncated. */
+export const MAX_LIST_PAGES = 100;
+export const MAX_LIST_ITEMS = 5_000;
+
+/** The request of each list, for the log. */
+export const LIST_METHODS: Readonly<Record<CatalogList, string>> = {
+  tools: 'tools/list', resources: 'resources/list', resourceTemplates: 'resources/templates/list', prompts: 'prompts/list',
+};
 
 export interface LoadCatalogOptions {
   /** Timeout of each list request (ms). */
   readonly timeoutMs: number;
+  /** Defaults: MAX_LIST_PAGES, MAX_LIST_ITEMS. */
+  readonly maxPages?: number;
+  readonly maxItems?: number;
 }
+
+/** Where a capped list stopped. */
+export interface ListTruncation { readonly pages: number; readonly items: number }
+
+export type CatalogListing = Partial<CatalogLists> & {
+  /** The lists that hit a cap (only present when one did). */
+  readonly truncated?: Partial<Record<CatalogList, ListTruncation>>;
+};
 
 /**
  * Lists the requested kinds, every page of each, one request at a time. A kind the server did not declare in its
- * capabilities is not asked for and comes back empty; `resources` lists resources and resource templates. Rejects with
- * the first failure (nothing partial is returned). Only the requested lists are in the result.
+ * capabilities is not asked for and comes back empty; `resources` lists resources and resource templates. Each list
+ * stops at MAX_LIST_PAGES pages or MAX_LIST_ITEMS items, keeping what it got (`truncated` says which). Rejects with the
+ * first failure (nothing partial is returned). Only the requested lists are in the result.
  */
 export async function loadCatalog(
   client: CatalogClient, capabilities: ServerCapabilities | undefined, kinds: readonly CatalogKind[], options: LoadCatalogOptions,
-): Promise<Partial<CatalogLists>> {
+): Promise<CatalogListing> {
   const opts: RequestOptions = { timeout: options.timeoutMs };
+  const limits = { maxPages: options.maxPages ?? MAX_LIST_PAGES, maxItems: options.maxItems ?? MAX_LIST_ITEMS };
   const caps = capabilities ?? {};
   const out: { -readonly [K in keyof CatalogLists]?: CatalogLists[K] } = {};
-  if (kinds.includes('tools')) out.tools = caps.tools ? await paginate((cursor) => client.listTools({ cursor }, opts), (r) => r.tools) : [];
-  if (kinds.includes('resources')) {
-    out.resources = caps.resources ? await paginate((cursor) => client.listResources({ cursor }, opts), (r) => r.resources) : [];
-    out.resourceTemplates = caps.resources ? await paginate((cursor) => client.listResourceTemplates({ cursor }, opts), (r) => r.resourceTemplates) : [];
+  const truncated: Partial<Record<CatalogList, ListTruncation>> = {};
+  async function list<R extends Page, T>(kind: CatalogList, has: unknown, page: (cursor: string | undefined) => Promise<R>, items: (r: R) => readonly T[]): Promise<T[]> {
+    if (!has) return [];
+    const r = await paginate(page, items, limits);
+    if (r.truncated) truncated[kind] = r.truncated;
+    return r.items;
   }
-  if (kinds.includes('prompts')) out.prompts = caps.prompts ? await paginate((cursor) => client.listPrompts({ cursor }, opts), (r) => r.prompts) : [];
-  return out;
+  if (kinds.includes('tools')) out.tools = await list('tools', caps.tools, (cursor) => client.listTools({ cursor }, opts), (r) => r.tools);
+  if (kinds.includes('resources')) {
+    out.resources = await list('resources', caps.resources, (cursor) => client.listResources({ cursor }, opts), (r) => r.resources);
+    out.resourceTemplates = await list('resourceTemplates', caps.resources, (cursor) => client.listResourceTemplates({ cursor }, opts), (r) => r.resourceTemplates);
+  }
+  if (kinds.includes('prompts')) out.prompts = await list('prompts', caps.prompts, (cursor) => client.listPrompts({ cursor }, opts), (r) => r.prompts);
+  return Object.keys(truncated).length ? { ...out, truncated } : out;
 }
 
-/** Lists every page: follows nextCursor, and stops at a cursor the server already sent (a server that repeats one). */
-async function paginate<R extends Page, T>(list: (cursor: string | undefined) => Promise<R>, items: (r: R) => readonly T[]): Promise<T[]> {
+/**
+ * Lists the pages: follows nextCursor, stops at a cursor the server already sent (a server that repeats one), and
+ * at the page or item cap while the server still offers more (then `truncated` says where it stopped).
+ */
+async function paginate<R extends Page, T>(
+  list: (cursor: string | undefined) => Promise<R>, items: (r: R) => readonly T[], limits: { maxPages: number; maxItems: number },
+): Promise<{ items: T[]; truncated?: ListTruncation }> {
   const out: T[] = [];
   const seen = new Set<string>();
   let cursor: string | undefined;
-  for (;;) {
+  for (let pages = 1; ; pages++) {
     const page = await list(cursor);
-    out.push(...items(page));
+    const got = items(page);
+    const room = limits.maxItems - out.length;
+    for (let i = 0; i < Math.min(room, got.length); i++) out.push(got[i]);
     cursor = page.nextCursor;
-    if (!cursor || seen.has(cursor)) return out;
-    seen.add(cursor);
+    const more = !!cursor && !seen.has(cursor);
+    if (got.length > room || (more && (out.length >= limits.maxItems || pages >= limits.maxPages))) return { items: out, truncated: { pages, items: out.length } };
+    if (!more) return { items: out };
+    seen.add(cursor!);
   }
 }

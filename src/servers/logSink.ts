@@ -1,6 +1,7 @@
 import { StringDecoder } from 'node:string_decoder';
 import type { IDisposable } from '../common/lifecycle';
 import type { Redactor } from '../common/redact';
+import { LogBudget, type LogBudgetOptions } from './logBudget';
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
 
@@ -28,13 +29,10 @@ export function mcpLevelToLogLevel(level: string): LogLevel {
   }
 }
 
-export interface StderrCollectorOptions {
+/** stderr's budget (LogBudget), also the budget of a server's `notifications/message`. */
+export interface StderrCollectorOptions extends LogBudgetOptions {
   /** Lines kept for the `failed` state's stderr tail. */
   readonly tailLines: number;
-  /** Lines are batched and written to the sink at most this often (ms). */
-  readonly flushIntervalMs: number;
-  /** At most this many lines per flush reach the sink; the rest are counted and reported as dropped. */
-  readonly maxLinesPerFlush: number;
   /** Longer lines are cut (characters). */
   readonly maxLineLength: number;
 }
@@ -43,6 +41,7 @@ export const DEFAULT_STDERR_OPTIONS: StderrCollectorOptions = {
   tailLines: 50,
   flushIntervalMs: 100,
   maxLinesPerFlush: 500,
+  maxBytesPerFlush: 64 * 1024,
   maxLineLength: 4_096,
 };
 
@@ -61,25 +60,23 @@ export class StderrCollector implements IDisposable {
   private carry = '';
   /** The last complete line as received (before redaction): the context for a secret split across lines. */
   private previous = '';
-  private pending: string[] = [];
-  private dropped = 0;
+  private readonly budget: LogBudget;
   private readonly ring: string[] = [];
   private ringStart = 0;
-  private timer: NodeJS.Timeout | undefined;
   private disposed = false;
   /** Total bytes seen, for diagnostics. */
   bytes = 0;
 
-  constructor(private readonly sink: ServerLogSink, private readonly redactor: Redactor, options?: Partial<StderrCollectorOptions>) {
+  constructor(sink: ServerLogSink, private readonly redactor: Redactor, options?: Partial<StderrCollectorOptions>) {
     this.options = { ...DEFAULT_STDERR_OPTIONS, ...options };
+    this.budget = new LogBudget(sink, this.options, (n) => `${STDERR_TAG}… ${n} more lines not shown (stderr is writing faster than it can be logged)`);
   }
 
   push(chunk: Buffer): void {
     if (this.disposed) return;
     this.bytes += chunk.length;
-    if (this.pending.length >= this.options.maxLinesPerFlush) this.pushFlooded(chunk);
+    if (this.budget.full) this.pushFlooded(chunk);
     else this.pushLines(this.decoder.write(chunk));
-    this.schedule();
   }
 
   /** The last lines, redacted (for `failed.stderrTail` and error details). */
@@ -94,22 +91,17 @@ export class StderrCollector implements IDisposable {
 
   /** Writes what is pending now (and the unterminated last line when `final`). */
   flush(final = false): void {
-    if (this.timer) { clearTimeout(this.timer); this.timer = undefined; }
     if (final) {
       this.pushLines(this.decoder.end());
       if (this.carry) { this.addLine(this.carry); this.carry = ''; }
     }
-    if (!this.pending.length && !this.dropped) return;
-    const lines = this.pending.map((l) => STDERR_TAG + l);
-    if (this.dropped) lines.push(`${STDERR_TAG}… ${this.dropped} more lines not shown (stderr is writing faster than it can be logged)`);
-    this.pending = [];
-    this.dropped = 0;
-    this.sink.append('warn', lines);
+    this.budget.flush();
   }
 
   dispose(): void {
     if (this.disposed) return;
     this.flush(true);
+    this.budget.dispose();
     this.disposed = true;
   }
 
@@ -136,14 +128,14 @@ export class StderrCollector implements IDisposable {
     const complete = start === 0 ? parts : parts.slice(1);
     this.previous = '';
     for (const p of complete.slice(-this.options.tailLines)) this.remember(this.line(p));
-    this.dropped += newlines;
+    this.budget.drop(newlines);
   }
 
   private addLine(raw: string): void {
     const line = this.line(raw);
     this.remember(line);
-    if (this.pending.length < this.options.maxLinesPerFlush) this.pending.push(line);
-    else this.dropped++;
+    if (this.budget.full) this.budget.drop();
+    else this.budget.add('warn', STDERR_TAG + line);
   }
 
   private remember(line: string): void {
@@ -172,10 +164,5 @@ export class StderrCollector implements IDisposable {
   private bound(text: string): string {
     const max = this.options.maxLineLength + this.redactor.longest + 1;
     return text.length > max ? text.slice(0, max) : text;
-  }
-
-  private schedule(): void {
-    if (this.timer || this.disposed) return;
-    this.timer = setTimeout(() => { this.timer = undefined; this.flush(); }, this.options.flushIntervalMs);
   }
 }

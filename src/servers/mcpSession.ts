@@ -8,18 +8,25 @@ import { DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_STARTUP_TIMEOUT_MS, type ResolvedLa
 import type { TraceLevel } from '../common/contracts';
 import { type SignInRequiredError, UserCancelledError, errorMessage, isSignInRequired } from '../common/errors';
 import { Disposable, Emitter, toDisposable, type IDisposable } from '../common/lifecycle';
-import { type CatalogKind, EMPTY_CATALOG, type RequestCallOptions, type ServerCatalog } from '../common/model';
+import { type CatalogKind, type CatalogList, EMPTY_CATALOG, type RequestCallOptions, type ServerCatalog } from '../common/model';
 import type { Redactor } from '../common/redact';
 import type { ServerCapabilities, ServerInfo } from '../common/serverState';
-import { CommandNotFoundError, RpcTimeoutError, ServerConnectionLostError, StartupTimeoutError } from './errors';
-import { loadCatalog } from './loadCatalog';
-import { mcpLevelToLogLevel, type LogLevel, type ServerLogSink } from './logSink';
+import { CommandNotFoundError, RequestCeilingError, RpcTimeoutError, ServerConnectionLostError, StartupTimeoutError } from './errors';
+import { LIST_METHODS, loadCatalog } from './loadCatalog';
+import { LogBudget } from './logBudget';
+import { DEFAULT_STDERR_OPTIONS, mcpLevelToLogLevel, type LogLevel, type ServerLogSink } from './logSink';
 import { JsonRpcTrace, tracedTransport } from './trace';
 import type { ManagedTransport, TransportExit, TransportFactory } from './transport';
 import type { McpSdk } from '../sdkLoader';
 
 /** Longest `notifications/message` text written to the log (characters). */
 const MAX_SERVER_LOG_MESSAGE = 10_000;
+
+/**
+ * Progress resets a request's timeout, but a request runs at most this many times its timeout in all (60 s → 10 min);
+ * then it is cancelled (`notifications/cancelled`) and fails with a RequestCeilingError.
+ */
+export const MAX_TOTAL_TIMEOUT_FACTOR = 10;
 
 /** Supplies the client's roots (workspace folders) when a server asks. */
 export type RootsProvider = () => readonly Root[] | Promise<readonly Root[]>;
@@ -262,14 +269,21 @@ export class McpSession extends Disposable {
   async request<T>(what: string, fn: (client: Client, options: RequestOptions) => Promise<T>, options: RequestCallOptions = {}): Promise<T> {
     const timeout = options.timeoutMs ?? this.options.definition.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     if (options.signal?.aborted) throw new UserCancelledError();
+    // The ceiling is our own timer, not the SDK's maxTotalTimeout: that one is checked only when progress arrives and
+    // sends no cancellation. Aborting the request's signal makes the SDK send notifications/cancelled.
+    const ceilingMs = timeout * MAX_TOTAL_TIMEOUT_FACTOR;
+    const ceiling = new AbortController();
+    const ceilingTimer = this.timeout(ceilingMs, () => ceiling.abort(new Error(`exceeded ${ceilingMs} ms in all`)));
     try {
       return await fn(this.client, {
-        timeout, resetTimeoutOnProgress: true, signal: options.signal,
+        timeout, resetTimeoutOnProgress: true,
+        signal: options.signal ? AbortSignal.any([options.signal, ceiling.signal]) : ceiling.signal,
         onprogress: options.onProgress ? (p) => options.onProgress!(p) : undefined,
       });
     } catch (err) {
       if (options.signal?.aborted) throw new UserCancelledError();
       const name = this.options.definition.name;
+      if (ceiling.signal.aborted) throw new RequestCeilingError(name, what, ceilingMs);
       if (this.options.sdk.isConnectionClosed(err)) {
         const exit = this.transport.exit;
         throw new ServerConnectionLostError(name, what, exit?.code, exit?.signal);
@@ -278,6 +292,8 @@ export class McpSession extends Disposable {
       // The server's error text (shown by commands and the Call Tool panel) may echo a secret: redacted at the source.
       if (err instanceof Error) err.message = this.options.redactor.redact(err.message);
       throw err;
+    } finally {
+      ceilingTimer.dispose();
     }
   }
 
@@ -285,6 +301,9 @@ export class McpSession extends Disposable {
 
   private createClient(): Client {
     const { roots, sink, redactor, clientInfo, sdk } = this.options;
+    // The server's log notifications get stderr's budget: a chatty server costs bounded log volume and memory.
+    const serverLog = this._register(new LogBudget(sink, DEFAULT_STDERR_OPTIONS,
+      (n) => `[server log] … ${n} messages not shown (the server logs faster than it can be shown)`));
     const {
       Client, ListRootsRequestSchema, LoggingMessageNotificationSchema, ToolListChangedNotificationSchema,
       ResourceListChangedNotificationSchema, PromptListChangedNotificationSchema,
@@ -296,11 +315,12 @@ export class McpSession extends Disposable {
     );
     if (roots) client.setRequestHandler(ListRootsRequestSchema, async () => ({ roots: [...await roots()] }));
     client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
+      if (serverLog.full) { serverLog.drop(); return; }
       const { level, logger, data } = n.params;
       // Redacted before the cut: a secret that crosses it would no longer match.
       let text = redactor.redact(`[server log${logger ? ` ${logger}` : ''}] ${typeof data === 'string' ? data : JSON.stringify(data)}`);
       if (text.length > MAX_SERVER_LOG_MESSAGE) text = `${text.slice(0, MAX_SERVER_LOG_MESSAGE)}…`;
-      sink.append(mcpLevelToLogLevel(level), [text]);
+      serverLog.add(mcpLevelToLogLevel(level), text);
     });
     client.setNotificationHandler(ToolListChangedNotificationSchema, () => this.onListChanged('tools'));
     client.setNotificationHandler(ResourceListChangedNotificationSchema, () => this.onListChanged('resources'));
@@ -342,9 +362,9 @@ export class McpSession extends Disposable {
   private async doRefresh(kinds: readonly CatalogKind[]): Promise<void> {
     if (!this.isOpen || this.isDisposed) return;
     const timeoutMs = this.options.definition.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-    let lists;
+    let listing;
     try {
-      lists = await loadCatalog(this.client, this.capabilities, kinds, { timeoutMs });
+      listing = await loadCatalog(this.client, this.capabilities, kinds, { timeoutMs });
     } catch (err) {
       if (this.isDisposed) return;
       this.log('warn', `listing ${kinds.join(', ')} failed: ${errorMessage(err)}`);
@@ -353,8 +373,16 @@ export class McpSession extends Disposable {
       return;
     }
     if (this.isDisposed) return;
-    const { error: _previousError, ...previous } = this._catalog;
-    const next: ServerCatalog = { ...previous, ...lists, updatedAt: Date.now() };
+    const { error: _previousError, truncated: wasTruncated = {}, ...previous } = this._catalog;
+    const { truncated: capped = {}, ...lists } = listing;
+    // The refreshed lists are truncated as this listing says; the others keep their mark. A new truncation is logged once.
+    const truncated: Partial<Record<CatalogList, true>> = {};
+    for (const list of Object.keys({ ...wasTruncated, ...lists }) as CatalogList[]) {
+      const cap = capped[list];
+      if (cap && !wasTruncated[list]) this.log('warn', `${LIST_METHODS[list]} truncated after ${cap.pages} pages / ${cap.items} items (the most one list may have)`);
+      if (list in lists ? cap : wasTruncated[list]) truncated[list] = true;
+    }
+    const next: ServerCatalog = { ...previous, ...lists, ...(Object.keys(truncated).length ? { truncated } : {}), updatedAt: Date.now() };
     this._catalog = next;
     this.log('debug', `catalog: ${next.tools.length} tools, ${next.resources.length} resources, ${next.resourceTemplates.length} templates, ${next.prompts.length} prompts`);
     this._onDidChangeCatalog.fire(next);

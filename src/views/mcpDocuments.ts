@@ -1,20 +1,18 @@
 import * as vscode from 'vscode';
-import type { VirtualDocument } from '../common/catalogDocuments';
+import { DocumentStore, type VirtualDocument } from '../common/catalogDocuments';
 import { Disposable } from '../common/lifecycle';
 import { pathSegment } from '../common/serverText';
 
 /** The extension's own scheme for read-only documents (resource contents, prompt messages, tool results). */
 export const MCP_DOCUMENT_SCHEME = 'mcp-manager';
 
-/** How many documents are kept in memory; the oldest is dropped first (reopening it then says so). */
-const MAX_DOCUMENTS = 100;
-
 /**
  * Read-only virtual documents: content is produced once (by a request to a server) and kept in memory under a
- * unique URI; VS Code shows content-provider documents read-only. Closing a document frees its content.
+ * unique URI; VS Code shows content-provider documents read-only. Closing a document frees its content. Memory is
+ * bounded (DocumentStore): each document is capped, and the oldest are dropped (reopening one then says so).
  */
 export class McpDocuments extends Disposable implements vscode.TextDocumentContentProvider {
-  private readonly contents = new Map<string, VirtualDocument>();
+  private readonly contents = new DocumentStore();
   private counter = 0;
 
   constructor() {
@@ -37,7 +35,6 @@ export class McpDocuments extends Disposable implements vscode.TextDocumentConte
   async open(kind: 'resource' | 'prompt' | 'tool-result', server: string, name: string, doc: VirtualDocument): Promise<vscode.Uri> {
     const uri = vscode.Uri.from({ scheme: MCP_DOCUMENT_SCHEME, path: `/${kind}/${pathSegment(server)}/${pathSegment(name)}`, query: `n=${++this.counter}` });
     this.contents.set(uri.toString(), doc);
-    while (this.contents.size > MAX_DOCUMENTS) this.contents.delete(this.contents.keys().next().value!);
     let textDoc = await vscode.workspace.openTextDocument(uri);
     if (textDoc.languageId !== doc.language) textDoc = await vscode.languages.setTextDocumentLanguage(textDoc, doc.language).then((d) => d, () => textDoc);
     await vscode.window.showTextDocument(textDoc, { preview: false });

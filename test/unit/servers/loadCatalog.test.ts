@@ -62,6 +62,20 @@ describe('loadCatalog (pure, against a fake client)', () => {
     assert.deepEqual(calls, ['tools', 'tools@c1']);
   });
 
+  it('caps each list at maxItems / maxPages, keeps what it got and says where it stopped', async () => {
+    const endless = (n: number, size: number) => Array.from({ length: n }, (_, p) => ({ items: Array.from({ length: size }, (_, i) => tool(`${p}.${i}`)), nextCursor: `c${p + 1}` }));
+    const items = fakeClient({ tools: endless(10, 3), prompts: [{ items: [prompt('a'), prompt('b')] }] });
+    const capped = await loadCatalog(items.client, ALL_CAPS, ['tools', 'prompts'], { ...OPTIONS, maxItems: 7 });
+    assert.equal(capped.tools?.length, 7);
+    assert.deepEqual(capped.truncated, { tools: { pages: 3, items: 7 } }, 'the third page overflows; prompts at 2 of 7 are whole');
+    assert.deepEqual(items.calls, ['tools', 'tools@c1', 'tools@c2', 'prompts']);
+    const pages = fakeClient({ tools: endless(10, 1) });
+    assert.deepEqual((await loadCatalog(pages.client, ALL_CAPS, ['tools'], { ...OPTIONS, maxPages: 4 })).truncated, { tools: { pages: 4, items: 4 } });
+    assert.equal(pages.calls.length, 4);
+    const exact = fakeClient({ tools: [{ items: [tool('a')], nextCursor: 'c1' }, { items: [tool('b')] }] });
+    assert.equal((await loadCatalog(exact.client, ALL_CAPS, ['tools'], { ...OPTIONS, maxItems: 2, maxPages: 2 })).truncated, undefined, 'exactly at the caps, nothing more offered');
+  });
+
   it('does not ask for a kind the server lacks: it comes back empty', async () => {
     const { client, calls } = fakeClient({ tools: [{ items: [tool('a')] }], prompts: [{ items: [prompt('p')] }] });
     const lists = await loadCatalog(client, { tools: {} }, ['tools', 'resources', 'prompts'], OPTIONS);
