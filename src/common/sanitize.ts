@@ -4,6 +4,14 @@
  */
 const MAX_NOTIFICATION_CHARS = 300;
 
+/**
+ * The text of a notification, whoever made it: redacted first (a secret cut by the length bound would no longer
+ * match), then made safe and bounded (review M2).
+ */
+export function notificationText(message: string, redact: (text: string) => string): string {
+  return safeNotificationText(redact(message));
+}
+
 export function safeNotificationText(text: string, max = MAX_NOTIFICATION_CHARS): string {
   let out = text
     // eslint-disable-next-line no-control-regex

@@ -3,7 +3,7 @@ import type { IDisposable } from '../common/lifecycle';
 import type { ServersModel } from '../common/model';
 import type { Redactor } from '../common/redact';
 import type { ServerId } from '../common/serverId';
-import { safeNotificationText } from '../common/sanitize';
+import { notificationText } from '../common/sanitize';
 
 /** How long the same message is not shown again. */
 const DEDUPE_WINDOW_MS = 30_000;
@@ -22,8 +22,7 @@ export class Notifier {
   warn(message: string, logTarget?: string, action?: { readonly title: string; readonly run: () => unknown }): void { this.show('warn', message, logTarget, action); }
 
   private show(level: 'error' | 'warn', message: string, logTarget?: string, action?: { readonly title: string; readonly run: () => unknown }): void {
-    // Every notification's text, whoever made it: redacted before it is cut (a cut secret no longer matches).
-    const text = safeNotificationText(this.redactor.redact(message));
+    const text = notificationText(message, (t) => this.redactor.redact(t));
     const key = `${level}\u0000${text}`;
     const t = this.now();
     const last = this.recent.get(key);

@@ -73,6 +73,8 @@ describe('Configuration: the servers of .vscode/mcp.json in a real VS Code', () 
 
   it('a remote server that cannot be reached fails at once with a plain reason and a notification', async () => {
     await wb().treeContextMenu('beta', 'Start Server');
+    // A workspace-defined remote server: its first connection is confirmed, naming the host (issue #12).
+    assert.match(await wb().answerDialog('Connect'), /127\.0\.0\.1:9/);
     await wb().waitForServer('beta', /failed/);
     const message = await wb().waitForNotification(/MCP server 'beta' failed/);
     // Port 9 is one fetch refuses outright ("bad port"); the unit tests cover a refused connection's wording.

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { parseToExtension } from '../../../src/common/callToolProtocol';
 import { contentText, describeBlob, promptDocument, resourceDocument } from '../../../src/common/catalogDocuments';
 import { languageForMime } from '../../../src/common/mime';
-import { safeNotificationText } from '../../../src/common/sanitize';
+import { notificationText, safeNotificationText } from '../../../src/common/sanitize';
+import { Redactor } from '../../../src/common/redact';
 import { cleanServerText, pathSegment, pickerText } from '../../../src/common/serverText';
 import { expandTemplate, templateVariables } from '../../../src/common/uriTemplates';
 import { base64Bytes, imageDataUri, renderToolResult } from '../../../src/common/toolResults';
@@ -146,6 +147,26 @@ describe('Server text sanitizing', () => {
   it('keeps no command links, HTML or markdown in notifications', () => {
     const out = safeNotificationText('Failed: [click](command:workbench.action.reloadWindow) <b>x</b> `code`');
     assert.doesNotMatch(out, /\]\(|command:|<|>|`/);
+  });
+
+  it('a notification is redacted before it is made safe and cut (review M2, P9)', () => {
+    const SECRET = 'sk-live-ABCDEF0123456789';
+    const redactor = new Redactor();
+    redactor.add(SECRET);
+    const texts = [
+      notificationText(`MCP server 'x' failed: upstream rejected key ${SECRET}`, (t) => redactor.redact(t)),
+      // The secret crosses the 300-character cut: redacting after cutting would leave its prefix.
+      notificationText(`${'w'.repeat(280)} key ${SECRET}`, (t) => redactor.redact(t)),
+      notificationText('could not connect to http://me:s3cr3t-PASSWORD@127.0.0.1:9/mcp', (t) => redactor.redact(t)),
+    ];
+    for (const text of texts) assert.ok(!/sk-li|s3cr3t/.test(text), text);
+    assert.match(texts[0], /rejected key ••••/);
+  });
+
+  it('an attacker-chosen URI path is logged on one bounded line: no spoofed log lines (review L9)', () => {
+    const text = cleanServerText(`/x\n[error] [remote] spoofed line\r\n${'p'.repeat(500)}`, 100);
+    assert.doesNotMatch(text, /[\r\n]/);
+    assert.ok(text.length <= 100, text);
   });
 
   it('cleans one-line text for pickers: no codicon syntax, no controls', () => {
