@@ -4,6 +4,7 @@ import type { ServerDefinition } from '../common/config/types';
 import { UserCancelledError, UserFacingError } from '../common/errors';
 import { assertNever } from '../common/serverState';
 import type { ServerSnapshot } from '../common/model';
+import { canSignIn } from '../common/serverPredicates';
 import type { ConfigFeatures } from '../config';
 import type { RemoteFeatures } from '../features/remote';
 import type { ComponentLogger } from '../log';
@@ -26,8 +27,8 @@ export interface RemoteCommandDeps {
 export function remoteCommands(deps: RemoteCommandDeps): Pick<CommandTable, 'signIn' | 'signOut' | 'clearAllData'> {
   const { remote, servers, config, log } = deps;
 
-  const pickRemote = async (arg: unknown, placeHolder: string): Promise<{ snapshot: ServerSnapshot; definition: ServerDefinition }> => {
-    const snapshot = await pickServer(servers, arg, placeHolder, (s) => s.transport === 'http' || s.transport === 'sse');
+  const pickRemote = async (arg: unknown, placeHolder: string, applies: (s: ServerSnapshot) => boolean, verb: string): Promise<{ snapshot: ServerSnapshot; definition: ServerDefinition }> => {
+    const snapshot = await pickServer(servers, arg, placeHolder, applies, verb);
     const definition = config.service.definition(snapshot.id);
     if (!definition) throw new Error(`Server '${snapshot.name}' is no longer configured`);
     return { snapshot, definition };
@@ -35,7 +36,7 @@ export function remoteCommands(deps: RemoteCommandDeps): Pick<CommandTable, 'sig
 
   return {
     signIn: async (arg) => {
-      const { snapshot, definition } = await pickRemote(arg, 'Sign in to which server?');
+      const { snapshot, definition } = await pickRemote(arg, 'Sign in to which server?', canSignIn, 'sign in to');
       // Through the start gate (review M9): in Restricted Mode nothing is prompted, resolved or requested, and a
       // workspace server's first connection is confirmed before discovery reaches its URL.
       const prepared = await config.prepareStart(definition);
@@ -67,7 +68,7 @@ export function remoteCommands(deps: RemoteCommandDeps): Pick<CommandTable, 'sig
     },
 
     signOut: async (arg) => {
-      const { snapshot, definition } = await pickRemote(arg, 'Sign out of which server?');
+      const { snapshot, definition } = await pickRemote(arg, 'Sign out of which server?', (s) => s.transport === 'http' || s.transport === 'sse', 'sign out of');
       await remote.signOut(definition);
       if (snapshot.state.kind === 'running' || snapshot.state.kind === 'starting') await servers.stop(snapshot.id);
       void vscode.window.showInformationMessage(`Signed out of '${snapshot.name}'.`);

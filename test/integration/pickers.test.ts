@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { remoteCommands } from '../../src/commands/remoteCommands';
 import { serverCommands } from '../../src/commands/serverCommands';
 import { pickServer } from '../../src/commands/pickers';
 import { UserFacingError } from '../../src/common/errors';
@@ -10,9 +11,9 @@ import { type ServerStatus, presentedState } from '../../src/common/serverState'
 
 /** pickServer and the lifecycle commands given a server id (as `executeCommand('mcpManager.startServer', id)` does). */
 describe('A command given a server id applies only where its picker would offer that server', () => {
-  const snapshot = (name: string, status: ServerStatus): ServerSnapshot => ({
+  const snapshot = (name: string, status: ServerStatus, transport: ServerSnapshot['transport'] = 'stdio'): ServerSnapshot => ({
     id: makeServerId({ kind: 'workspaceMcpJson', folder: 'app', folderUri: 'file:///w/app' }, name), name, source: { kind: 'workspaceMcpJson', folder: 'app', folderUri: 'file:///w/app' },
-    transport: 'stdio', status, state: presentedState(status),
+    transport, status, state: presentedState(status),
   });
   const blocked = snapshot('blocked', { definition: { kind: 'needsTrust' }, runtime: { kind: 'stopped' } });
   const ready = snapshot('ready', { definition: { kind: 'ok' }, runtime: { kind: 'stopped' } });
@@ -37,5 +38,25 @@ describe('A command given a server id applies only where its picker would offer 
     assert.deepEqual(started, []);
     await commands.startServer(ready.id);
     assert.deepEqual(started, [ready.id]);
+  });
+
+  it('Sign In with the id of a needsTrust remote server goes nowhere: no gate, no prompt, no request (review M9)', async () => {
+    const remote = snapshot('remote', { definition: { kind: 'needsTrust' }, runtime: { kind: 'stopped' } }, 'http');
+    const list = [remote];
+    const prepared: string[] = [];
+    const signedIn: string[] = [];
+    const commands = remoteCommands({
+      remote: { signIn: (d) => { signedIn.push(d.id); return Promise.resolve(); }, signOut: () => Promise.resolve(), forgetAll: () => undefined },
+      servers: { onDidChange: () => toDisposable(() => undefined), list: () => list, get: (id) => list.find((s) => s.id === id), start: () => Promise.resolve(), stop: () => Promise.resolve(), restart: () => Promise.resolve() },
+      config: {
+        service: { definition: () => ({ id: remote.id, name: 'remote', source: remote.source, options: {}, config: { type: 'http', url: 'http://127.0.0.1:9/mcp', headers: {} } }) } as never,
+        prepareStart: (d) => { prepared.push(d.id); return Promise.resolve({ kind: 'needsTrust' }); },
+        forgetStoredData: () => Promise.resolve(),
+      },
+      secrets: { clearAll: () => Promise.resolve(0) },
+      log: { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined } as never,
+    });
+    await assert.rejects(Promise.resolve(commands.signIn(remote.id)), (e: unknown) => e instanceof UserFacingError && /Cannot sign in to 'remote' \(needs workspace trust\)/.test(e.message));
+    assert.deepEqual([prepared, signedIn], [[], []]);
   });
 });
