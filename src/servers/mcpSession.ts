@@ -100,6 +100,8 @@ export class McpSession extends Disposable {
   private refreshChain: Promise<void> = Promise.resolve();
   private readonly pendingListChanges = new Set<CatalogKind>();
   private listChangedTimer: IDisposable | undefined;
+  /** A refresh started by list_changed is running (the next one waits for it). */
+  private listChangedRefreshing = false;
   private _listed = false;
 
   private readonly _onDidSpawn = this._register(new Emitter<number>());
@@ -347,15 +349,28 @@ export class McpSession extends Disposable {
     return new Promise((resolve) => this.closeWaiters.push(resolve));
   }
 
+  /**
+   * Notifications are coalesced: the first starts a timer, later ones only add their kind. While the refresh it
+   * starts is running, the next timer waits for it, so a storm of notifications costs at most one listing per
+   * (debounce + listing time), never a queue of listings that outlives the storm.
+   */
   private onListChanged(kind: CatalogKind): void {
     if (!this.isOpen || this.isDisposed) return;
     this.pendingListChanges.add(kind);
-    if (this.listChangedTimer) return;
+    if (!this.listChangedTimer && !this.listChangedRefreshing) this.armListChanged();
+  }
+
+  private armListChanged(): void {
     this.listChangedTimer = this.timeout(this.options.timing.listChangedDebounceMs, () => {
       this.listChangedTimer = undefined;
       const kinds = [...this.pendingListChanges];
       this.pendingListChanges.clear();
-      void this.refreshCatalog(kinds);
+      this.listChangedRefreshing = true;
+      const done = (): void => {
+        this.listChangedRefreshing = false;
+        if (this.pendingListChanges.size && this.isOpen && !this.isDisposed) this.armListChanged();
+      };
+      this.refreshCatalog(kinds).then(done, done);
     });
   }
 
