@@ -143,7 +143,8 @@ export class RemoteTransport implements ManagedTransport {
         }
         throw asHttpFailure(err, this.triedBoth(), (t) => this.redact(t));
       }
-      if (!isSessionGone(err, this.kind, sdk) && !isNetworkError(err)) throw err;
+      // An error status mid-session (say 500 on one call) is said with its status, not the SDK's body-only text.
+      if (!isSessionGone(err, this.kind, sdk) && !isNetworkError(err)) throw asHttpFailure(err, false, (t) => this.redact(t));
       this.note('warn', `${isSessionGone(err, this.kind, sdk) ? 'session not found' : 'network error'}: ${errorMessage(err)}; re-initializing`);
       await this.recover(errorMessage(err));
       if (request) this.pending.add(request.id);

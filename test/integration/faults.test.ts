@@ -227,8 +227,8 @@ const ROWS: readonly Row[] = [
       assert.equal(firstText(await c.call('echo', { text: 'next call' })), 'next call', 'the session still works');
       return { sees: shown(sees), log: sees };
     },
-    // The SDK's message names the body, not the status (the fixture's body is "internal error (fixture)").
-    endsIn: 'running', sees: /Error POSTing to endpoint: internal error \(fixture\)/, log: /mcpManager\.callTool: .*internal error/, maxStarts: 1,
+    // Said with its status and what it means; the body ("internal error (fixture)") follows.
+    endsIn: 'running', sees: /HTTP 500 Internal Server Error: the server had an internal error.*internal error \(fixture\)/, log: /mcpManager\.callTool: .*internal error/, maxStarts: 1,
   },
   {
     fault: 'SSE stream dropped', server: http(), options: { restart: false }, startsFrom: 'sessions',

@@ -153,6 +153,29 @@ describe('remote transport against server-everything (127.0.0.1)', function () {
     }
   });
 
+  it('an error status mid-session is said with its status, and the session goes on (fault matrix: HTTP 500 on a call)', async () => {
+    const s = await startFixture('../../../fixtures/servers/httpFaultServer.mjs', ['0']);
+    const url = `http://127.0.0.1:${s.port}/mcp`;
+    const id = makeServerId({ kind: 'userSettings' }, 'faulty');
+    const manager = new ServerManager({
+      clientInfo: TEST_CLIENT_INFO, prepareStart: launchesFrom(() => Promise.resolve({ type: 'http', url, headers: {} })),
+      transports: { http: remoteTransportFactory(), sse: remoteTransportFactory() }, redactor: new Redactor(),
+    });
+    try {
+      await manager.setDefinitions([{ id, name: 'faulty', source: { kind: 'userSettings' }, config: { type: 'http', url, headers: {} }, options: { ping: false, restart: false } }]);
+      await manager.start(id);
+      const err = await manager.callTool(id, 'boom', {}).then(() => undefined, (e: unknown) => e);
+      assert.ok(err instanceof Error);
+      assert.match(err.message, /The server answered HTTP 500 Internal Server Error: the server had an internal error/);
+      assert.match(JSON.stringify((await manager.callTool(id, 'echo', { text: 'still here' })).content), /still here/);
+      assert.equal(manager.getState(id).kind, 'running');
+    } finally {
+      await manager.stopAll();
+      manager.dispose();
+      await s.stop();
+    }
+  });
+
   describe('an HTTP server that answers with an error status at connect', () => {
     let http: Server;
     let port = 0;
