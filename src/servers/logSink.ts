@@ -134,8 +134,7 @@ export class StderrCollector implements IDisposable {
   private addLine(raw: string): void {
     const line = this.line(raw);
     this.remember(line);
-    if (this.budget.full) this.budget.drop();
-    else this.budget.add('warn', STDERR_TAG + line);
+    this.budget.add('warn', STDERR_TAG + line); // counted as not shown once the flush is full
   }
 
   private remember(line: string): void {

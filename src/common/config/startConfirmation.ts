@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { isWorkspaceDefined, ownerKey, ownerOf } from '../serverId';
 import type { RemoteServerConfig, ResolvedLaunch, ServerDefinition } from './types';
-import { findVariables } from './variables';
+import { findVariables, lookupEnv } from './variables';
 
 /**
  * The first-start confirmation of workspace-defined servers (stdio AND remote): what needs asking, what the dialog
@@ -61,10 +61,9 @@ export function describeRemote(config: RemoteServerConfig): RemoteDisclosure {
  * `node` or `npx` for another program. Empty when PATH is unchanged.
  */
 export function pathChange(inherited: Readonly<Record<string, string | undefined>>, env: Readonly<Record<string, string>>, platform: NodeJS.Platform): string[] {
-  const key = (e: Readonly<Record<string, string | undefined>>) => Object.keys(e).find((k) => (platform === 'win32' ? k.toUpperCase() === 'PATH' : k === 'PATH'));
   const sep = platform === 'win32' ? ';' : ':';
-  const before = (inherited[key(inherited) ?? 'PATH'] ?? '').split(sep).filter(Boolean);
-  const after = (env[key(env) ?? 'PATH'] ?? '').split(sep).filter(Boolean);
+  const before = (lookupEnv(inherited, 'PATH', platform) ?? '').split(sep).filter(Boolean);
+  const after = (lookupEnv(env, 'PATH', platform) ?? '').split(sep).filter(Boolean);
   const firstKept = after.findIndex((e) => e === before[0]);
   return firstKept < 0 ? after : after.slice(0, firstKept);
 }

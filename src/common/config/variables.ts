@@ -205,7 +205,8 @@ function registerSecret(value: string, ctx: ResolveContext): void {
   if (bare !== value) ctx.onSecret?.(bare);
 }
 
-function lookupEnv(env: Readonly<Record<string, string | undefined>>, name: string, platform: NodeJS.Platform): string | undefined {
+/** A variable of an environment; on Windows names are case-insensitive (`Path` is `PATH`). */
+export function lookupEnv(env: Readonly<Record<string, string | undefined>>, name: string, platform: NodeJS.Platform): string | undefined {
   if (platform !== 'win32') return env[name];
   const key = Object.keys(env).find((k) => k.toLowerCase() === name.toLowerCase());
   return key === undefined ? undefined : env[key];
