@@ -15,8 +15,8 @@ import { CommandNotFoundError, RequestCeilingError, RpcTimeoutError, ServerConne
 import { LIST_METHODS, loadCatalog } from './loadCatalog';
 import { LogBudget } from './logBudget';
 import { DEFAULT_STDERR_OPTIONS, mcpLevelToLogLevel, type LogLevel, type ServerLogSink } from './logSink';
-import { JsonRpcTrace, tracedTransport } from './trace';
-import type { ManagedTransport, TransportExit, TransportFactory } from './transport';
+import { JsonRpcTrace } from './trace';
+import { interceptTransport, type ManagedTransport, type TransportExit, type TransportFactory } from './transport';
 import type { McpSdk } from '../sdkLoader';
 
 /** Longest `notifications/message` text written to the log (characters). */
@@ -91,6 +91,8 @@ export type ConnectOutcome =
 export class McpSession extends Disposable {
   private readonly client: Client;
   private readonly transport: ManagedTransport;
+  /** The server's log notifications get stderr's budget: a chatty server costs bounded log volume and memory. */
+  private readonly serverLog: LogBudget;
   private readonly timers = new Set<NodeJS.Timeout>();
   private phase: 'new' | 'connecting' | 'open' | 'closed' = 'new';
   private closeInfo: SessionClose | undefined;
@@ -130,8 +132,20 @@ export class McpSession extends Disposable {
       onProcessSpawned: (pid) => { this._onDidSpawn.fire(pid); options.onProcessSpawned?.(pid); },
       onProcessGone: options.onProcessGone,
     });
-    const traceLevel = options.traceLevel;
-    this.transport = traceLevel ? tracedTransport(inner, new JsonRpcTrace(sink, redactor, traceLevel)) : inner;
+    const trace = options.traceLevel && new JsonRpcTrace(sink, redactor, options.traceLevel);
+    const serverLog = this.serverLog = this._register(new LogBudget(sink, DEFAULT_STDERR_OPTIONS,
+      (n) => `[server log] … ${n} messages not shown (the server logs faster than it can be shown)`));
+    this.transport = interceptTransport(inner, {
+      send: trace ? (m) => trace.message('send', m) : undefined,
+      receive: (m) => {
+        trace?.message('receive', m);
+        // Past the budget a log message is only counted, before the SDK's Client parses it again: most of what a
+        // flood of them costs the host (CPU and garbage-collection pauses) is there.
+        if ('method' in m && m.method === 'notifications/message' && serverLog.full) { serverLog.drop(); return false; }
+        return true;
+      },
+      closed: trace ? () => trace.reset() : undefined,
+    });
     this.client = this.createClient();
     this.transport.onclose = () => this.onTransportClosed();
   }
@@ -302,10 +316,8 @@ export class McpSession extends Disposable {
   // ---- internals ------------------------------------------------------------------------------------------------
 
   private createClient(): Client {
-    const { roots, sink, redactor, clientInfo, sdk } = this.options;
-    // The server's log notifications get stderr's budget: a chatty server costs bounded log volume and memory.
-    const serverLog = this._register(new LogBudget(sink, DEFAULT_STDERR_OPTIONS,
-      (n) => `[server log] … ${n} messages not shown (the server logs faster than it can be shown)`));
+    const { roots, redactor, clientInfo, sdk } = this.options;
+    const { serverLog } = this;
     const {
       Client, ListRootsRequestSchema, LoggingMessageNotificationSchema, ToolListChangedNotificationSchema,
       ResourceListChangedNotificationSchema, PromptListChangedNotificationSchema,
@@ -317,7 +329,6 @@ export class McpSession extends Disposable {
     );
     if (roots) client.setRequestHandler(ListRootsRequestSchema, async () => ({ roots: [...await roots()] }));
     client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
-      if (serverLog.full) { serverLog.drop(); return; }
       const { level, logger, data } = n.params;
       // Redacted before the cut: a secret that crosses it would no longer match.
       let text = redactor.redact(`[server log${logger ? ` ${logger}` : ''}] ${typeof data === 'string' ? data : JSON.stringify(data)}`);

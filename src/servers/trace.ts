@@ -3,7 +3,6 @@ import { formatSize } from '../common/catalogDocuments';
 import type { TraceLevel } from '../common/contracts';
 import type { Redactor } from '../common/redact';
 import type { LogLevel, ServerLogSink } from './logSink';
-import type { ManagedTransport } from './transport';
 
 /** Longest message body written by `verbose` (characters, after redaction). */
 export const MAX_TRACE_BODY_CHARS = 8_000;
@@ -92,28 +91,4 @@ const key = (direction: Direction, id: string | number | null | undefined): stri
 
 function cap(text: string): string {
   return text.length > MAX_TRACE_BODY_CHARS ? `${text.slice(0, MAX_TRACE_BODY_CHARS)}… (${text.length - MAX_TRACE_BODY_CHARS} more characters)` : text;
-}
-
-
-/**
- * The same transport, traced: every message the client sends or receives passes through `trace` first. Everything
- * else (pid, exit, stop ladder, session id, protocol version) is the inner transport's.
- */
-export function tracedTransport(inner: ManagedTransport, trace: JsonRpcTrace): ManagedTransport {
-  const outer: ManagedTransport = {
-    get pid() { return inner.pid; },
-    get exit() { return inner.exit; },
-    get sessionId() { return inner.sessionId; },
-    stderrTail: () => inner.stderrTail(),
-    terminate: () => inner.terminate(),
-    kill: () => inner.kill(),
-    start: () => inner.start(),
-    close: () => inner.close(),
-    send: (message, options) => { trace.message('send', message); return inner.send(message, options); },
-    ...(inner.setProtocolVersion ? { setProtocolVersion: (version: string) => inner.setProtocolVersion?.(version) } : {}),
-  };
-  inner.onmessage = (message, extra) => { trace.message('receive', message); outer.onmessage?.(message, extra); };
-  inner.onerror = (error) => outer.onerror?.(error);
-  inner.onclose = () => { trace.reset(); outer.onclose?.(); };
-  return outer;
 }

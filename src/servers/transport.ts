@@ -1,4 +1,5 @@
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { ResolvedLaunch } from '../common/config/types';
 import type { Redactor } from '../common/redact';
 import type { ServerId } from '../common/serverId';
@@ -46,3 +47,32 @@ export type TransportFactory = (launch: ResolvedLaunch, context: TransportContex
 
 /** Transport factories by launch type; HTTP/SSE are plugged in by whoever implements them. */
 export type TransportFactories = Partial<Record<ResolvedLaunch['type'], TransportFactory>>;
+
+/** What `interceptTransport` lets a session see and do. */
+export interface TransportHooks {
+  readonly send?: (message: JSONRPCMessage) => void;
+  /** Each message from the server before the SDK gets it; `false` drops it there. */
+  readonly receive?: (message: JSONRPCMessage) => boolean;
+  readonly closed?: () => void;
+}
+
+/** `inner` with `hooks` on its messages and close: what the SDK Client is connected to. */
+export function interceptTransport(inner: ManagedTransport, hooks: TransportHooks): ManagedTransport {
+  const { send, receive, closed } = hooks;
+  const outer: ManagedTransport = {
+    get pid() { return inner.pid; },
+    get exit() { return inner.exit; },
+    get sessionId() { return inner.sessionId; },
+    stderrTail: () => inner.stderrTail(),
+    terminate: () => inner.terminate(),
+    kill: () => inner.kill(),
+    start: () => inner.start(),
+    close: () => inner.close(),
+    send: (message, options) => { send?.(message); return inner.send(message, options); },
+    ...(inner.setProtocolVersion ? { setProtocolVersion: (version: string) => inner.setProtocolVersion?.(version) } : {}),
+  };
+  inner.onmessage = (message, extra) => { if (receive?.(message) !== false) outer.onmessage?.(message, extra); };
+  inner.onerror = (error) => outer.onerror?.(error);
+  inner.onclose = () => { closed?.(); outer.onclose?.(); };
+  return outer;
+}

@@ -5,7 +5,7 @@ import './vscodeStub'; // before the Servers tree, which imports `vscode`
 import { existsSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { performance } from 'node:perf_hooks';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { LoggingMessageNotificationSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
@@ -14,6 +14,7 @@ import { makeServerId } from '../../src/common/serverId';
 import type { LogLevel, ServerLogSink } from '../../src/servers/logSink';
 import { ServerManager, launchesFrom, stdioTransportFactory } from '../../src/servers/serverManager';
 import { ServersTree, type ServersTreeNode } from '../../src/views/serversTree';
+import { watchEventLoopLag } from '../shared/eventLoopLag';
 import { stats as vscodeStats } from './vscodeStub';
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 5);
@@ -98,13 +99,12 @@ const pct = (xs: readonly number[], p: number): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
 };
-/** Event-loop delay of this process (the host) while `fn` runs: p99 in ms. */
+/** Event-loop lag of this process (the host) while `fn` runs: p99 and max in ms. */
 async function lagDuring<T>(fn: () => Promise<T>): Promise<{ value: T; lagP99: number; lagMax: number }> {
-  const h = monitorEventLoopDelay({ resolution: 10 }); h.enable();
-  try {
-    const value = await fn();
-    return { value, lagP99: h.percentile(99) / 1e6, lagMax: h.max / 1e6 };
-  } finally { h.disable(); }
+  const lag = watchEventLoopLag();
+  const value = await fn().catch((err: unknown) => { lag.stop(); throw err; });
+  const { p99, max } = lag.stop();
+  return { value, lagP99: p99, lagMax: max };
 }
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const resultText = (r: unknown): string => {
@@ -174,11 +174,10 @@ async function benchFlood(): Promise<void> {
     const before = used();
     let peak = before;
     const sampler = setInterval(() => { peak = Math.max(peak, used()); }, 5);
-    const h = monitorEventLoopDelay({ resolution: 10 }); h.enable();
-    const cleanup = await fn();
-    h.disable(); clearInterval(sampler);
+    const { value: cleanup, lagP99 } = await lagDuring(fn);
+    clearInterval(sampler);
     peak = Math.max(peak, used());
-    lags.push(h.percentile(99) / 1e6);
+    lags.push(lagP99);
     mems.push((peak - before) / 1024 / 1024);
     await cleanup();
   };

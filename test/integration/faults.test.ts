@@ -3,7 +3,6 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import * as vscode from 'vscode';
 import { EXTENSION_ID, EXTENSION_LOG_NAME, serverLogName } from '../../src/common/contracts';
@@ -11,6 +10,7 @@ import type { ServerId } from '../../src/common/serverId';
 import type { ServerState } from '../../src/common/serverState';
 import type { McpManagerApi } from '../../src/extension';
 import { DEFAULT_RECOVERY } from '../../src/remote/httpTransport';
+import { watchEventLoopLag } from '../shared/eventLoopLag';
 import { isAlive } from '../shared/process';
 import * as wait from '../shared/wait';
 import { untilServers } from './helpers';
@@ -397,19 +397,18 @@ describe('The fault matrix (issue #13): hostile and broken servers against the r
         extensionLog: (re, timeoutMs) => logText(() => vscode.commands.executeCommand('mcpManager.showExtensionLog'), EXTENSION_LOG_NAME, re, timeoutMs, namesThis),
       };
       const sessionsBefore = lines(sessionLog).length;
-      const lag = monitorEventLoopDelay({ resolution: 10 });
-      lag.enable();
+      const lag = watchEventLoopLag();
       const palette = whileRunning(() => vscode.commands.executeCommand(PALETTE_PROBE), 250);
       let observed: { sees: string; log: string };
       let commandMaxMs: number;
+      let lagP99Ms: number;
+      let lagMaxMs: number;
       try {
         observed = await row.act(c);
       } finally {
         commandMaxMs = await palette.stop();
-        lag.disable();
+        ({ p99: lagP99Ms, max: lagMaxMs } = lag.stop());
       }
-      const lagP99Ms = lag.percentile(99) / 1e6;
-      const lagMaxMs = lag.max / 1e6;
       const starts = row.startsFrom === 'sessions' ? lines(sessionLog).length - sessionsBefore : lines(pidFile(name)).length;
       const endsIn = state()?.kind ?? 'gone';
       measured.push({ fault: row.fault, endsIn, sees: observed.sees, log: observed.log, lagP99Ms, lagMaxMs, commandMaxMs, starts });

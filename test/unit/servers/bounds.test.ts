@@ -13,6 +13,7 @@ import type { ServerDefinition, ServerOptions } from '../../../src/common/config
 import { RequestCeilingError } from '../../../src/servers/errors';
 import { LogBudget } from '../../../src/servers/logBudget';
 import { ServerManager, launchesFrom } from '../../../src/servers/serverManager';
+import { loadSdk } from '../../../src/sdkLoader';
 import { until } from '../../shared/wait';
 import { inMemoryServer } from './inMemoryServer';
 import { MemorySink, TEST_CLIENT_INFO, stdioDefinition, testResolver } from './helpers';
@@ -84,12 +85,22 @@ describe('Bounds against a hostile in-memory server', function () {
     assert.equal(catalogSummary(capabilities, catalog), '5000+ tools, 100+ resources');
   });
 
-  it('M8/P14: 50,000 notifications/message go through the stderr budget: a few sink writes, bounded bytes, "N messages not shown"', async () => {
+  it('M8/P14: 50,000 notifications/message go through the stderr budget: a few sink writes, bounded bytes, "N messages not shown"; past the budget the SDK Client never parses them', async () => {
     const text = 'x'.repeat(9_000);
     const { m, d, sink } = await setup(toolServer({ capabilities: { logging: {} } }, async (server) => {
       for (let i = 0; i < 50_000; i++) await server.sendLoggingMessage({ level: 'info', data: text });
     }));
-    await m.start(d.id);
+    // Counts the log messages the SDK Client parses and hands to the session's handler (most of a flood's cost).
+    const sdk = await loadSdk();
+    const { setNotificationHandler } = sdk.Client.prototype;
+    let parsedByClient = 0;
+    sdk.Client.prototype.setNotificationHandler = function (schema, handler) {
+      const counted: typeof handler = (n) => { parsedByClient++; return handler(n); };
+      return setNotificationHandler.call(this, schema, (schema as unknown) === sdk.LoggingMessageNotificationSchema ? counted : handler);
+    };
+    try {
+      await m.start(d.id);
+    } finally { sdk.Client.prototype.setNotificationHandler = setNotificationHandler; }
     const callsBefore = sink.appendCalls;
     await m.callTool(d.id, 'run', {});
     await until('the not-shown count', () => sink.has(/messages not shown/));
@@ -97,6 +108,7 @@ describe('Bounds against a hostile in-memory server', function () {
     const shown = logLines.filter((l) => l.line.includes(text.slice(0, 100))).length;
     const notShown = logLines.map((l) => /… (\d+) messages not shown/.exec(l.line)).reduce((n, r) => n + (r ? Number(r[1]) : 0), 0);
     assert.equal(shown + notShown, 50_000, 'every message is either shown or counted');
+    assert.ok(parsedByClient >= shown && parsedByClient < 5_000, `${parsedByClient} messages reached the SDK Client (${shown} shown)`);
     assert.ok(sink.appendCalls - callsBefore < 50, `${sink.appendCalls - callsBefore} sink writes`);
     const bytes = logLines.reduce((n, l) => n + l.line.length, 0);
     assert.ok(bytes < 1024 * 1024, `${bytes} bytes of log text`);
