@@ -92,7 +92,7 @@ describe('Bounds against a hostile in-memory server', function () {
     }));
     // Counts the log messages the SDK Client parses and hands to the session's handler (most of a flood's cost).
     const sdk = await loadSdk();
-    const { setNotificationHandler } = sdk.Client.prototype;
+    const { setNotificationHandler } = sdk.Client.prototype; // eslint-disable-line @typescript-eslint/unbound-method -- called with its `this`
     let parsedByClient = 0;
     sdk.Client.prototype.setNotificationHandler = function (schema, handler) {
       const counted: typeof handler = (n) => { parsedByClient++; return handler(n); };
