@@ -136,14 +136,19 @@ async function benchConnect(): Promise<void> {
 async function benchCalls(): Promise<void> {
   const ours: number[] = []; const raw: number[] = [];
   for (let i = 0; i < RUNS; i++) {
-    const m = newManager(); const d = definition('calls', [FIXTURE]);
-    await m.setDefinitions([d]); await m.start(d.id);
-    ours.push(await time(async () => { for (let k = 0; k < CALLS; k++) await m.callTool(d.id, 'echo', { text: 'x' }); }));
-    await m.stopAll(); m.dispose();
-    const c = await rawConnect([FIXTURE]);
-    await c.client.listTools();
-    raw.push(await time(async () => { for (let k = 0; k < CALLS; k++) await c.client.callTool({ name: 'echo', arguments: { text: 'x' } }); }));
-    await c.client.close();
+    const runOurs = async (): Promise<void> => {
+      const m = newManager(); const d = definition('calls', [FIXTURE]);
+      await m.setDefinitions([d]); await m.start(d.id);
+      ours.push(await time(async () => { for (let k = 0; k < CALLS; k++) await m.callTool(d.id, 'echo', { text: 'x' }); }));
+      await m.stopAll(); m.dispose();
+    };
+    const runRaw = async (): Promise<void> => {
+      const c = await rawConnect([FIXTURE]);
+      await c.client.listTools();
+      raw.push(await time(async () => { for (let k = 0; k < CALLS; k++) await c.client.callTool({ name: 'echo', arguments: { text: 'x' } }); }));
+      await c.client.close();
+    };
+    if (i % 2) { await runRaw(); await runOurs(); } else { await runOurs(); await runRaw(); }
   }
   report(`(b) ${CALLS} sequential tools/call`, ours, raw, 'ms');
 }
@@ -151,15 +156,20 @@ async function benchCalls(): Promise<void> {
 async function benchConcurrent(): Promise<void> {
   const ours: number[] = []; const raw: number[] = [];
   for (let i = 0; i < RUNS; i++) {
-    const m = newManager(); const defs = Array.from({ length: SERVERS }, (_, k) => definition(`s${k}`, [FIXTURE]));
-    await m.setDefinitions(defs);
-    ours.push(await time(async () => { await Promise.all(defs.map((d) => m.start(d.id))); }));
-    await m.stopAll(); m.dispose();
-    const clients: Client[] = [];
-    raw.push(await time(async () => {
-      await Promise.all(Array.from({ length: SERVERS }, async () => { const c = await rawConnect([FIXTURE]); clients.push(c.client); await rawListAll(c.client); }));
-    }));
-    await Promise.all(clients.map((c) => c.close()));
+    const runOurs = async (): Promise<void> => {
+      const m = newManager(); const defs = Array.from({ length: SERVERS }, (_, k) => definition(`s${k}`, [FIXTURE]));
+      await m.setDefinitions(defs);
+      ours.push(await time(async () => { await Promise.all(defs.map((d) => m.start(d.id))); }));
+      await m.stopAll(); m.dispose();
+    };
+    const runRaw = async (): Promise<void> => {
+      const clients: Client[] = [];
+      raw.push(await time(async () => {
+        await Promise.all(Array.from({ length: SERVERS }, async () => { const c = await rawConnect([FIXTURE]); clients.push(c.client); await rawListAll(c.client); }));
+      }));
+      await Promise.all(clients.map((c) => c.close()));
+    };
+    if (i % 2) { await runRaw(); await runOurs(); } else { await runOurs(); await runRaw(); }
   }
   report(`(c) ${SERVERS} servers started concurrently until all listed`, ours, raw, 'ms');
 }
