@@ -63,6 +63,11 @@ export class StderrCollector implements IDisposable {
   private readonly budget: LogBudget;
   private readonly ring: string[] = [];
   private ringStart = 0;
+  /**
+   * While flooded: the last lines seen, as received. They are redacted into the ring only when the tail is read or
+   * the flood ends, not for every chunk of it (that was most of what a 200 MB flood cost the host).
+   */
+  private floodTail: string[] = [];
   private disposed = false;
   /** Total bytes seen, for diagnostics. */
   bytes = 0;
@@ -81,6 +86,7 @@ export class StderrCollector implements IDisposable {
 
   /** The last lines, redacted (for `failed.stderrTail` and error details). */
   tail(): string[] {
+    this.settleFloodTail();
     const n = this.ring.length;
     const lines: string[] = [];
     for (let i = 0; i < n; i++) lines.push(this.ring[(this.ringStart + i) % n]);
@@ -92,6 +98,7 @@ export class StderrCollector implements IDisposable {
   /** Writes what is pending now (and the unterminated last line when `final`). */
   flush(final = false): void {
     if (final) {
+      this.settleFloodTail();
       this.pushLines(this.decoder.end());
       if (this.carry) { this.addLine(this.carry); this.carry = ''; }
     }
@@ -107,6 +114,7 @@ export class StderrCollector implements IDisposable {
 
   private pushLines(text: string): void {
     if (!text) return;
+    this.settleFloodTail();
     const parts = (this.carry + text).split('\n');
     this.carry = this.bound(parts.pop() ?? '');
     for (const p of parts) this.addLine(p);
@@ -126,9 +134,15 @@ export class StderrCollector implements IDisposable {
     this.carry = this.bound(parts.pop() ?? '');
     // Lines fully inside the decoded window go to the tail; all of them count as dropped from the log.
     const complete = start === 0 ? parts : parts.slice(1);
-    this.previous = '';
-    for (const p of complete.slice(-this.options.tailLines)) this.remember(this.line(p));
+    this.floodTail = [...this.floodTail, ...complete.slice(-this.options.tailLines)].slice(-this.options.tailLines);
     this.budget.drop(newlines);
+  }
+
+  private settleFloodTail(): void {
+    if (!this.floodTail.length) return;
+    this.previous = '';
+    for (const raw of this.floodTail) this.remember(this.line(raw));
+    this.floodTail = [];
   }
 
   private addLine(raw: string): void {

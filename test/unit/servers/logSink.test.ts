@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { Redactor } from '../../../src/common/redact';
+import { REDACTED, Redactor } from '../../../src/common/redact';
 import { StderrCollector, mcpLevelToLogLevel } from '../../../src/servers/logSink';
 import { MemorySink } from './helpers';
 
@@ -43,6 +43,25 @@ describe('StderrCollector', () => {
     const tail = c.tail();
     assert.equal(tail.length, 5);
     assert.equal(tail.at(-1), 'the end');
+    c.dispose();
+  });
+
+  it('while flooded, the tail is redacted once, when it is read, not for every chunk (a 200 MB flood cost the host a core)', () => {
+    const sink = new MemorySink();
+    const redactor = new Redactor();
+    redactor.add('hunter2-secret');
+    let redactions = 0;
+    const redactLine = redactor.redactLine.bind(redactor);
+    redactor.redactLine = (line, previous) => { redactions++; return redactLine(line, previous); };
+    const c = collector(sink, redactor, { maxLinesPerFlush: 10, tailLines: 5 });
+    c.push(Buffer.from(Array.from({ length: 10 }, (_, i) => `first ${i}\n`).join(''))); // fills the flush
+    const chunk = Buffer.from(Array.from({ length: 1000 }, (_, i) => `line ${i} hunter2-secret\n`).join(''));
+    for (let i = 0; i < 100; i++) c.push(chunk);
+    assert.equal(redactions, 10, 'only the lines that are shown, so far');
+    assert.deepEqual(c.tail(), [995, 996, 997, 998, 999].map((i) => `line ${i} ${REDACTED}`));
+    assert.equal(redactions, 15, 'and the tail once');
+    c.flush();
+    assert.match(sink.lines.at(-1)?.line ?? '', /… 100000 more lines not shown/);
     c.dispose();
   });
 
