@@ -385,7 +385,7 @@ async function benchListChangedStorm(): Promise<void> {
   report(`${name}: tools/list answered by the server per second`, o.lists, r.lists, '/s');
   report(`${name}: longest time without a fresh catalog during the storm`, o.stale, r.stale, 'ms');
   report(`${name}: last reload after the storm ended`, o.tail, r.tail, 'ms');
-  report(`${name}: event-loop lag p99`, o.lag, r.lag, 'ms', '≤ 20 ms');
+  report(`${name}: event-loop lag p99`, o.lag, r.lag, 'ms', 'reported');
 }
 
 /** (h) A flood of LOG_FLOOD_MB MiB of notifications/message (256 B each): lag and memory; the raw side keeps them all. */
