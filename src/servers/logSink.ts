@@ -35,6 +35,11 @@ export interface StderrCollectorOptions extends LogBudgetOptions {
   readonly tailLines: number;
   /** Longer lines are cut (characters). */
   readonly maxLineLength: number;
+  /**
+   * Once a flush is full, stderr is read at most this fast (bytes per second): a server that writes faster waits on
+   * its pipe, so a flood costs the machine a bounded share of CPU (in the server and in the host) instead of two cores.
+   */
+  readonly floodedBytesPerSecond: number;
 }
 
 export const DEFAULT_STDERR_OPTIONS: StderrCollectorOptions = {
@@ -43,7 +48,11 @@ export const DEFAULT_STDERR_OPTIONS: StderrCollectorOptions = {
   maxLinesPerFlush: 500,
   maxBytesPerFlush: 64 * 1024,
   maxLineLength: 4_096,
+  floodedBytesPerSecond: 16 * 1024 * 1024,
 };
+
+/** The window of `floodedBytesPerSecond` (ms). */
+const FLOOD_RATE_WINDOW_MS = 100;
 
 /** How much of a chunk is decoded for the tail while lines are being dropped (bytes). */
 const FLOOD_TAIL_DECODE_BYTES = 16 * 1024;
@@ -68,6 +77,8 @@ export class StderrCollector implements IDisposable {
    * the flood ends, not for every chunk of it (that was most of what a 200 MB flood cost the host).
    */
   private floodTail: string[] = [];
+  private windowStart = 0;
+  private windowBytes = 0;
   private disposed = false;
   /** Total bytes seen, for diagnostics. */
   bytes = 0;
@@ -77,11 +88,13 @@ export class StderrCollector implements IDisposable {
     this.budget = new LogBudget(sink, this.options, (n) => `${STDERR_TAG}… ${n} more lines not shown (stderr is writing faster than it can be logged)`);
   }
 
-  push(chunk: Buffer): void {
-    if (this.disposed) return;
+  /** Takes a chunk; returns how long the reader should wait before it reads more (ms; 0: read on). */
+  push(chunk: Buffer): number {
+    if (this.disposed) return 0;
     this.bytes += chunk.length;
     if (this.budget.full) this.pushFlooded(chunk);
     else this.pushLines(this.decoder.write(chunk));
+    return this.readPause(chunk.length);
   }
 
   /** The last lines, redacted (for `failed.stderrTail` and error details). */
@@ -136,6 +149,16 @@ export class StderrCollector implements IDisposable {
     const complete = start === 0 ? parts : parts.slice(1);
     this.floodTail = [...this.floodTail, ...complete.slice(-this.options.tailLines)].slice(-this.options.tailLines);
     this.budget.drop(newlines);
+  }
+
+  /** While flooded, `floodedBytesPerSecond` per FLOOD_RATE_WINDOW_MS window: the rest of the window once it is used up. */
+  private readPause(bytes: number): number {
+    if (!this.budget.full) return 0;
+    const now = performance.now();
+    if (now - this.windowStart >= FLOOD_RATE_WINDOW_MS) { this.windowStart = now; this.windowBytes = 0; }
+    this.windowBytes += bytes;
+    const allowed = (this.options.floodedBytesPerSecond * FLOOD_RATE_WINDOW_MS) / 1000;
+    return this.windowBytes >= allowed ? Math.max(1, Math.ceil(this.windowStart + FLOOD_RATE_WINDOW_MS - now)) : 0;
   }
 
   private settleFloodTail(): void {

@@ -131,7 +131,10 @@ export class StdioTransport implements ManagedTransport {
       child.stdout.on('data', (chunk: Buffer) => this.onStdout(chunk));
       child.stdout.once('close', () => { this.stdoutEnded = true; this.maybeClose(); });
       child.stdout.on('error', () => undefined);
-      child.stderr.on('data', (chunk: Buffer) => this.stderr.push(chunk));
+      child.stderr.on('data', (chunk: Buffer) => {
+        const waitMs = this.stderr.push(chunk);
+        if (waitMs > 0) { child.stderr.pause(); this.after(waitMs, () => child.stderr.resume()); }
+      });
       child.stderr.on('error', () => undefined);
       // EPIPE after the child died must never surface as an uncaught exception in the host.
       child.stdin.on('error', (err) => this.log('debug', `stdin: ${errorMessage(err)}`));

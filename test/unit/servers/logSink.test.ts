@@ -65,6 +65,20 @@ describe('StderrCollector', () => {
     c.dispose();
   });
 
+  it('once a flush is full, asks the reader to wait when the window\'s flood allowance is read (backpressure on the server)', () => {
+    const sink = new MemorySink();
+    // 640 KiB/s: 64 KiB per 100 ms window.
+    const c = collector(sink, new Redactor(), { maxLinesPerFlush: 10, floodedBytesPerSecond: 640 * 1024 });
+    const chunk = Buffer.from(Array.from({ length: 160 }, (_, i) => `line ${String(i).padStart(3, '0')} ${'z'.repeat(90)}\n`).join('')); // 16 000 B
+    assert.equal(c.push(Buffer.from('one line\n')), 0, 'not flooded: read on');
+    const waits = Array.from({ length: 5 }, () => c.push(chunk));
+    assert.deepEqual(waits.slice(0, 4), [0, 0, 0, 0], 'within the allowance (65 536 B)');
+    assert.ok(waits[4] > 0 && waits[4] <= 100, `the rest of the window: ${waits[4]} ms`);
+    c.flush();
+    assert.equal(c.push(Buffer.from('after the flush\n')), 0, 'a new flush reads on');
+    c.dispose();
+  });
+
   it('bounds an endless line without newlines', () => {
     const sink = new MemorySink();
     const c = collector(sink, new Redactor(), { maxLineLength: 100, maxLinesPerFlush: 1 });
