@@ -58,7 +58,8 @@ const sdkApart = {
 /** What must stay out of each bundle; a violation fails the build. */
 function checkBundles(metafile) {
   const inputs = (out) => Object.keys(metafile.outputs[out]?.inputs ?? {});
-  const sdkInActivation = inputs('dist/extension.js').filter((f) => f.includes('@modelcontextprotocol/sdk/') && !f.endsWith('/shared/uriTemplate.js'));
+  // No MCP SDK file, v1 (sdk/) or v2 (client/, core/), in the activation bundle; dist/sdk.js holds them.
+  const sdkInActivation = inputs('dist/extension.js').filter((f) => /@modelcontextprotocol[\\/](sdk|client|core)[\\/]/.test(f));
   const oursInSdk = inputs('dist/sdk.js').filter((f) => f.startsWith('src/') && f !== 'src/sdk.ts');
   const problems = [
     ...sdkInActivation.map((f) => `dist/extension.js includes ${f}: import the SDK through src/sdk.ts (loadSdk()), not statically`),

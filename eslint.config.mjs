@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 // only from src/sdk.ts, bundled apart (dist/sdk.js) and loaded by loadSdk() at first use. A static value import
 // elsewhere would put it back on the activation path (esbuild.mjs refuses that too); type-only imports are free.
 const LAZY_SDK = {
-  regex: '^@modelcontextprotocol/sdk/(?!shared/uriTemplate\\.js$)', // UriTemplate: plain code, no zod
+  regex: '^@modelcontextprotocol/(sdk/|(client|core)(/|$))', // v1, and the v2 client and core
   allowTypeImports: true,
   message: 'Take the MCP SDK from src/sdk.ts via loadSdk() where it is first used (it is costly at activation); type-only imports are fine.',
 };

@@ -17,6 +17,8 @@ export { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 export { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 export { InvalidClientError, OAuthError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
 export { ReadBuffer, serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
+// RFC 6570 resource templates (src/common/uriTemplates.ts takes the class from here).
+export { UriTemplate } from '@modelcontextprotocol/sdk/shared/uriTemplate.js';
 export {
   ErrorCode, ListRootsRequestSchema, LoggingMessageNotificationSchema, PromptListChangedNotificationSchema,
   ResourceListChangedNotificationSchema, ToolListChangedNotificationSchema, isInitializedNotification,

@@ -14,6 +14,7 @@ import type { ComponentLogger } from '../log';
 import type { CallToolPanels } from '../views/callToolPanel';
 import type { McpDocuments } from '../views/mcpDocuments';
 import type { ServersTreeNode } from '../views/serversTree';
+import { loadSdk } from '../sdkLoader';
 import { type CommandHandler, type CommandTable, withServer } from './commandRunner';
 import { pickServer } from './pickers';
 
@@ -153,7 +154,8 @@ export function catalogCommands(deps: CatalogCommandDeps): Pick<CommandTable, 'c
     const opts = optionsFrom(options);
     const s = await server(arg, 'resources', 'Read a resource template of which server?', (c) => c.resourceTemplates.length > 0);
     const template = await catalogItem(RESOURCE_TEMPLATE, arg, s, opts.template);
-    const variables = templateVariables(template.uriTemplate);
+    const { UriTemplate } = await loadSdk(); // the SDK's RFC 6570 implementation (loaded already if the server ran)
+    const variables = templateVariables(UriTemplate, template.uriTemplate);
     const values: Record<string, string> = {};
     const given = opts.arguments ?? {};
     const canComplete = !!(s.state.kind === 'running' && s.state.capabilities?.completions);
@@ -167,7 +169,7 @@ export function catalogCommands(deps: CatalogCommandDeps): Pick<CommandTable, 'c
       });
     }
     let uri: string;
-    try { uri = expandTemplate(template.uriTemplate, values); } catch (err) { throw new UserFacingError(`The resource template '${cleanServerText(template.uriTemplate, 200)}' is not valid: ${errorMessage(err)}`); }
+    try { uri = expandTemplate(UriTemplate, template.uriTemplate, values); } catch (err) { throw new UserFacingError(`The resource template '${cleanServerText(template.uriTemplate, 200)}' is not valid: ${errorMessage(err)}`); }
     return openResource(s, uri, lastSegment(uri));
   };
 

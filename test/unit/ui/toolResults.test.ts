@@ -9,6 +9,7 @@ import { Redactor } from '../../../src/common/redact';
 import { cleanServerText, pathSegment, pickerText } from '../../../src/common/serverText';
 import { expandTemplate, templateVariables } from '../../../src/common/uriTemplates';
 import { base64Bytes, imageDataUri, renderToolResult } from '../../../src/common/toolResults';
+import { loadSdk } from '../../../src/sdkLoader';
 
 const PNG_1PX = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
 const root = join(__dirname, '..', '..', '..', '..');
@@ -195,10 +196,12 @@ describe('Server text sanitizing', () => {
 });
 
 describe('Resource templates', () => {
-  it('lists variables and expands them', () => {
-    assert.deepEqual(templateVariables('demo://resource/dynamic/text/{resourceId}'), ['resourceId']);
-    assert.deepEqual(templateVariables('file:///{+path}{?q,lang}'), ['path', 'q', 'lang']);
-    assert.equal(expandTemplate('demo://resource/dynamic/text/{resourceId}', { resourceId: '1 2' }), 'demo://resource/dynamic/text/1%202');
-    assert.deepEqual(templateVariables('{'), []);
+  it('lists variables and expands them (with the SDK\'s UriTemplate, from loadSdk())', async () => {
+    const { UriTemplate } = await loadSdk();
+    assert.deepEqual(templateVariables(UriTemplate, 'demo://resource/dynamic/text/{resourceId}'), ['resourceId']);
+    assert.deepEqual(templateVariables(UriTemplate, 'file:///{+path}{?q,lang}'), ['path', 'q', 'lang']);
+    assert.equal(expandTemplate(UriTemplate, 'demo://resource/dynamic/text/{resourceId}', { resourceId: '1 2' }), 'demo://resource/dynamic/text/1%202');
+    assert.deepEqual(templateVariables(UriTemplate, '{'), []);
+    assert.throws(() => expandTemplate(UriTemplate, '{', {}));
   });
 });
