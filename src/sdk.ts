@@ -5,6 +5,7 @@
  * Only the SDK (and ajv, the JSON Schema validator it depends on) and thin helpers over it belong here: a module of
  * ours imported here would exist twice (in both bundles, with separate state), which esbuild.mjs refuses.
  */
+import { OAuthError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 
 // The tool-argument validator (src/common/argumentValidation.ts) takes ajv from here: the SDK bundles it anyway.
@@ -15,7 +16,6 @@ export { checkResourceAllowed, resourceUrlFromServerUrl } from '@modelcontextpro
 export { Client } from '@modelcontextprotocol/sdk/client/index.js';
 export { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 export { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-export { InvalidClientError, OAuthError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
 export { ReadBuffer, serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
 export {
   ErrorCode, ListRootsRequestSchema, LoggingMessageNotificationSchema, PromptListChangedNotificationSchema,
@@ -31,6 +31,11 @@ export function isConnectionClosed(err: unknown): boolean {
 /** The SDK's request timeout fired. */
 export function isRequestTimeout(err: unknown): boolean {
   return isMcpError(err, ErrorCode.RequestTimeout);
+}
+
+/** The authorization server does not accept the client (OAuth `invalid_client`: unknown client, wrong or missing secret). */
+export function isInvalidClientError(err: unknown): boolean {
+  return err instanceof OAuthError && err.errorCode === 'invalid_client'; // InvalidClientError, or an OAuthError with its code
 }
 
 function isMcpError(err: unknown, code: ErrorCode): err is McpError {

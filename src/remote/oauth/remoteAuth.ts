@@ -243,7 +243,7 @@ export class RemoteAuth {
     const { signal, scope } = options;
     if (signal?.aborted) throw new UserCancelledError();
     this.deps.log('info', `[oauth] ${target.serverName}: signing in${scope ? ` (scope ${scope})` : ''}`);
-    const { auth, InvalidClientError, OAuthError } = await loadSdk();
+    const { auth, isInvalidClientError } = await loadSdk();
     let result = await auth(provider, { serverUrl: target.url, resourceMetadataUrl, scope, fetchFn: this.net });
     if (result === 'REDIRECT') {
       const flow = provider.pendingFlow;
@@ -265,9 +265,9 @@ export class RemoteAuth {
         result = await auth(provider, { serverUrl: target.url, resourceMetadataUrl, scope, authorizationCode: code, fetchFn: this.net });
       } catch (err) {
         // A pre-registered client the server does not accept: most often a missing or wrong client secret.
-        const hint = err instanceof InvalidClientError && target.settings?.clientId
+        const hint = isInvalidClientError(err) && target.settings?.clientId
           ? ` (client "${target.settings.clientId}" from mcpManager.serverOptions: set its secret with Set Secret..., or check the client id)` : '';
-        throw new SignInFailedError(`Sign-in to '${target.serverName}' failed at the token endpoint: ${err instanceof OAuthError ? err.message : errorMessage(err)}${hint}`);
+        throw new SignInFailedError(`Sign-in to '${target.serverName}' failed at the token endpoint: ${errorMessage(err)}${hint}`);
       }
     }
     if (result !== 'AUTHORIZED') throw new SignInFailedError(`Sign-in to '${target.serverName}' did not complete`);
