@@ -5,6 +5,7 @@
  * Only the SDK (and ajv, the JSON Schema validator it depends on) and thin helpers over it belong here: a module of
  * ours imported here would exist twice (in both bundles, with separate state), which esbuild.mjs refuses.
  */
+import { auth, type AuthResult, type OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
 import { OAuthError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 
@@ -31,6 +32,18 @@ export function isConnectionClosed(err: unknown): boolean {
 /** The SDK's request timeout fired. */
 export function isRequestTimeout(err: unknown): boolean {
   return isMcpError(err, ErrorCode.RequestTimeout);
+}
+
+/**
+ * The code leg of a sign-in: exchanges the callback's authorization code for tokens. v1's `auth()` ignores the
+ * RFC 9207 `iss`, so the caller checks it first (issuerRejection in src/remote/oauth/pendingFlows.ts); on v2 this is
+ * `auth(provider, { ...options, authorizationCode: code, iss })`.
+ */
+export function exchangeCode(
+  provider: OAuthClientProvider,
+  { code, iss: _iss, ...options }: Omit<Parameters<typeof auth>[1], 'authorizationCode'> & { readonly code: string; readonly iss?: string },
+): Promise<AuthResult> {
+  return auth(provider, { ...options, authorizationCode: code });
 }
 
 /** The authorization server does not accept the client (OAuth `invalid_client`: unknown client, wrong or missing secret). */
