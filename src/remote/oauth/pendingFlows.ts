@@ -25,6 +25,29 @@ export interface FlowExpectations {
   readonly issRequired?: boolean;
 }
 
+/** What an accepted callback hands to the code exchange. */
+export interface AuthorizationResponse {
+  readonly code: string;
+  /** RFC 9207: the issuer the authorization server named in its response, when it did. */
+  readonly iss?: string;
+}
+
+/** What a callback must carry by the authorization server metadata (RFC 9207; only a literal `true` advertises it). */
+export function issuerExpectations(metadata: { readonly issuer: string } | undefined): FlowExpectations {
+  if (!metadata) return {};
+  return { issuer: metadata.issuer, issRequired: (metadata as { authorization_response_iss_parameter_supported?: unknown }).authorization_response_iss_parameter_supported === true };
+}
+
+/**
+ * RFC 9207: why a callback's `iss` is refused, or undefined. A present `iss` must equal the issuer by exact string
+ * comparison, advertised or not (no normalization: `issuer/` is another issuer); an advertised one must be present.
+ */
+export function issuerRejection(iss: string | undefined, { issuer, issRequired }: FlowExpectations): { readonly reason: CallbackRejection; readonly message: string } | undefined {
+  if (iss !== undefined && issuer !== undefined && iss !== issuer) return { reason: 'issuerMismatch', message: 'the callback came from a different authorization server (iss mismatch)' };
+  if (iss === undefined && issRequired) return { reason: 'missingIssuer', message: 'the callback lacks the iss parameter its authorization server promised' };
+  return undefined;
+}
+
 export class CallbackRejectedError extends Error {
   constructor(readonly reason: CallbackRejection, message: string, readonly oauthError?: string) { super(message); this.name = 'CallbackRejectedError'; }
 }
@@ -33,15 +56,15 @@ interface Flow {
   readonly serverId: string;
   readonly createdAt: number;
   expectations: FlowExpectations;
-  resolve(code: string): void;
+  resolve(response: AuthorizationResponse): void;
   reject(err: Error): void;
   timer: NodeJS.Timeout;
 }
 
-/** A started flow: its `state` goes into the authorization URL; `code` settles when the callback arrives. */
+/** A started flow: its `state` goes into the authorization URL; `response` settles when the callback arrives. */
 export interface PendingFlow {
   readonly state: string;
-  readonly code: Promise<string>;
+  readonly response: Promise<AuthorizationResponse>;
   /** Sets what the callback must carry (known after discovery). */
   expect(expectations: FlowExpectations): void;
   cancel(reason?: Error): void;
@@ -62,7 +85,7 @@ export class PendingFlows {
   begin(serverId: string, expectations: FlowExpectations = {}): PendingFlow {
     const state = randomBytes(32).toString('base64url');
     let flow!: Flow;
-    const code = new Promise<string>((resolve, reject) => {
+    const response = new Promise<AuthorizationResponse>((resolve, reject) => {
       const timer = setTimeout(() => {
         if (this.flows.get(state) === flow) this.flows.delete(state);
         reject(new CallbackRejectedError('expired', 'The sign-in was not completed within 5 minutes'));
@@ -70,11 +93,11 @@ export class PendingFlows {
       timer.unref?.();
       flow = { serverId, createdAt: this.now(), expectations, resolve, reject, timer };
     });
-    code.catch(() => undefined); // the waiter handles it; no unhandled rejection if nobody waits
+    response.catch(() => undefined); // the waiter handles it; no unhandled rejection if nobody waits
     this.flows.set(state, flow);
     return {
       state,
-      code,
+      response,
       expect: (e) => { flow.expectations = { ...flow.expectations, ...e }; },
       cancel: (reason) => this.settle(state, flow, undefined, reason ?? new Error('Sign-in cancelled')),
     };
@@ -90,16 +113,13 @@ export class PendingFlows {
       return { ok: false, reason, serverId: flow.serverId, message };
     };
     if (this.now() - flow.createdAt > this.ttlMs) return reject('expired', 'the sign-in expired');
-    const { issuer, issRequired } = flow.expectations;
-    if (params.iss !== undefined && issuer !== undefined && !sameIssuer(params.iss, issuer)) {
-      return reject('issuerMismatch', 'the callback came from a different authorization server (iss mismatch)');
-    }
-    if (params.iss === undefined && issRequired) return reject('missingIssuer', 'the callback lacks the iss parameter its authorization server promised');
+    const rejected = issuerRejection(params.iss, flow.expectations);
+    if (rejected) return reject(rejected.reason, rejected.message);
     if (params.error) {
       return reject('authorizationError', `the authorization server answered: ${params.error}${params.error_description ? ` (${params.error_description})` : ''}`);
     }
     if (!params.code) return reject('missingCode', 'the callback carries no authorization code');
-    this.settle(state, flow, params.code);
+    this.settle(state, flow, { code: params.code, iss: params.iss });
     return { ok: true, serverId: flow.serverId };
   }
 
@@ -108,11 +128,11 @@ export class PendingFlows {
     for (const [state, flow] of [...this.flows]) this.settle(state, flow, undefined, new Error('Sign-in cancelled'));
   }
 
-  private settle(state: string, flow: Flow, code: string | undefined, err?: Error): void {
+  private settle(state: string, flow: Flow, response: AuthorizationResponse | undefined, err?: Error): void {
     if (this.flows.get(state) !== flow) return;
     this.flows.delete(state);
     clearTimeout(flow.timer);
-    if (code !== undefined) flow.resolve(code);
+    if (response) flow.resolve(response);
     else flow.reject(err ?? new Error('Sign-in cancelled'));
   }
 }
@@ -123,8 +143,4 @@ export function callbackParamsFromUrl(url: string): CallbackParams {
   const q = new URLSearchParams(query);
   const get = (k: string): string | undefined => q.get(k) ?? undefined;
   return { state: get('state'), code: get('code'), iss: get('iss'), error: get('error'), error_description: get('error_description') };
-}
-
-function sameIssuer(a: string, b: string): boolean {
-  return a === b || a.replace(/\/$/, '') === b.replace(/\/$/, '');
 }

@@ -8,7 +8,7 @@ import { staticClientSecretKey } from '../../common/secretKeys';
 import { loadSdk } from '../../sdkLoader';
 import type { LogLevel } from '../../servers/logSink';
 import { SignInFailedError, SignInRequiredError } from '../errors';
-import type { PendingFlow, PendingFlows } from './pendingFlows';
+import { issuerExpectations, type PendingFlow, type PendingFlows } from './pendingFlows';
 import type { SecretBackend } from './secretBackend';
 
 export type OAuthSettings = NonNullable<ServerOptions['oauth']>;
@@ -138,11 +138,7 @@ export class McpOAuthProvider implements OAuthClientProvider {
   state(): string {
     if (this.mode.kind !== 'interactive') return 'silent';
     this.flow?.cancel();
-    const meta = this.discoveryState()?.authorizationServerMetadata;
-    this.flow = this.mode.flows.begin(this.deps.serverId, {
-      issuer: meta?.issuer,
-      issRequired: (meta as { authorization_response_iss_parameter_supported?: boolean } | undefined)?.authorization_response_iss_parameter_supported === true,
-    });
+    this.flow = this.mode.flows.begin(this.deps.serverId, issuerExpectations(this.discoveryState()?.authorizationServerMetadata));
     return this.flow.state;
   }
 
@@ -274,8 +270,7 @@ export class McpOAuthProvider implements OAuthClientProvider {
   saveDiscoveryState(state: OAuthDiscoveryState): void {
     checkAuthorizationServer(state.authorizationServerUrl, state.authorizationServerMetadata, !state.resourceMetadata);
     this.deps.discovery.set(this.deps.serverId, { serverUrl: this.deps.serverUrl, state });
-    const issuer = state.authorizationServerMetadata?.issuer;
-    if (issuer) this.flow?.expect({ issuer });
+    if (state.authorizationServerMetadata) this.flow?.expect(issuerExpectations(state.authorizationServerMetadata));
   }
 
   private async load(): Promise<StoredTokens | undefined> {

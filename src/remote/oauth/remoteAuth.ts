@@ -5,7 +5,10 @@ import type { Redactor } from '../../common/redact';
 import { loadSdk } from '../../sdkLoader';
 import type { LogLevel } from '../../servers/logSink';
 import { SignInFailedError, SignInRequiredError, isSignInRequired } from '../errors';
-import { CallbackRejectedError, PendingFlows, callbackParamsFromUrl, type CallbackOutcome, type CallbackParams } from './pendingFlows';
+import {
+  CallbackRejectedError, PendingFlows, callbackParamsFromUrl, issuerExpectations, issuerRejection, type AuthorizationResponse, type CallbackOutcome,
+  type CallbackParams,
+} from './pendingFlows';
 import { McpOAuthProvider, TokensAdoptedSignal, type DiscoveryEntry, type OAuthSettings, type ProviderMode, type StoredTokens } from './provider';
 import type { SecretBackend } from './secretBackend';
 
@@ -243,16 +246,16 @@ export class RemoteAuth {
     const { signal, scope } = options;
     if (signal?.aborted) throw new UserCancelledError();
     this.deps.log('info', `[oauth] ${target.serverName}: signing in${scope ? ` (scope ${scope})` : ''}`);
-    const { auth, InvalidClientError, OAuthError } = await loadSdk();
+    const { auth, exchangeCode, isInvalidClientError } = await loadSdk();
     let result = await auth(provider, { serverUrl: target.url, resourceMetadataUrl, scope, fetchFn: this.net });
     if (result === 'REDIRECT') {
       const flow = provider.pendingFlow;
       if (!flow) throw new SignInFailedError('The sign-in did not start');
       const onAbort = (): void => flow.cancel(new UserCancelledError());
       signal?.addEventListener('abort', onAbort, { once: true });
-      let code: string;
+      let response: AuthorizationResponse;
       try {
-        code = await flow.code;
+        response = await flow.response;
       } catch (err) {
         if (err instanceof UserCancelledError) throw err;
         if (err instanceof CallbackRejectedError && err.oauthError === 'invalid_scope') throw new ScopeRejectedError(err.message);
@@ -260,14 +263,20 @@ export class RemoteAuth {
       } finally {
         signal?.removeEventListener('abort', onAbort);
       }
-      this.deps.redactor.add(code);
+      this.deps.redactor.add(response.code);
+      // RFC 9207 where the code is exchanged, against the metadata it is exchanged with: nothing is sent on a mismatch.
+      const rejected = issuerRejection(response.iss, issuerExpectations(provider.discoveryState()?.authorizationServerMetadata));
+      if (rejected) {
+        this.deps.log('warn', `[oauth] ${target.serverName}: authorization response refused (${rejected.reason}): ${rejected.message}`);
+        throw new SignInFailedError(`Sign-in to '${target.serverName}' failed: ${rejected.message}`);
+      }
       try {
-        result = await auth(provider, { serverUrl: target.url, resourceMetadataUrl, scope, authorizationCode: code, fetchFn: this.net });
+        result = await exchangeCode(provider, { serverUrl: target.url, resourceMetadataUrl, scope, fetchFn: this.net, ...response });
       } catch (err) {
         // A pre-registered client the server does not accept: most often a missing or wrong client secret.
-        const hint = err instanceof InvalidClientError && target.settings?.clientId
+        const hint = isInvalidClientError(err) && target.settings?.clientId
           ? ` (client "${target.settings.clientId}" from mcpManager.serverOptions: set its secret with Set Secret..., or check the client id)` : '';
-        throw new SignInFailedError(`Sign-in to '${target.serverName}' failed at the token endpoint: ${err instanceof OAuthError ? err.message : errorMessage(err)}${hint}`);
+        throw new SignInFailedError(`Sign-in to '${target.serverName}' failed at the token endpoint: ${errorMessage(err)}${hint}`);
       }
     }
     if (result !== 'AUTHORIZED') throw new SignInFailedError(`Sign-in to '${target.serverName}' did not complete`);

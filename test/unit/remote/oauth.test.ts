@@ -66,8 +66,43 @@ async function connect(env: Env): Promise<Client> {
   return client;
 }
 
-async function adminState(env: Env): Promise<{ registrations: number; tokenRequests: number; clients: number; nativeClients: number }> {
-  return (await (await fetch(`http://127.0.0.1:${env.rsPort}/admin/state`)).json()) as { registrations: number; tokenRequests: number; clients: number; nativeClients: number };
+interface AdminState { registrations: number; tokenRequests: number; tokenPosts: number; clients: number; nativeClients: number }
+
+async function adminState(env: Env): Promise<AdminState> {
+  return (await (await fetch(`http://127.0.0.1:${env.rsPort}/admin/state`)).json()) as AdminState;
+}
+
+/** The authorization server's metadata (RFC 8414; oidc-provider also serves it as an OpenID configuration). */
+async function asMetadata(env: Env): Promise<{ issuer: string; authorization_response_iss_parameter_supported?: boolean }> {
+  const asPort = /^LISTENING \d+ (\d+)/.exec(env.fixture.lines.find((l) => l.startsWith('LISTENING')) ?? '')?.[1];
+  return (await (await fetch(`http://127.0.0.1:${asPort}/.well-known/oauth-authorization-server`)).json()) as { issuer: string; authorization_response_iss_parameter_supported?: boolean };
+}
+
+/** A callback URL with its `iss` set to `iss(current)`, or removed when that is undefined. */
+function withIss(iss: (current: string | null) => string | undefined): (callbackUrl: string) => string {
+  return (callbackUrl) => {
+    const u = new URL(callbackUrl);
+    const value = iss(u.searchParams.get('iss'));
+    if (value === undefined) u.searchParams.delete('iss'); else u.searchParams.set('iss', value);
+    return u.href;
+  };
+}
+
+/**
+ * RFC 9207 (the 2026-07-28 conformance scenarios auth/iss-*): a refused authorization response fails the sign-in with a
+ * SignInFailedError that names neither the code nor the iss, nothing reaches the token endpoint, nothing is stored.
+ */
+async function assertIssRefused(env: Env, tamper: (callbackUrl: string) => string, reason: RegExp): Promise<void> {
+  await env.auth.signOut(env.target);
+  const before = await adminState(env);
+  let code = '';
+  await assert.rejects(signIn(env, (u) => { code = new URL(u).searchParams.get('code') ?? ''; return tamper(u); }), (err: unknown) => err instanceof Error
+    && err.name === 'SignInFailedError' && /different authorization server|lacks the iss/.test(err.message) && !err.message.includes(code) && !/evil|127\.0\.0\.1/.test(err.message));
+  assert.ok(code, 'the authorization server answered with a code');
+  assert.ok(env.logs.some((l) => reason.test(l)), 'rejection logged');
+  assert.equal((await adminState(env)).tokenPosts, before.tokenPosts, 'the code was not sent to the token endpoint');
+  assert.ok(![...env.secrets.values.keys()].some((k) => k.startsWith('oauthTokens/')), 'no tokens stored');
+  assertNoSecretsLogged(env);
 }
 
 async function admin(env: Env, what: 'revoke-refresh' | 'delete-clients'): Promise<void> {
@@ -118,6 +153,17 @@ describe('OAuth against oidc-provider protecting an MCP server (127.0.0.1)', fun
       assertNoSecretsLogged(env!);
     });
 
+    it('RFC 9207: oidc-provider advertises iss and sends its exact issuer; that callback signs in (auth/iss-supported)', async () => {
+      const meta = await asMetadata(env!);
+      assert.equal(meta.authorization_response_iss_parameter_supported, true);
+      let iss: string | null = null;
+      const before = (await adminState(env!)).tokenPosts;
+      await signIn(env!, (u) => { iss = new URL(u).searchParams.get('iss'); return u; });
+      assert.equal(iss, meta.issuer, 'the callback carries the metadata issuer verbatim');
+      assert.equal((await adminState(env!)).tokenPosts, before + 1, 'one code exchange');
+      assert.ok(env!.secrets.values.has('oauthTokens/userSettings#protected'));
+    });
+
     it('a second sign-in reuses the stored registration', async () => {
       const before = await adminState(env!);
       await signIn(env!);
@@ -158,8 +204,6 @@ describe('OAuth against oidc-provider protecting an MCP server (127.0.0.1)', fun
     describe('callback attacks are rejected and nothing is stored', () => {
       const cases: [string, (url: string) => string, RegExp][] = [
         ['wrong state', (u) => u.replace(/state=[^&]+/, 'state=forged-state'), /noPendingFlow/],
-        ['mismatched iss', (u) => u.replace(/iss=[^&]+/, `iss=${encodeURIComponent('https://evil.example')}`), /issuerMismatch/],
-        ['missing iss (the server promised it)', (u) => u.replace(/[&?]iss=[^&]+/, ''), /missingIssuer/],
       ];
       for (const [name, tamper, reason] of cases) {
         it(name, async () => {
@@ -179,6 +223,15 @@ describe('OAuth against oidc-provider protecting an MCP server (127.0.0.1)', fun
           assertNoSecretsLogged(env!);
         });
       }
+
+      it('RFC 9207: the issuer with a trailing slash is another issuer (auth/iss-normalized)', async () => {
+        await assertIssRefused(env!, withIss((iss) => `${iss}/`), /issuerMismatch/);
+      });
+
+      it('RFC 9207: a wrong iss (auth/iss-wrong-issuer), and none although the server advertises it (auth/iss-supported-missing)', async () => {
+        await assertIssRefused(env!, withIss(() => 'https://evil.example'), /issuerMismatch/);
+        await assertIssRefused(env!, withIss(() => undefined), /missingIssuer/);
+      });
 
       it('replayed state / replayed code, and a callback with no pending flow', async () => {
         let captured = '';
@@ -294,6 +347,31 @@ describe('OAuth against oidc-provider protecting an MCP server (127.0.0.1)', fun
       const again = await connect(env!);
       assert.ok((await again.listTools()).tools.length > 0);
       await again.close();
+    });
+  });
+
+  describe('RFC 9207 with an authorization server that does not advertise iss (ISS_PARAMETER=off)', () => {
+    let env: Env | undefined;
+    before(async () => { env = await setup(3600, { ISS_PARAMETER: 'off' }); });
+    after(() => teardown(env));
+
+    it('no iss advertised, none sent: signs in (auth/iss-not-advertised)', async () => {
+      const meta = await asMetadata(env!);
+      assert.equal(meta.authorization_response_iss_parameter_supported, undefined);
+      let callback = '';
+      await signIn(env!, (u) => { callback = u; return u; });
+      assert.ok(callback.includes('code=') && !new URL(callback).searchParams.has('iss'), 'a callback without iss');
+      const client = await connect(env!);
+      assert.match(JSON.stringify((await client.callTool({ name: 'whoami', arguments: {} })).content), /test-user/);
+      await client.close();
+    });
+
+    it('an iss it did not advertise is still compared: a wrong one is refused (auth/iss-unexpected), the exact one signs in', async () => {
+      await assertIssRefused(env!, withIss(() => 'https://evil.example'), /issuerMismatch/);
+      const { issuer } = await asMetadata(env!);
+      await assertIssRefused(env!, withIss(() => `${issuer}/`), /issuerMismatch/);
+      await signIn(env!, withIss(() => issuer));
+      assert.ok(env!.secrets.values.has('oauthTokens/userSettings#protected'));
     });
   });
 

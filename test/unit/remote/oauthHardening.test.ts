@@ -7,6 +7,7 @@ import { makeServerId } from '../../../src/common/serverId';
 import { isSignInRequired } from '../../../src/remote/errors';
 import { remoteTransportFactory } from '../../../src/remote/httpTransport';
 import { checkAuthorizationServer, clientKey, McpOAuthProvider, type DiscoveryEntry, type StoredTokens } from '../../../src/remote/oauth/provider';
+import { PendingFlows, type PendingFlow } from '../../../src/remote/oauth/pendingFlows';
 import { RemoteAuth, type OAuthTarget } from '../../../src/remote/oauth/remoteAuth';
 import { MemorySecretBackend } from '../../../src/remote/oauth/secretBackend';
 import { ServerManager, launchesFrom } from '../../../src/servers/serverManager';
@@ -251,6 +252,36 @@ describe('OAuth hardening (review security-2026-12; fake servers on 127.0.0.1)',
       auth.flows.cancelAll();
       await assert.rejects(signIn);
       auth.dispose();
+    });
+  });
+
+  describe('RFC 9207 where the code is exchanged (v1\'s auth() ignores iss)', () => {
+    /** Flows that learn nothing from discovery: only the check before the code exchange is left. */
+    class UninformedFlows extends PendingFlows {
+      override begin(serverId: string): PendingFlow { return { ...super.begin(serverId), expect: () => undefined }; }
+    }
+
+    it('the AS advertises iss: a wrong, a trailing-slash or no iss is refused before the token endpoint; the exact one is exchanged', async () => {
+      fake.metadata = { authorization_response_iss_parameter_supported: true };
+      const target: OAuthTarget = { serverId: 'settings:user#s', serverName: 's', secretId: 'settings:user#s', url: fake.url, adoptLegacyBinding: true };
+      const tokenPosts = (): number => fake.seen.filter((l) => l.startsWith('POST /as/token')).length;
+      for (const iss of ['https://evil.example', `${fake.as}/`, undefined, fake.as]) {
+        const logs: string[] = [];
+        const redactor = new Redactor();
+        const auth = new RemoteAuth({ secrets: new MemorySecretBackend(), redactor, flows: new UninformedFlows(), log: (level, m) => logs.push(`${level} ${redactor.redact(m)}`) });
+        const openBrowser = (url: string): Promise<void> => {
+          assert.equal(auth.handleCallback({ state: new URL(url).searchParams.get('state') ?? '', code: 'secret-code-1234', iss }).ok, true, 'the uninformed flow accepts it');
+          return Promise.resolve();
+        };
+        const before = tokenPosts();
+        const expected = iss === fake.as ? /failed at the token endpoint/ : iss ? /failed: the callback came from a different authorization server/ : /failed: the callback lacks the iss/;
+        await assert.rejects(auth.signIn(target, { redirectUri: 'http://127.0.0.1:9/oauth/callback', openBrowser }),
+          (err: unknown) => err instanceof Error && err.name === 'SignInFailedError' && expected.test(err.message) && !err.message.includes('secret-code-1234'));
+        // The fake's token endpoint refuses codes (and v1's auth() tries again): only the exact iss got there.
+        assert.equal(tokenPosts() > before, iss === fake.as, String(iss));
+        assert.ok(!logs.join('\n').includes('secret-code-1234'), 'the code was logged');
+        auth.dispose();
+      }
     });
   });
 
