@@ -5,23 +5,67 @@
  * Only the SDK (and ajv, the JSON Schema validator it depends on) and thin helpers over it belong here: a module of
  * ours imported here would exist twice (in both bundles, with separate state), which esbuild.mjs refuses.
  */
-import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import {
+  type CallToolRequest, type CallToolResult, ErrorCode, McpError, type ListRootsRequest, type ListRootsResult,
+  ListRootsRequestSchema, type LoggingMessageNotification, LoggingMessageNotificationSchema,
+  type PromptListChangedNotification, PromptListChangedNotificationSchema, type ResourceListChangedNotification,
+  ResourceListChangedNotificationSchema, type ToolListChangedNotification, ToolListChangedNotificationSchema,
+} from '@modelcontextprotocol/sdk/types.js';
 
 // The tool-argument validator (src/common/argumentValidation.ts) takes ajv from here: the SDK bundles it anyway.
 export { Ajv } from 'ajv';
 export { Ajv2020 } from 'ajv/dist/2020';
 export { auth, extractWWWAuthenticateParams } from '@modelcontextprotocol/sdk/client/auth.js';
 export { checkResourceAllowed, resourceUrlFromServerUrl } from '@modelcontextprotocol/sdk/shared/auth-utils.js';
-export { Client } from '@modelcontextprotocol/sdk/client/index.js';
+export { Client };
 export { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 export { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 export { InvalidClientError, OAuthError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
 export { ReadBuffer, serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
 export {
-  ErrorCode, ListRootsRequestSchema, LoggingMessageNotificationSchema, PromptListChangedNotificationSchema,
-  ResourceListChangedNotificationSchema, ToolListChangedNotificationSchema, isInitializedNotification,
-  isJSONRPCErrorResponse, isJSONRPCRequest, isJSONRPCResultResponse,
+  ErrorCode, isInitializedNotification, isJSONRPCErrorResponse, isJSONRPCRequest, isJSONRPCResultResponse,
 } from '@modelcontextprotocol/sdk/types.js';
+
+// ---- v1-shaped idioms, said once: the callers name methods, the SDK version's spelling of them stays here ----------
+
+/** What the Client answers when the server asks, by method (v1 registers a handler by the request's schema). */
+interface ServerRequests { 'roots/list': [ListRootsRequest, ListRootsResult] }
+const REQUEST_SCHEMAS = { 'roots/list': ListRootsRequestSchema } as const;
+
+/** Answers the server's `method` requests with `handler` (the capability for it must be declared). */
+export function onServerRequest<M extends keyof ServerRequests>(
+  client: Client, method: M, handler: (request: ServerRequests[M][0]) => ServerRequests[M][1] | Promise<ServerRequests[M][1]>,
+): void {
+  client.setRequestHandler(REQUEST_SCHEMAS[method], handler);
+}
+
+/** The server's notifications the session listens to, by method. */
+interface ServerNotifications {
+  'notifications/message': LoggingMessageNotification;
+  'notifications/tools/list_changed': ToolListChangedNotification;
+  'notifications/resources/list_changed': ResourceListChangedNotification;
+  'notifications/prompts/list_changed': PromptListChangedNotification;
+}
+const NOTIFICATION_SCHEMAS = {
+  'notifications/message': LoggingMessageNotificationSchema,
+  'notifications/tools/list_changed': ToolListChangedNotificationSchema,
+  'notifications/resources/list_changed': ResourceListChangedNotificationSchema,
+  'notifications/prompts/list_changed': PromptListChangedNotificationSchema,
+} as const;
+
+/** Calls `handler` with each of the server's `method` notifications (replacing an earlier handler). */
+export function onServerNotification<M extends keyof ServerNotifications>(
+  client: Client, method: M, handler: (notification: ServerNotifications[M]) => void | Promise<void>,
+): void {
+  client.setNotificationHandler(NOTIFICATION_SCHEMAS[method], handler as (n: unknown) => void | Promise<void>);
+}
+
+/** tools/call (v1's Client takes a result schema between the params and the options). */
+export function callTool(client: Client, params: CallToolRequest['params'], options?: RequestOptions): Promise<CallToolResult> {
+  return client.callTool(params, undefined, options) as Promise<CallToolResult>;
+}
 
 /** The connection went away before the answer came. */
 export function isConnectionClosed(err: unknown): boolean {
