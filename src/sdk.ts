@@ -12,6 +12,7 @@ import {
   ListRootsRequestSchema, type LoggingMessageNotification, LoggingMessageNotificationSchema,
   type PromptListChangedNotification, PromptListChangedNotificationSchema, type ResourceListChangedNotification,
   ResourceListChangedNotificationSchema, type ToolListChangedNotification, ToolListChangedNotificationSchema,
+  type ListPromptsResult, type ListResourceTemplatesResult, type ListResourcesResult, type ListToolsResult,
 } from '@modelcontextprotocol/sdk/types.js';
 
 // The tool-argument validator (src/common/argumentValidation.ts) takes ajv from here: the SDK bundles it anyway.
@@ -65,6 +66,29 @@ export function onServerNotification<M extends keyof ServerNotifications>(
 /** tools/call (v1's Client takes a result schema between the params and the options). */
 export function callTool(client: Client, params: CallToolRequest['params'], options?: RequestOptions): Promise<CallToolResult> {
   return client.callTool(params, undefined, options) as Promise<CallToolResult>;
+}
+
+/** The lists of a catalog, by the key of their items in a page. */
+export interface ListPages {
+  tools: ListToolsResult;
+  resources: ListResourcesResult;
+  resourceTemplates: ListResourceTemplatesResult;
+  prompts: ListPromptsResult;
+}
+const LISTERS: { [K in keyof ListPages]: (client: Client, params: { cursor?: string }, options?: RequestOptions) => Promise<ListPages[K]> } = {
+  tools: (c, p, o) => c.listTools(p, o),
+  resources: (c, p, o) => c.listResources(p, o),
+  resourceTemplates: (c, p, o) => c.listResourceTemplates(p, o),
+  prompts: (c, p, o) => c.listPrompts(p, o),
+};
+
+/**
+ * One page of a list, with its `nextCursor`; never more (the caller follows the cursors and caps them). The request
+ * carries `{ cursor }` as it is (undefined for the first page: no cursor on the wire). v2's `listTools()` without a
+ * cursor walks every page itself (and throws after 64): not to be used for this.
+ */
+export function listPage<K extends keyof ListPages>(client: Client, kind: K, cursor: string | undefined, options?: RequestOptions): Promise<ListPages[K]> {
+  return LISTERS[kind](client, { cursor }, options);
 }
 
 /** The connection went away before the answer came. */

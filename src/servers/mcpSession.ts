@@ -387,7 +387,8 @@ export class McpSession extends Disposable {
     const timeoutMs = this.options.definition.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     let listing;
     try {
-      listing = await loadCatalog(this.client, this.capabilities, kinds, { timeoutMs });
+      const { listPage } = this.options.sdk;
+      listing = await loadCatalog((kind, cursor, o) => listPage(this.client, kind, cursor, o), this.capabilities, kinds, { timeoutMs });
     } catch (err) {
       if (this.isDisposed) return;
       this.log('warn', `listing ${kinds.join(', ')} failed: ${errorMessage(err)}`);

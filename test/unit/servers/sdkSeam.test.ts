@@ -65,4 +65,24 @@ describe('src/sdk.ts helpers against real servers', function () {
     assert.deepEqual(changed, ['tools']);
   });
 
+  it('listPage: exactly one page with its nextCursor (never every page); the first request carries no cursor', async () => {
+    const { client, sent } = await connect('paginatedServer.mjs'); // pages of 3: 10 tools, 7 resources, 4 templates, 5 prompts
+    const first = await sdk.listPage(client, 'tools', undefined);
+    assert.deepEqual(first.tools.map((t) => t.name), ['tool0', 'tool1', 'tool2']);
+    assert.equal(first.nextCursor, '3');
+    const last = await sdk.listPage(client, 'tools', '9', { timeout: 5_000 });
+    assert.deepEqual(last.tools.map((t) => t.name), ['tool9']);
+    assert.equal(last.nextCursor, undefined);
+    const resources = await sdk.listPage(client, 'resources', undefined);
+    const templates = await sdk.listPage(client, 'resourceTemplates', '3');
+    const prompts = await sdk.listPage(client, 'prompts', undefined);
+    assert.deepEqual([resources.resources.length, resources.nextCursor], [3, '3']);
+    assert.deepEqual([templates.resourceTemplates.map((t) => t.name), templates.nextCursor], [['t3'], undefined]);
+    assert.deepEqual([prompts.prompts.length, prompts.nextCursor], [3, '3']);
+    const lists = sent.flatMap((m) => ('method' in m && m.method.endsWith('/list') ? [[m.method, m.params]] : []));
+    assert.deepEqual(lists, [
+      ['tools/list', {}], ['tools/list', { cursor: '9' }], ['resources/list', {}], ['resources/templates/list', { cursor: '3' }], ['prompts/list', {}],
+    ]);
+  });
+
 });
