@@ -6,6 +6,8 @@
  * ours imported here would exist twice (in both bundles, with separate state), which esbuild.mjs refuses.
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { SseError } from '@modelcontextprotocol/sdk/client/sse.js';
+import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import {
   type CallToolRequest, type CallToolResult, ErrorCode, McpError, type ListRootsRequest, type ListRootsResult,
@@ -13,6 +15,7 @@ import {
   type PromptListChangedNotification, PromptListChangedNotificationSchema, type ResourceListChangedNotification,
   ResourceListChangedNotificationSchema, type ToolListChangedNotification, ToolListChangedNotificationSchema,
   type ListPromptsResult, type ListResourceTemplatesResult, type ListResourcesResult, type ListToolsResult,
+  type JSONRPCErrorResponse,
 } from '@modelcontextprotocol/sdk/types.js';
 
 // The tool-argument validator (src/common/argumentValidation.ts) takes ajv from here: the SDK bundles it anyway.
@@ -22,11 +25,11 @@ export { auth, extractWWWAuthenticateParams } from '@modelcontextprotocol/sdk/cl
 export { checkResourceAllowed, resourceUrlFromServerUrl } from '@modelcontextprotocol/sdk/shared/auth-utils.js';
 export { Client };
 export { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
-export { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+export { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 export { InvalidClientError, OAuthError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
 export { ReadBuffer, serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
 export {
-  ErrorCode, isInitializedNotification, isJSONRPCErrorResponse, isJSONRPCRequest, isJSONRPCResultResponse,
+  isInitializedNotification, isJSONRPCErrorResponse, isJSONRPCRequest, isJSONRPCResultResponse,
 } from '@modelcontextprotocol/sdk/types.js';
 
 // ---- v1-shaped idioms, said once: the callers name methods, the SDK version's spelling of them stays here ----------
@@ -91,7 +94,25 @@ export function listPage<K extends keyof ListPages>(client: Client, kind: K, cur
   return LISTERS[kind](client, { cursor }, options);
 }
 
-/** The connection went away before the answer came. */
+/**
+ * The HTTP status of an error from the SDK's HTTP transports (Streamable HTTP's failed POST/GET/DELETE, SSE's failed
+ * stream), else undefined. v1: StreamableHTTPError and SseError carry it as `code`.
+ */
+export function httpStatusOf(err: unknown): number | undefined {
+  const status = err instanceof StreamableHTTPError || err instanceof SseError ? err.code : undefined;
+  return typeof status === 'number' && status >= 100 && status < 600 ? status : undefined;
+}
+
+/**
+ * The JSON-RPC error a transport answers a request with when the connection was lost before its answer came: the
+ * Client rejects the request with it, and `isConnectionClosed` recognizes that. (`data` marks it as ours: a server may
+ * send -32000 itself.)
+ */
+export function lostConnectionError(reason: string): JSONRPCErrorResponse['error'] {
+  return { code: ErrorCode.ConnectionClosed, message: `Connection to the server was lost (${reason}); the request did not complete`, data: { connectionLost: true } };
+}
+
+/** The connection went away before the answer came (the SDK's own error, or `lostConnectionError`'s). */
 export function isConnectionClosed(err: unknown): boolean {
   return isMcpError(err, ErrorCode.ConnectionClosed);
 }

@@ -85,4 +85,22 @@ describe('src/sdk.ts helpers against real servers', function () {
     ]);
   });
 
+  it('lostConnectionError: the Client rejects the request with it, and isConnectionClosed says so, as for the SDK\'s own closed connection', async () => {
+    const { client, transport, sent } = await connect('mcpServer.mjs', { FIXTURE_HANG_CALLS: '1' });
+    const call = sdk.callTool(client, { name: 'hang', arguments: {} }).then(() => undefined, (e: unknown) => e);
+    const request = await until('the tools/call on the wire', () => sent.find((m) => 'method' in m && m.method === 'tools/call'));
+    assert.ok('id' in request);
+    // What RemoteTransport does when a connection dropped under a request: the answer comes from the transport.
+    transport.onmessage?.({ jsonrpc: '2.0', id: request.id, error: sdk.lostConnectionError('the stream ended') });
+    const err = await call;
+    assert.ok(sdk.isConnectionClosed(err), String(err));
+    assert.match(String(err), /Connection to the server was lost \(the stream ended\); the request did not complete/);
+    assert.equal(sdk.isRequestTimeout(err), false);
+    const timedOut = await sdk.callTool(client, { name: 'hang', arguments: {} }, { timeout: 50 }).then(() => undefined, (e: unknown) => e);
+    assert.ok(sdk.isRequestTimeout(timedOut) && !sdk.isConnectionClosed(timedOut), String(timedOut));
+    assert.equal(sdk.isConnectionClosed(new Error('Connection closed')), false);
+    // The SDK's own error when the connection closes under a request.
+    const died = await sdk.callTool(client, { name: 'die', arguments: {} }).then(() => undefined, (e: unknown) => e);
+    assert.ok(sdk.isConnectionClosed(died), String(died));
+  });
 });
