@@ -27,7 +27,8 @@ export { Client };
 export { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 export { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 export { InvalidClientError, OAuthError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
-export { ReadBuffer, serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
+// deserializeMessage, one line at a time: v2's ReadBuffer skips lines that are not JSON without a word.
+export { deserializeMessage, serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
 export {
   isInitializedNotification, isJSONRPCErrorResponse, isJSONRPCRequest, isJSONRPCResultResponse,
 } from '@modelcontextprotocol/sdk/types.js';
