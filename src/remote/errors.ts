@@ -40,13 +40,12 @@ export class RemoteUnreachableError extends UserFacingError {
 }
 
 /**
- * What a failed connect attempt means, said plainly: an HTTP error status (the SDK's StreamableHTTPError / SseError)
+ * What a failed connect attempt means, said plainly: an HTTP error status (`status`: the SDK's `httpStatusOf(err)`)
  * → RemoteHttpError; fetch's "fetch failed" → RemoteUnreachableError with its cause; anything else unchanged. The
  * server's text (body, cause) is passed through `redact` before it is cut.
  */
-export function asHttpFailure(err: unknown, triedBoth: boolean, redact: (text: string) => string): unknown {
-  const code = (err as { code?: unknown } | undefined)?.code;
-  if (err instanceof Error && typeof code === 'number' && code >= 400 && code < 600) return new RemoteHttpError(code, triedBoth, redact(err.message));
+export function asHttpFailure(err: unknown, status: number | undefined, triedBoth: boolean, redact: (text: string) => string): unknown {
+  if (err instanceof Error && status !== undefined && status >= 400 && status < 600) return new RemoteHttpError(status, triedBoth, redact(err.message));
   const cause = err instanceof TypeError && err.message === 'fetch failed' ? (err as { cause?: { code?: string; message?: string } }).cause : undefined;
   if (cause && typeof cause === 'object') return new RemoteUnreachableError({ code: cause.code, message: cause.message && redact(cause.message) });
   return err;

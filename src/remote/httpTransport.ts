@@ -141,10 +141,10 @@ export class RemoteTransport implements ManagedTransport {
           await this.replaceInner('sse');
           return this.send(message, options);
         }
-        throw asHttpFailure(err, this.triedBoth(), (t) => this.redact(t));
+        throw asHttpFailure(err, sdk.httpStatusOf(err), this.triedBoth(), (t) => this.redact(t));
       }
       // An error status mid-session (say 500 on one call) is said with its status, not the SDK's body-only text.
-      if (!isSessionGone(err, this.kind, sdk) && !isNetworkError(err)) throw asHttpFailure(err, false, (t) => this.redact(t));
+      if (!isSessionGone(err, this.kind, sdk) && !isNetworkError(err)) throw asHttpFailure(err, sdk.httpStatusOf(err), false, (t) => this.redact(t));
       this.note('warn', `${isSessionGone(err, this.kind, sdk) ? 'session not found' : 'network error'}: ${errorMessage(err)}; re-initializing`);
       await this.recover(errorMessage(err));
       if (request) this.pending.add(request.id);
@@ -227,7 +227,7 @@ export class RemoteTransport implements ManagedTransport {
       // A stream that never opened must not keep retrying in the background (EventSource reconnects by itself).
       if (this.inner === inner) { this.innerGeneration++; this.inner = undefined; }
       await inner.close().catch(() => undefined);
-      throw this.startSignIn ?? asHttpFailure(err, this.triedBoth(), (t) => this.redact(t));
+      throw this.startSignIn ?? asHttpFailure(err, this.requireSdk().httpStatusOf(err), this.triedBoth(), (t) => this.redact(t));
     }
   }
 
@@ -316,15 +316,10 @@ export class RemoteTransport implements ManagedTransport {
 
   /** Fails every request still waiting for an answer with a clear ConnectionClosed error. */
   private failPending(reason: string): void {
-    const { ErrorCode } = this.requireSdk();
+    const { lostConnectionError } = this.requireSdk();
     const ids = [...this.pending];
     this.pending.clear();
-    for (const id of ids) {
-      this.onmessage?.({
-        jsonrpc: '2.0', id,
-        error: { code: ErrorCode.ConnectionClosed, message: `Connection to the server was lost (${this.redact(reason)}); the request did not complete` },
-      });
-    }
+    for (const id of ids) this.onmessage?.({ jsonrpc: '2.0', id, error: lostConnectionError(this.redact(reason)) });
   }
 
   private async closeWith(exit: TransportExit): Promise<void> {
@@ -380,12 +375,14 @@ export function hasAuthorizationHeader(headers: Readonly<Record<string, string>>
   return Object.keys(headers).some((k) => k.toLowerCase() === 'authorization');
 }
 
-function isFallbackStatus(err: unknown, { StreamableHTTPError }: McpSdk): boolean {
-  return err instanceof StreamableHTTPError && err.code !== undefined && FALLBACK_STATUSES.includes(err.code);
+function isFallbackStatus(err: unknown, { httpStatusOf }: McpSdk): boolean {
+  const status = httpStatusOf(err);
+  return status !== undefined && FALLBACK_STATUSES.includes(status);
 }
 
-function isSessionGone(err: unknown, kind: RemoteKind, { StreamableHTTPError }: McpSdk): boolean {
-  if (kind === 'http') return err instanceof StreamableHTTPError && err.code === 404;
+function isSessionGone(err: unknown, kind: RemoteKind, { httpStatusOf }: McpSdk): boolean {
+  if (kind === 'http') return httpStatusOf(err) === 404;
+  // The SDK's SSE transport says a failed POST's status only in its text.
   return err instanceof Error && /\(HTTP 404\)/.test(err.message);
 }
 

@@ -4,15 +4,17 @@ import type { CatalogKind, CatalogList, ServerCatalog } from '../common/model';
 import type { ServerCapabilities } from '../common/serverState';
 
 interface Page { readonly nextCursor?: string }
-type Lister<R extends Page> = (params: { cursor?: string }, options?: RequestOptions) => Promise<R>;
 
-/** The four list requests of an MCP client (the SDK Client has them; tests pass a fake). */
-export interface CatalogClient {
-  listTools: Lister<Page & { readonly tools: readonly Tool[] }>;
-  listResources: Lister<Page & { readonly resources: readonly Resource[] }>;
-  listResourceTemplates: Lister<Page & { readonly resourceTemplates: readonly ResourceTemplate[] }>;
-  listPrompts: Lister<Page & { readonly prompts: readonly Prompt[] }>;
+/** A page of each list: its items under the list's own name. */
+export interface CatalogPages {
+  tools: Page & { readonly tools: readonly Tool[] };
+  resources: Page & { readonly resources: readonly Resource[] };
+  resourceTemplates: Page & { readonly resourceTemplates: readonly ResourceTemplate[] };
+  prompts: Page & { readonly prompts: readonly Prompt[] };
 }
+
+/** Asks for exactly one page of a list (src/sdk.ts `listPage` over the session's Client; tests pass a fake). */
+export type PageLister = <K extends CatalogList>(kind: K, cursor: string | undefined, options: RequestOptions) => Promise<CatalogPages[K]>;
 
 export type CatalogLists = Pick<ServerCatalog, CatalogList>;
 
@@ -48,25 +50,25 @@ export type CatalogListing = Partial<CatalogLists> & {
  * first failure (nothing partial is returned). Only the requested lists are in the result.
  */
 export async function loadCatalog(
-  client: CatalogClient, capabilities: ServerCapabilities | undefined, kinds: readonly CatalogKind[], options: LoadCatalogOptions,
+  listPage: PageLister, capabilities: ServerCapabilities | undefined, kinds: readonly CatalogKind[], options: LoadCatalogOptions,
 ): Promise<CatalogListing> {
   const opts: RequestOptions = { timeout: options.timeoutMs };
   const limits = { maxPages: options.maxPages ?? MAX_LIST_PAGES, maxItems: options.maxItems ?? MAX_LIST_ITEMS };
   const caps = capabilities ?? {};
   const out: { -readonly [K in keyof CatalogLists]?: CatalogLists[K] } = {};
   const truncated: Partial<Record<CatalogList, ListTruncation>> = {};
-  async function list<R extends Page, T>(kind: CatalogList, has: unknown, page: (cursor: string | undefined) => Promise<R>, items: (r: R) => readonly T[]): Promise<T[]> {
+  async function list<K extends CatalogList, T>(kind: K, has: unknown, items: (r: CatalogPages[K]) => readonly T[]): Promise<T[]> {
     if (!has) return [];
-    const r = await paginate(page, items, limits);
+    const r = await paginate((cursor) => listPage(kind, cursor, opts), items, limits);
     if (r.truncated) truncated[kind] = r.truncated;
     return r.items;
   }
-  if (kinds.includes('tools')) out.tools = await list('tools', caps.tools, (cursor) => client.listTools({ cursor }, opts), (r) => r.tools);
+  if (kinds.includes('tools')) out.tools = await list('tools', caps.tools, (r) => r.tools);
   if (kinds.includes('resources')) {
-    out.resources = await list('resources', caps.resources, (cursor) => client.listResources({ cursor }, opts), (r) => r.resources);
-    out.resourceTemplates = await list('resourceTemplates', caps.resources, (cursor) => client.listResourceTemplates({ cursor }, opts), (r) => r.resourceTemplates);
+    out.resources = await list('resources', caps.resources, (r) => r.resources);
+    out.resourceTemplates = await list('resourceTemplates', caps.resources, (r) => r.resourceTemplates);
   }
-  if (kinds.includes('prompts')) out.prompts = await list('prompts', caps.prompts, (cursor) => client.listPrompts({ cursor }, opts), (r) => r.prompts);
+  if (kinds.includes('prompts')) out.prompts = await list('prompts', caps.prompts, (r) => r.prompts);
   return Object.keys(truncated).length ? { ...out, truncated } : out;
 }
 

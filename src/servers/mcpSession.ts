@@ -249,7 +249,7 @@ export class McpSession extends Disposable {
   // ---- requests -------------------------------------------------------------------------------------------------
 
   callTool(name: string, args: Record<string, unknown> | undefined, options?: RequestCallOptions): Promise<CallToolResult> {
-    return this.request(`tools/call ${name}`, (c, o) => c.callTool({ name, arguments: args }, undefined, o) as Promise<CallToolResult>, options);
+    return this.request(`tools/call ${name}`, (c, o) => this.options.sdk.callTool(c, { name, arguments: args }, o), options);
   }
 
   readResource(uri: string, options?: RequestCallOptions): Promise<ReadResourceResult> {
@@ -318,26 +318,23 @@ export class McpSession extends Disposable {
   private createClient(): Client {
     const { roots, redactor, clientInfo, sdk } = this.options;
     const { serverLog } = this;
-    const {
-      Client, ListRootsRequestSchema, LoggingMessageNotificationSchema, ToolListChangedNotificationSchema,
-      ResourceListChangedNotificationSchema, PromptListChangedNotificationSchema,
-    } = sdk;
+    const { Client, onServerNotification, onServerRequest } = sdk;
     const client = new Client(
       clientInfo,
       // Honest capabilities: roots only when we can supply them; no sampling, no elicitation.
       { capabilities: roots ? { roots: { listChanged: true } } : {} },
     );
-    if (roots) client.setRequestHandler(ListRootsRequestSchema, async () => ({ roots: [...await roots()] }));
-    client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
+    if (roots) onServerRequest(client, 'roots/list', async () => ({ roots: [...await roots()] }));
+    onServerNotification(client, 'notifications/message', (n) => {
       const { level, logger, data } = n.params;
       // Redacted before the cut: a secret that crosses it would no longer match.
       let text = redactor.redact(`[server log${logger ? ` ${logger}` : ''}] ${typeof data === 'string' ? data : JSON.stringify(data)}`);
       if (text.length > MAX_SERVER_LOG_MESSAGE) text = `${text.slice(0, MAX_SERVER_LOG_MESSAGE)}…`;
       serverLog.add(mcpLevelToLogLevel(level), text);
     });
-    client.setNotificationHandler(ToolListChangedNotificationSchema, () => this.onListChanged('tools'));
-    client.setNotificationHandler(ResourceListChangedNotificationSchema, () => this.onListChanged('resources'));
-    client.setNotificationHandler(PromptListChangedNotificationSchema, () => this.onListChanged('prompts'));
+    onServerNotification(client, 'notifications/tools/list_changed', () => this.onListChanged('tools'));
+    onServerNotification(client, 'notifications/resources/list_changed', () => this.onListChanged('resources'));
+    onServerNotification(client, 'notifications/prompts/list_changed', () => this.onListChanged('prompts'));
     client.onerror = (err) => this.log('debug', `protocol: ${errorMessage(err)}`);
     return client;
   }
@@ -390,7 +387,8 @@ export class McpSession extends Disposable {
     const timeoutMs = this.options.definition.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     let listing;
     try {
-      listing = await loadCatalog(this.client, this.capabilities, kinds, { timeoutMs });
+      const { listPage } = this.options.sdk;
+      listing = await loadCatalog((kind, cursor, o) => listPage(this.client, kind, cursor, o), this.capabilities, kinds, { timeoutMs });
     } catch (err) {
       if (this.isDisposed) return;
       this.log('warn', `listing ${kinds.join(', ')} failed: ${errorMessage(err)}`);

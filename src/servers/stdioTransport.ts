@@ -34,7 +34,8 @@ export interface StdioTransportOptions {
 const isWindows = process.platform === 'win32';
 
 /**
- * The SDK `Transport` over a child's stdin/stdout, built on the SDK's own framing (`ReadBuffer`, `serializeMessage`).
+ * The SDK `Transport` over a child's stdin/stdout: newline-delimited JSON-RPC, each line parsed by the SDK's
+ * `deserializeMessage` (and written by its `serializeMessage`).
  * The child leads its own process group (POSIX), so stopping reaches `npx`-style grandchildren. stdout carries only
  * JSON-RPC (anything else is logged and skipped); stderr goes to a bounded, batched, redacted collector.
  */
@@ -46,8 +47,9 @@ export class StdioTransport implements ManagedTransport {
   private child: ChildProcessWithoutNullStreams | undefined;
   private started = false;
   /** Set by start(), before the process is spawned. */
-  private readBuffer!: InstanceType<McpSdk['ReadBuffer']>;
-  private serializeMessage!: (message: JSONRPCMessage) => string;
+  private deserializeMessage!: McpSdk['deserializeMessage'];
+  private serializeMessage!: McpSdk['serializeMessage'];
+  /** The bytes of the line not complete yet, as they came (a large message arrives in many chunks). */
   private pendingChunks: Buffer[] = [];
   private pendingBytes = 0;
   private discardingLine = false;
@@ -84,9 +86,9 @@ export class StdioTransport implements ManagedTransport {
   async start(): Promise<void> {
     if (this.started) throw new Error('StdioTransport already started');
     this.started = true;
-    const { ReadBuffer, serializeMessage } = await loadSdk(); // the SDK's framing, loaded at the first start
+    const { deserializeMessage, serializeMessage } = await loadSdk(); // the SDK's framing, loaded at the first start
     if (this.stopRequested) throw new Error('StdioTransport stopped before it started');
-    this.readBuffer = new ReadBuffer({ maxBufferSize: this.maxMessageBytes * 2 });
+    this.deserializeMessage = deserializeMessage;
     this.serializeMessage = serializeMessage;
     return this.spawnChild();
   }
@@ -207,35 +209,49 @@ export class StdioTransport implements ManagedTransport {
       this.discardingLine = false;
       chunk = chunk.subarray(nl + 1);
     }
-    if (chunk.indexOf(10) === -1) {
-      // No complete line yet: collect without copying (a large message arrives in many chunks).
-      this.pendingChunks.push(chunk);
-      this.pendingBytes += chunk.length;
-      if (this.pendingBytes > this.maxMessageBytes) {
-        this.log('error', `a message on stdout exceeds ${this.maxMessageBytes} bytes; dropping it`);
-        this.pendingChunks = []; this.pendingBytes = 0; this.readBuffer.clear(); this.discardingLine = true;
-      }
-      return;
-    }
-    const data = this.pendingChunks.length ? Buffer.concat([...this.pendingChunks, chunk]) : chunk;
+    let nl = chunk.indexOf(10);
+    if (nl === -1) { this.keepPending(chunk); return; }
+    // The line the pending chunks began ends here: joined once, whatever the number of chunks.
+    const first = chunk.subarray(0, nl);
+    const pending = this.pendingChunks;
+    const bytes = this.pendingBytes + first.length;
     this.pendingChunks = []; this.pendingBytes = 0;
+    if (bytes > this.maxMessageBytes) this.tooLarge();
+    else this.onLine(pending.length ? Buffer.concat([...pending, first]) : first);
+    let start = nl + 1;
+    while ((nl = chunk.indexOf(10, start)) !== -1) {
+      this.onLine(chunk.subarray(start, nl));
+      start = nl + 1;
+    }
+    if (start < chunk.length) this.keepPending(chunk.subarray(start));
+  }
+
+  /** Collects the start of a line without copying it; past the size limit, it is dropped up to its newline. */
+  private keepPending(part: Buffer): void {
+    this.pendingChunks.push(part);
+    this.pendingBytes += part.length;
+    if (this.pendingBytes > this.maxMessageBytes) {
+      this.pendingChunks = []; this.pendingBytes = 0; this.discardingLine = true;
+      this.tooLarge();
+    }
+  }
+
+  private tooLarge(): void {
+    this.log('error', `a message on stdout exceeds ${this.maxMessageBytes} bytes; dropping it`);
+  }
+
+  /** One line of stdout (without its `\n`; a `\r` before it is dropped too): a JSON-RPC message, or garbage. */
+  private onLine(line: Buffer): void {
+    if (line.length > this.maxMessageBytes) { this.tooLarge(); return; }
+    const end = line.length && line[line.length - 1] === 13 ? line.length - 1 : line.length;
+    let message: JSONRPCMessage;
     try {
-      this.readBuffer.append(data);
+      message = this.deserializeMessage(line.toString('utf8', 0, end));
     } catch (err) {
-      this.log('error', `stdout: ${errorMessage(err)}`);
+      this.onGarbage(err);
       return;
     }
-    for (;;) {
-      let message: JSONRPCMessage | null;
-      try {
-        message = this.readBuffer.readMessage();
-      } catch (err) {
-        this.onGarbage(err);
-        continue;
-      }
-      if (message === null) break;
-      this.onmessage?.(message);
-    }
+    this.onmessage?.(message);
   }
 
   private onGarbage(err: unknown): void {
@@ -271,8 +287,7 @@ export class StdioTransport implements ManagedTransport {
     this._exit = { code: this.exited.code, signal: this.exited.signal, requested: this.stopRequested };
     this.stderr.dispose();
     this.child?.stdin.destroy();
-    this.readBuffer.clear();
-    this.pendingChunks = [];
+    this.pendingChunks = []; this.pendingBytes = 0;
     for (const w of [...this.closeWaiters]) w();
     this.onclose?.();
   }

@@ -90,13 +90,19 @@ describe('Bounds against a hostile in-memory server', function () {
     const { m, d, sink } = await setup(toolServer({ capabilities: { logging: {} } }, async (server) => {
       for (let i = 0; i < 50_000; i++) await server.sendLoggingMessage({ level: 'info', data: text });
     }));
-    // Counts the log messages the SDK Client parses and hands to the session's handler (most of a flood's cost).
+    // Counts the log messages the SDK Client parses and hands to the session's notifications/message handler (most of
+    // a flood's cost). The handler is registered through src/sdk.ts `onServerNotification`, by schema (v1) or by
+    // method (v2): either way the registration names notifications/message.
     const sdk = await loadSdk();
     const { setNotificationHandler } = sdk.Client.prototype; // eslint-disable-line @typescript-eslint/unbound-method -- called with its `this`
+    const methodOf = (key: unknown): unknown => (typeof key === 'string' ? key : (key as { shape?: { method?: { value?: unknown } } }).shape?.method?.value);
     let parsedByClient = 0;
+    let registered = 0;
     sdk.Client.prototype.setNotificationHandler = function (schema, handler) {
+      if (methodOf(schema) !== 'notifications/message') return setNotificationHandler.call(this, schema, handler);
+      registered++;
       const counted: typeof handler = (n) => { parsedByClient++; return handler(n); };
-      return setNotificationHandler.call(this, schema, (schema as unknown) === sdk.LoggingMessageNotificationSchema ? counted : handler);
+      return setNotificationHandler.call(this, schema, counted);
     };
     try {
       await m.start(d.id);
@@ -108,6 +114,7 @@ describe('Bounds against a hostile in-memory server', function () {
     const shown = logLines.filter((l) => l.line.includes(text.slice(0, 100))).length;
     const notShown = logLines.map((l) => /… (\d+) messages not shown/.exec(l.line)).reduce((n, r) => n + (r ? Number(r[1]) : 0), 0);
     assert.equal(shown + notShown, 50_000, 'every message is either shown or counted');
+    assert.equal(registered, 1, 'the session registered one notifications/message handler');
     assert.ok(parsedByClient >= shown && parsedByClient < 5_000, `${parsedByClient} messages reached the SDK Client (${shown} shown)`);
     assert.ok(sink.appendCalls - callsBefore < 50, `${sink.appendCalls - callsBefore} sink writes`);
     const bytes = logLines.reduce((n, l) => n + l.line.length, 0);

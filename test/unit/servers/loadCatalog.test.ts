@@ -1,14 +1,14 @@
 import * as assert from 'node:assert/strict';
 import type { Prompt, Resource, ResourceTemplate, Tool } from '@modelcontextprotocol/sdk/types.js';
-import { type CatalogClient, loadCatalog } from '../../../src/servers/loadCatalog';
+import { type CatalogPages, type PageLister, loadCatalog } from '../../../src/servers/loadCatalog';
 
 type Pages<T> = readonly { readonly items: readonly T[]; readonly nextCursor?: string }[];
 
-/** A fake client serving fixed pages per list: page 0 for no cursor, page i for cursor `c<i>`. Records every call. */
+/** A fake page source serving fixed pages per list: page 0 for no cursor, page i for cursor `c<i>`. Records every call. */
 function fakeClient(pages: {
   tools?: Pages<Tool>; resources?: Pages<Resource>; resourceTemplates?: Pages<ResourceTemplate>; prompts?: Pages<Prompt>;
   fail?: 'tools' | 'resources' | 'resourceTemplates' | 'prompts';
-}): { client: CatalogClient; calls: string[]; timeouts: (number | undefined)[] } {
+}): { client: PageLister; calls: string[]; timeouts: (number | undefined)[] } {
   const calls: string[] = [];
   const timeouts: (number | undefined)[] = [];
   function serve<T>(kind: 'tools' | 'resources' | 'resourceTemplates' | 'prompts', cursor: string | undefined, timeout: number | undefined): Promise<{ items: readonly T[]; nextCursor?: string }> {
@@ -20,11 +20,9 @@ function fakeClient(pages: {
     if (!page) return Promise.reject(new Error(`no page for ${cursor}`));
     return Promise.resolve(page);
   }
-  const client: CatalogClient = {
-    listTools: async (p, o) => { const r = await serve<Tool>('tools', p.cursor, o?.timeout); return { tools: r.items, nextCursor: r.nextCursor }; },
-    listResources: async (p, o) => { const r = await serve<Resource>('resources', p.cursor, o?.timeout); return { resources: r.items, nextCursor: r.nextCursor }; },
-    listResourceTemplates: async (p, o) => { const r = await serve<ResourceTemplate>('resourceTemplates', p.cursor, o?.timeout); return { resourceTemplates: r.items, nextCursor: r.nextCursor }; },
-    listPrompts: async (p, o) => { const r = await serve<Prompt>('prompts', p.cursor, o?.timeout); return { prompts: r.items, nextCursor: r.nextCursor }; },
+  const client: PageLister = async (kind, cursor, o) => {
+    const r = await serve(kind, cursor, o.timeout);
+    return { [kind]: r.items, nextCursor: r.nextCursor } as unknown as CatalogPages[typeof kind];
   };
   return { client, calls, timeouts };
 }
@@ -36,7 +34,7 @@ const prompt = (name: string): Prompt => ({ name });
 const ALL_CAPS = { tools: {}, resources: {}, prompts: {} };
 const OPTIONS = { timeoutMs: 1234 };
 
-describe('loadCatalog (pure, against a fake client)', () => {
+describe('loadCatalog (pure, against fake pages)', () => {
   it('follows every page of every list, in order, with the request timeout', async () => {
     const { client, calls, timeouts } = fakeClient({
       tools: [{ items: [tool('a'), tool('b')], nextCursor: 'c1' }, { items: [tool('c')], nextCursor: 'c2' }, { items: [tool('d')] }],
