@@ -8,6 +8,12 @@ export interface LogBudgetOptions {
   readonly maxLinesPerFlush: number;
   /** At most this many bytes (UTF-8) of lines per flush reach the sink; the rest are counted likewise. */
   readonly maxBytesPerFlush: number;
+  /**
+   * The sustained budget: at most this many lines and bytes per `windowMs` (absent: no limit beyond the flush's).
+   * A flush's budget is a burst; this keeps a server that writes without end from writing the log (a file, and the
+   * Output view) at the burst's rate for ever.
+   */
+  readonly window?: { readonly ms: number; readonly maxLines: number; readonly maxBytes: number };
 }
 
 /**
@@ -19,6 +25,9 @@ export class LogBudget implements IDisposable {
   private pending: { level: LogLevel; line: string }[] = [];
   private pendingBytes = 0;
   private dropped = 0;
+  private windowStart = 0;
+  private windowLines = 0;
+  private windowBytes = 0;
   private timer: NodeJS.Timeout | undefined;
   private disposed = false;
 
@@ -31,15 +40,19 @@ export class LogBudget implements IDisposable {
 
   /** This flush is full: count further lines with `drop()` rather than formatting them. */
   get full(): boolean {
-    return this.pending.length >= this.options.maxLinesPerFlush || this.pendingBytes >= this.options.maxBytesPerFlush;
+    return this.pending.length >= this.options.maxLinesPerFlush || this.pendingBytes >= this.options.maxBytesPerFlush
+      || this.windowFull();
   }
 
   /** Queues a line (already redacted and tagged) for the next flush, or counts it when the flush is full. */
   add(level: LogLevel, line: string): void {
     if (this.disposed) return;
     if (this.full) { this.drop(); return; }
+    const bytes = Buffer.byteLength(line);
     this.pending.push({ level, line });
-    this.pendingBytes += Buffer.byteLength(line);
+    this.pendingBytes += bytes;
+    this.windowLines++;
+    this.windowBytes += bytes;
     this.schedule();
   }
 
@@ -74,6 +87,14 @@ export class LogBudget implements IDisposable {
     if (this.disposed) return;
     this.flush();
     this.disposed = true;
+  }
+
+  private windowFull(): boolean {
+    const { window } = this.options;
+    if (!window) return false;
+    const now = performance.now();
+    if (now - this.windowStart >= window.ms) { this.windowStart = now; this.windowLines = 0; this.windowBytes = 0; }
+    return this.windowLines >= window.maxLines || this.windowBytes >= window.maxBytes;
   }
 
   private schedule(): void {

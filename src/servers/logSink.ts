@@ -47,6 +47,7 @@ export const DEFAULT_STDERR_OPTIONS: StderrCollectorOptions = {
   flushIntervalMs: 100,
   maxLinesPerFlush: 500,
   maxBytesPerFlush: 64 * 1024,
+  window: { ms: 10_000, maxLines: 2_000, maxBytes: 256 * 1024 },
   maxLineLength: 4_096,
   floodedBytesPerSecond: 16 * 1024 * 1024,
 };

@@ -166,4 +166,19 @@ describe('LogBudget', () => {
     budget.add('warn', 'after dispose');
     assert.equal(sink.lines.at(-1)?.line, 'next flush');
   });
+
+  it('keeps a sustained budget over a window besides the burst of a flush: a server that writes without end is cut to it', async () => {
+    const sink = new MemorySink();
+    const budget = new LogBudget(sink, { flushIntervalMs: 10_000, maxLinesPerFlush: 4, maxBytesPerFlush: 1_000, window: { ms: 200, maxLines: 6, maxBytes: 1_000 } }, (n) => `${n} not shown`);
+    for (let flush = 0; flush < 3; flush++) {
+      for (let i = 0; i < 4; i++) budget.add('info', `line ${flush}.${i}`);
+      budget.flush();
+    }
+    assert.deepEqual(sink.lines.map((l) => l.line), ['line 0.0', 'line 0.1', 'line 0.2', 'line 0.3', 'line 1.0', 'line 1.1', '2 not shown', '4 not shown']);
+    await new Promise((r) => setTimeout(r, 250)); // a new window
+    budget.add('info', 'a new window');
+    budget.flush();
+    assert.equal(sink.lines.at(-1)?.line, 'a new window');
+    budget.dispose();
+  });
 });
