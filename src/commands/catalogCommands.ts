@@ -1,4 +1,4 @@
-import type { CallToolResult, Prompt, PromptArgument, Resource, ResourceTemplate, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, Prompt, PromptArgument, Resource, ResourceTemplateType as ResourceTemplate, Tool } from '@modelcontextprotocol/client';
 import * as vscode from 'vscode';
 import { toAbortSignal } from '../common/cancellation';
 import { promptDocument, resourceDocument } from '../common/catalogDocuments';

@@ -1,4 +1,4 @@
-import type { Prompt, Resource, ResourceTemplate, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { Prompt, Resource, ResourceTemplateType as ResourceTemplate, Tool } from '@modelcontextprotocol/client';
 import type { IDisposable } from './lifecycle';
 import type { ServerId, ServerSource } from './serverId';
 import type { ServerState, ServerStatus } from './serverState';

@@ -1,4 +1,4 @@
-import type { CallToolResult, CompleteRequest, CompleteResult, GetPromptResult, ReadResourceResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, CompleteRequest, CompleteResult, GetPromptResult, ReadResourceResult, Tool } from '@modelcontextprotocol/client';
 import * as vscode from 'vscode';
 import { toAbortSignal } from '../common/cancellation';
 import { type CatalogView, isDestructive } from '../common/catalogTree';

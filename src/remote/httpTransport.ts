@@ -1,6 +1,6 @@
-import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
-import type { FetchLike, Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { JSONRPCMessage, JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
+import type {
+  FetchLike, JSONRPCMessage, JSONRPCRequest, OAuthClientProvider, Transport, TransportSendOptions,
+} from '@modelcontextprotocol/client';
 import type { ResolvedLaunch } from '../common/config/types';
 import { errorMessage } from '../common/errors';
 import type { Redactor } from '../common/redact';

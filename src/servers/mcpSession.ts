@@ -1,9 +1,8 @@
 // The one module with SDK *value* imports on the supervision path: everything else imports SDK types only.
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js'; // v1: the runtime Client (loadSdk) is v1's class
 import type {
-  CallToolResult, CompleteRequest, CompleteResult, GetPromptResult, LoggingLevel, ReadResourceResult, Root,
-} from '@modelcontextprotocol/sdk/types.js';
+  CallToolResult, CompleteRequest, CompleteResult, GetPromptResult, LoggingLevel, ReadResourceResult, RequestOptions, Root,
+} from '@modelcontextprotocol/client';
 import { DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_STARTUP_TIMEOUT_MS, type ResolvedLaunch, type ServerDefinition } from '../common/config/types';
 import type { TraceLevel } from '../common/contracts';
 import { type SignInRequiredError, UserCancelledError, errorMessage, isSignInRequired } from '../common/errors';
@@ -12,7 +11,7 @@ import { type CatalogKind, type CatalogList, EMPTY_CATALOG, type RequestCallOpti
 import type { Redactor } from '../common/redact';
 import type { ServerCapabilities, ServerInfo } from '../common/serverState';
 import { CommandNotFoundError, RequestCeilingError, RpcTimeoutError, ServerConnectionLostError, StartupTimeoutError } from './errors';
-import { LIST_METHODS, loadCatalog } from './loadCatalog';
+import { type CatalogPages, LIST_METHODS, type PageLister, loadCatalog } from './loadCatalog';
 import { LogBudget } from './logBudget';
 import { DEFAULT_STDERR_OPTIONS, mcpLevelToLogLevel, type LogLevel, type ServerLogSink } from './logSink';
 import { JsonRpcTrace } from './trace';
@@ -388,7 +387,9 @@ export class McpSession extends Disposable {
     let listing;
     try {
       const { listPage } = this.options.sdk;
-      listing = await loadCatalog((kind, cursor, o) => listPage(this.client, kind, cursor, o), this.capabilities, kinds, { timeoutMs });
+      // v1's Tool types inputSchema.properties as `object`s, v2's (CatalogPages) as JSON values: the same parsed JSON.
+      const pages: PageLister = (kind, cursor, o) => listPage(this.client, kind, cursor, o) as Promise<CatalogPages[typeof kind]>;
+      listing = await loadCatalog(pages, this.capabilities, kinds, { timeoutMs });
     } catch (err) {
       if (this.isDisposed) return;
       this.log('warn', `listing ${kinds.join(', ')} failed: ${errorMessage(err)}`);

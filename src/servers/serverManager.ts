@@ -1,4 +1,4 @@
-import type { CallToolResult, CompleteRequest, CompleteResult, GetPromptResult, LoggingLevel, ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, CompleteRequest, CompleteResult, GetPromptResult, LoggingLevel, ReadResourceResult } from '@modelcontextprotocol/client';
 import type { ConfiguredServer } from '../common/config/merge';
 import { type ConfigPlan, computePlan, deepEqual, requiresRestart } from '../common/config/plan';
 import type { LaunchResolver, ServerDefinition, StartPreparer } from '../common/config/types';

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/client';
 import type { ResolvedLaunch } from '../common/config/types';
 import { errorMessage } from '../common/errors';
 import { buildWindowsLaunch, getEnvCaseInsensitive, resolveWindowsCommand } from '../common/windowsSpawn';

@@ -1,4 +1,4 @@
-import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/client';
 import { formatSize } from '../common/catalogDocuments';
 import type { TraceLevel } from '../common/contracts';
 import type { Redactor } from '../common/redact';

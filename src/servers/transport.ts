@@ -1,5 +1,4 @@
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import type { JSONRPCMessage, Transport } from '@modelcontextprotocol/client';
 import type { ResolvedLaunch } from '../common/config/types';
 import type { Redactor } from '../common/redact';
 import type { ServerId } from '../common/serverId';

@@ -1,4 +1,4 @@
-import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, Tool } from '@modelcontextprotocol/client';
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { type ToWebview, parseToExtension } from '../common/callToolProtocol';

@@ -1,4 +1,4 @@
-import type { Prompt, Resource, ResourceTemplate, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { Prompt, Resource, ResourceTemplateType as ResourceTemplate, Tool } from '@modelcontextprotocol/client';
 import * as vscode from 'vscode';
 import { type CatalogGroup, type CatalogView, catalogGroups, catalogSummary, pendingRow, promptRow, resourceRow, resourceTemplateRow, toolRow } from '../common/catalogTree';
 import { CONTEXT_KEYS, SERVERS_VIEW_ID } from '../common/contracts';

@@ -1,7 +1,7 @@
-import type { OAuthClientProvider, OAuthDiscoveryState } from '@modelcontextprotocol/sdk/client/auth.js';
 import type {
-  AuthorizationServerMetadata, OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens,
-} from '@modelcontextprotocol/sdk/shared/auth.js';
+  AuthorizationServerMetadata, OAuthClientMetadata, OAuthClientProvider, OAuthDiscoveryState,
+  StoredOAuthClientInformation, StoredOAuthTokens,
+} from '@modelcontextprotocol/client';
 import type { ServerOptions } from '../../common/config/types';
 import type { Redactor } from '../../common/redact';
 import { staticClientSecretKey } from '../../common/secretKeys';
@@ -16,7 +16,7 @@ export type OAuthSettings = NonNullable<ServerOptions['oauth']>;
 /** What is stored under `oauthTokens/<secretId>` (one JSON blob). */
 export interface StoredTokens {
   readonly v: 1;
-  readonly tokens: OAuthTokens;
+  readonly tokens: StoredOAuthTokens;
   readonly obtainedAt: number;
   /** Epoch ms when the access token expires, when the server said. */
   readonly expiresAt?: number;
@@ -123,7 +123,7 @@ export class McpOAuthProvider implements OAuthClientProvider {
   }
 
   get clientMetadata(): OAuthClientMetadata {
-    const metadata: OAuthClientMetadata & { application_type: 'native' } = {
+    return {
       client_name: this.deps.clientName ?? 'MCP Manager for VS Code',
       redirect_uris: [this.redirectUrl],
       grant_types: ['authorization_code', 'refresh_token'],
@@ -132,7 +132,6 @@ export class McpOAuthProvider implements OAuthClientProvider {
       application_type: 'native',
       ...(this.deps.settings.scopes?.length ? { scope: this.deps.settings.scopes.join(' ') } : {}),
     };
-    return metadata;
   }
 
   state(): string {
@@ -142,7 +141,7 @@ export class McpOAuthProvider implements OAuthClientProvider {
     return this.flow.state;
   }
 
-  async clientInformation(): Promise<OAuthClientInformationMixed | undefined> {
+  async clientInformation(): Promise<StoredOAuthClientInformation | undefined> {
     const { settings, secretId } = this.deps;
     if (settings.clientId) {
       const secret = await this.deps.secrets.get('oauthClient', staticClientSecretKey(secretId));
@@ -159,7 +158,7 @@ export class McpOAuthProvider implements OAuthClientProvider {
     return info;
   }
 
-  async saveClientInformation(info: OAuthClientInformationMixed): Promise<void> {
+  async saveClientInformation(info: StoredOAuthClientInformation): Promise<void> {
     if (this.deps.settings.clientId) return; // a static client is configuration, not state
     const key = await this.currentClientKey();
     if (!key) throw new Error('no authorization server known for this registration');
@@ -173,7 +172,7 @@ export class McpOAuthProvider implements OAuthClientProvider {
   }
 
   /** The tokens for the SDK: only while they are bound to the configured URL (else SignInRequiredError). */
-  async tokens(): Promise<OAuthTokens | undefined> {
+  async tokens(): Promise<StoredOAuthTokens | undefined> {
     return (await this.boundTokens())?.tokens;
   }
 
@@ -191,7 +190,7 @@ export class McpOAuthProvider implements OAuthClientProvider {
     throw new SignInRequiredError(this.deps.serverName, `this server's URL changed (was ${describeUrl(record.resource, withPath)}, now ${describeUrl(this.deps.serverUrl, withPath)}); sign in again`);
   }
 
-  async saveTokens(tokens: OAuthTokens): Promise<void> {
+  async saveTokens(tokens: StoredOAuthTokens): Promise<void> {
     this.deps.redactor.add(tokens.access_token, tokens.refresh_token, tokens.id_token);
     const now = this.now();
     const discovered = this.discoveryState();
@@ -318,11 +317,11 @@ export class McpOAuthProvider implements OAuthClientProvider {
     return as ? clientKey(as, this.redirectUrl, this.deps.registrationScope) : undefined;
   }
 
-  private async readClient(key: string): Promise<OAuthClientInformationMixed | undefined> {
+  private async readClient(key: string): Promise<StoredOAuthClientInformation | undefined> {
     const raw = await this.deps.secrets.get('oauthClient', key);
     if (!raw) return undefined;
     try {
-      const info = JSON.parse(raw) as OAuthClientInformationMixed;
+      const info = JSON.parse(raw) as StoredOAuthClientInformation;
       this.deps.redactor.add(info.client_secret);
       return info.client_id ? info : undefined;
     } catch {

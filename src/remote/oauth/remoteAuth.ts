@@ -1,4 +1,4 @@
-import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { FetchLike } from '@modelcontextprotocol/client';
 import { UserCancelledError, errorMessage } from '../../common/errors';
 import { Emitter } from '../../common/lifecycle';
 import type { Redactor } from '../../common/redact';
