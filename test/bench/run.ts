@@ -107,6 +107,18 @@ async function lagDuring<T>(fn: () => Promise<T>): Promise<{ value: T; lagP99: n
   return { value, lagP99: p99, lagMax: max };
 }
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/** What `fn` costs this process: event-loop lag p99 and the peak growth of JS heap + Buffers (MB) while it runs. */
+async function floodCost<T>(fn: () => Promise<T>): Promise<{ value: T; lagP99: number; peakMb: number }> {
+  global.gc?.(); // npm run bench passes --expose-gc, so the baseline is not the previous run's garbage
+  // JS heap + Buffers (external), which a GC returns, unlike RSS pages the allocator keeps from an earlier run.
+  const used = (): number => { const m = process.memoryUsage(); return m.heapUsed + m.external; };
+  const before = used();
+  let peak = before;
+  const sampler = setInterval(() => { peak = Math.max(peak, used()); }, 5);
+  const { value, lagP99 } = await lagDuring(fn).finally(() => clearInterval(sampler));
+  peak = Math.max(peak, used());
+  return { value, lagP99, peakMb: (peak - before) / 1024 / 1024 };
+}
 const resultText = (r: unknown): string => {
   const c = (r as Partial<CallToolResult>).content?.[0];
   return c?.type === 'text' ? c.text : '';
@@ -178,17 +190,8 @@ async function benchFlood(): Promise<void> {
   const lagOurs: number[] = []; const lagRaw: number[] = []; const memOurs: number[] = []; const memRaw: number[] = [];
   const env = { FIXTURE_STDERR_FLOOD_MB: String(FLOOD_MB) };
   const measure = async (fn: () => Promise<() => Promise<void>>, lags: number[], mems: number[]): Promise<void> => {
-    global.gc?.(); // npm run bench passes --expose-gc, so the baseline is not the previous run's garbage
-    // JS heap + Buffers (external), which a GC returns, unlike RSS pages the allocator keeps from an earlier run.
-    const used = (): number => { const m = process.memoryUsage(); return m.heapUsed + m.external; };
-    const before = used();
-    let peak = before;
-    const sampler = setInterval(() => { peak = Math.max(peak, used()); }, 5);
-    const { value: cleanup, lagP99 } = await lagDuring(fn);
-    clearInterval(sampler);
-    peak = Math.max(peak, used());
-    lags.push(lagP99);
-    mems.push((peak - before) / 1024 / 1024);
+    const { value: cleanup, lagP99, peakMb } = await floodCost(fn);
+    lags.push(lagP99); mems.push(peakMb);
     await cleanup();
   };
   for (let i = 0; i < RUNS; i++) {
@@ -392,14 +395,9 @@ async function benchListChangedStorm(): Promise<void> {
 async function benchLogFlood(): Promise<void> {
   const lagOurs: number[] = []; const lagRaw: number[] = []; const memOurs: number[] = []; const memRaw: number[] = [];
   const flood = { mib: LOG_FLOOD_MB, bytes: 256 };
-  const used = (): number => { const m = process.memoryUsage(); return m.heapUsed + m.external; };
   const measure = async (fn: () => Promise<void>, lags: number[], mems: number[]): Promise<void> => {
-    global.gc?.();
-    const before = used(); let peak = before;
-    const sampler = setInterval(() => { peak = Math.max(peak, used()); }, 5);
-    const { lagP99 } = await lagDuring(fn);
-    clearInterval(sampler); peak = Math.max(peak, used());
-    lags.push(lagP99); mems.push((peak - before) / 1024 / 1024);
+    const { lagP99, peakMb } = await floodCost(fn);
+    lags.push(lagP99); mems.push(peakMb);
   };
   for (let i = 0; i < LOAD_RUNS; i++) {
     const runOurs = async (): Promise<void> => {
