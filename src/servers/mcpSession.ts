@@ -325,6 +325,9 @@ export class McpSession extends Disposable {
     );
     if (roots) onServerRequest(client, 'roots/list', async () => ({ roots: [...await roots()] }));
     onServerNotification(client, 'notifications/message', (n) => {
+      // The transport's check let a whole chunk of messages through before any reached this handler: the ones past
+      // the budget by now are counted here, before they cost a redaction.
+      if (serverLog.full) { serverLog.drop(); return; }
       const { level, logger, data } = n.params;
       // Redacted before the cut: a secret that crosses it would no longer match.
       let text = redactor.redact(`[server log${logger ? ` ${logger}` : ''}] ${typeof data === 'string' ? data : JSON.stringify(data)}`);
