@@ -27,6 +27,8 @@ export type RuntimeState =
       readonly since: number;
       readonly pid?: number;
       readonly serverInfo?: ServerInfo;
+      /** The MCP revision the connection negotiated (e.g. `2025-11-25`), when the SDK said. */
+      readonly protocolVersion?: string;
       readonly capabilities?: ServerCapabilities;
       readonly instructions?: string;
     }

@@ -17,6 +17,7 @@ export type RuntimeEvent =
       readonly type: 'initialized';
       readonly now: number;
       readonly serverInfo?: ServerInfo;
+      readonly protocolVersion?: string;
       readonly capabilities?: ServerCapabilities;
       readonly instructions?: string;
     }
@@ -136,7 +137,8 @@ function fromStarting(state: Of<'starting'>, event: RuntimeEvent): Transition {
     case 'initialized':
       return to({
         kind: 'running', since: event.now, pid: state.pid,
-        serverInfo: event.serverInfo, capabilities: event.capabilities, instructions: event.instructions,
+        serverInfo: event.serverInfo, ...(event.protocolVersion ? { protocolVersion: event.protocolVersion } : {}),
+        capabilities: event.capabilities, instructions: event.instructions,
       }, { type: 'activate' });
     case 'exited': return exited(event);
     case 'signInRequired': return to({ kind: 'needsSignIn', reason: event.reason }, reject({ kind: 'signInRequired', reason: event.reason }));

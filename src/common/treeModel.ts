@@ -56,7 +56,8 @@ function stateLines(s: ServerSnapshot, now: number): (string | undefined)[] {
   switch (st.kind) {
     case 'running':
       return [st.pid ? `PID: ${st.pid}` : undefined, `Uptime: ${formatDuration(now - st.since)}`,
-        st.serverInfo ? `Server: ${st.serverInfo.title ?? st.serverInfo.name} ${st.serverInfo.version}` : undefined];
+        st.serverInfo ? `Server: ${st.serverInfo.title ?? st.serverInfo.name} ${st.serverInfo.version}` : undefined,
+        st.protocolVersion ? `MCP revision: ${st.protocolVersion}` : undefined];
     case 'starting': return [st.pid ? `PID: ${st.pid}` : undefined];
     case 'restarting': return [`Reason: ${st.reason}`, `Restart attempt ${st.attempt} in ${formatDuration(st.nextTryAt - now)}`];
     case 'failed': {

@@ -69,7 +69,10 @@ export interface SessionClose {
 
 /** The result of `connect()`. */
 export type ConnectOutcome =
-  | { readonly kind: 'initialized'; readonly serverInfo?: ServerInfo; readonly capabilities?: ServerCapabilities; readonly instructions?: string }
+  | {
+      readonly kind: 'initialized'; readonly serverInfo?: ServerInfo; readonly protocolVersion?: string;
+      readonly capabilities?: ServerCapabilities; readonly instructions?: string;
+    }
   /** A remote server needs an interactive sign-in first. */
   | { readonly kind: 'signInRequired'; readonly error: SignInRequiredError }
   /** Nothing ran (command not found, refused connection, unsupported transport): a restart cannot help. */
@@ -104,6 +107,8 @@ export class McpSession extends Disposable {
   /** A refresh started by list_changed is running (the next one waits for it). */
   private listChangedRefreshing = false;
   private _listed = false;
+  /** The revision the Client negotiated (v1's Client tells the transport; see interceptTransport). */
+  private protocolVersion: string | undefined;
 
   private readonly _onDidSpawn = this._register(new Emitter<number>());
   /** The transport spawned its process (pid). */
@@ -144,6 +149,7 @@ export class McpSession extends Disposable {
         return true;
       },
       closed: trace ? () => trace.reset() : undefined,
+      negotiated: (version) => { this.protocolVersion = version; },
     });
     this.client = this.createClient();
     this.transport.onclose = () => this.onTransportClosed();
@@ -184,6 +190,7 @@ export class McpSession extends Disposable {
         outcome = {
           kind: 'initialized',
           serverInfo: info ? { name: info.name, version: info.version, ...(info.title ? { title: info.title } : {}) } : undefined,
+          ...(this.protocolVersion ? { protocolVersion: this.protocolVersion } : {}),
           capabilities: this.client.getServerCapabilities(), instructions: this.client.getInstructions(),
         };
       }

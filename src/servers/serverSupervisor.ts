@@ -336,8 +336,8 @@ export class ServerSupervisor extends Disposable {
   private onConnected(session: McpSession, outcome: ConnectOutcome): void {
     switch (outcome.kind) {
       case 'initialized':
-        this.log('info', `running: ${outcome.serverInfo?.name ?? '?'} ${outcome.serverInfo?.version ?? ''} (pid ${session.pid ?? '-'})`);
-        this.dispatch({ type: 'initialized', now: Date.now(), serverInfo: outcome.serverInfo, capabilities: outcome.capabilities, instructions: outcome.instructions });
+        this.log('info', `running: ${outcome.serverInfo?.name ?? '?'} ${outcome.serverInfo?.version ?? ''} (pid ${session.pid ?? '-'}, MCP ${outcome.protocolVersion ?? '?'})`);
+        this.dispatch({ type: 'initialized', now: Date.now(), serverInfo: outcome.serverInfo, protocolVersion: outcome.protocolVersion, capabilities: outcome.capabilities, instructions: outcome.instructions });
         return;
       case 'signInRequired':
         this.releaseSession();

@@ -53,11 +53,13 @@ export interface TransportHooks {
   /** Each message from the server before the SDK gets it; `false` drops it there. */
   readonly receive?: (message: JSONRPCMessage) => boolean;
   readonly closed?: () => void;
+  /** The protocol revision the Client negotiated (it tells its transport after the handshake). */
+  readonly negotiated?: (protocolVersion: string) => void;
 }
 
 /** `inner` with `hooks` on its messages and close: what the SDK Client is connected to. */
 export function interceptTransport(inner: ManagedTransport, hooks: TransportHooks): ManagedTransport {
-  const { send, receive, closed } = hooks;
+  const { send, receive, closed, negotiated } = hooks;
   const outer: ManagedTransport = {
     get pid() { return inner.pid; },
     get exit() { return inner.exit; },
@@ -68,7 +70,7 @@ export function interceptTransport(inner: ManagedTransport, hooks: TransportHook
     start: () => inner.start(),
     close: () => inner.close(),
     send: (message, options) => { send?.(message); return inner.send(message, options); },
-    ...(inner.setProtocolVersion ? { setProtocolVersion: (version: string) => inner.setProtocolVersion?.(version) } : {}),
+    setProtocolVersion: (version: string) => { negotiated?.(version); inner.setProtocolVersion?.(version); },
   };
   inner.onmessage = (message, extra) => { if (receive?.(message) !== false) outer.onmessage?.(message, extra); };
   inner.onerror = (error) => outer.onerror?.(error);

@@ -150,6 +150,10 @@ describe('tree rows (pure)', () => {
     assert.equal(serverContextValue(snap('a', { kind: 'failed', reason: 'x' })), 'mcpServer;failed;canStart;canRestart;stdio;');
     assert.equal(serverContextValue(snap('a', { kind: 'needsTrust' }, 'sse')), 'mcpServer;needsTrust;sse;');
   });
+  it('shows the negotiated MCP revision of a running server in its tooltip', () => {
+    assert.match(serverRow(snap('a', { kind: 'running', since: 1, protocolVersion: '2025-11-25' })).tooltip, /MCP revision: 2025-11-25/);
+    assert.doesNotMatch(serverRow(snap('a', { kind: 'running', since: 1 })).tooltip, /MCP revision/);
+  });
   it('shows a failure reason in the tooltip', () => {
     assert.match(serverRow(snap('a', { kind: 'failed', reason: 'exited with code 3' })).tooltip, /Reason: exited with code 3/);
   });

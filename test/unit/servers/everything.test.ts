@@ -74,6 +74,8 @@ describe('@modelcontextprotocol/server-everything over stdio', function () {
     await manager.start(def.id);
     const state = manager.getState(def.id);
     assert.ok(state.kind === 'running' && state.serverInfo?.name === 'mcp-servers/everything', JSON.stringify(state));
+    // The revision the handshake negotiated (the SDK's latest both sides speak), shown in the tooltip.
+    assert.strictEqual(state.protocolVersion, '2025-11-25');
     assert.ok(state.kind === 'running' && state.capabilities?.tools && state.capabilities.resources && state.capabilities.prompts);
 
     // The server registers its roots tool only after initialize, announcing it with tools/list_changed.
