@@ -190,7 +190,7 @@ export class McpSession extends Disposable {
         outcome = {
           kind: 'initialized',
           serverInfo: info ? { name: info.name, version: info.version, ...(info.title ? { title: info.title } : {}) } : undefined,
-          ...(this.protocolVersion ? { protocolVersion: this.protocolVersion } : {}),
+          protocolVersion: this.protocolVersion,
           capabilities: this.client.getServerCapabilities(), instructions: this.client.getInstructions(),
         };
       }

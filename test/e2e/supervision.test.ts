@@ -77,6 +77,12 @@ describe('Supervision: the ledger reaps what a killed extension host left behind
     await wb().openMcpManager();
     await startIn(wb(), 'alpha');
     await wb().waitForServer('alpha', /running/);
+    // Its tooltip names the MCP revision the connection negotiated.
+    await wb().treeRow('alpha').hover();
+    const hover = wb().page.locator('.monaco-hover, .workbench-hover', { hasText: 'MCP revision:' }).first();
+    await hover.waitFor({ timeout: 10_000 });
+    assert.match(await hover.innerText(), /MCP revision: 2025-11-25/);
+    await wb().page.mouse.move(0, 0);
     const windowB = await wb().openWindow();
     await windowB.openMcpManager();
     await startIn(windowB, 'beta');
