@@ -12,7 +12,7 @@ import { SseError } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import {
-  type CallToolRequest, type CallToolResult, ErrorCode, McpError, type ListRootsRequest, type ListRootsResult,
+  type CallToolRequest, type CallToolResult, type ElicitRequest, ElicitRequestSchema, type ElicitResult, ErrorCode, McpError, type ListRootsRequest, type ListRootsResult,
   ListRootsRequestSchema, type LoggingMessageNotification, LoggingMessageNotificationSchema,
   type PromptListChangedNotification, PromptListChangedNotificationSchema, type ResourceListChangedNotification,
   ResourceListChangedNotificationSchema, type ToolListChangedNotification, ToolListChangedNotificationSchema,
@@ -39,12 +39,19 @@ export {
 // ---- v1-shaped idioms, said once: the callers name methods, the SDK version's spelling of them stays here ----------
 
 /** What the Client answers when the server asks, by method (v1 registers a handler by the request's schema). */
-interface ServerRequests { 'roots/list': [ListRootsRequest, ListRootsResult] }
-const REQUEST_SCHEMAS = { 'roots/list': ListRootsRequestSchema } as const;
+interface ServerRequests {
+  'roots/list': [ListRootsRequest, ListRootsResult];
+  'elicitation/create': [ElicitRequest, ElicitResult];
+}
+const REQUEST_SCHEMAS = { 'roots/list': ListRootsRequestSchema, 'elicitation/create': ElicitRequestSchema } as const;
 
-/** Answers the server's `method` requests with `handler` (the capability for it must be declared). */
+/**
+ * Answers the server's `method` requests with `handler` (the capability for it must be declared). `signal` aborts when
+ * the server cancels the request or the connection closes; no answer is sent then.
+ */
 export function onServerRequest<M extends keyof ServerRequests>(
-  client: Client, method: M, handler: (request: ServerRequests[M][0]) => ServerRequests[M][1] | Promise<ServerRequests[M][1]>,
+  client: Client, method: M,
+  handler: (request: ServerRequests[M][0], extra: { readonly signal: AbortSignal }) => ServerRequests[M][1] | Promise<ServerRequests[M][1]>,
 ): void {
   client.setRequestHandler(REQUEST_SCHEMAS[method], handler);
 }

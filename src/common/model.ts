@@ -33,6 +33,21 @@ export interface ServerSnapshot {
   readonly status: ServerStatus;
   /** The state shown (derived from `status` by presentedState): one of the nine contract states. */
   readonly state: ServerState;
+  /**
+   * The server waits on the user (an open elicitation). Apart from the state: it neither changes the lifecycle nor its
+   * contract states, and goes with the connection that asked.
+   */
+  readonly pendingInput?: PendingInput;
+}
+
+/** A server waiting on the user (an open elicitation, src/common/elicitation.ts), as its tree row shows it. */
+export interface PendingInput {
+  readonly mode: 'form' | 'url';
+  /** The server's message, one line, clipped and redacted. */
+  readonly message: string;
+  readonly since: number;
+  /** Open requests of this server (the oldest one is described). */
+  readonly count: number;
 }
 
 /** The read side of the server service, as the views consume it. */

@@ -2,8 +2,10 @@
  * A tool's input JSON Schema as a form model (what the Call Tool webview renders). Pure: no VS Code. The arguments
  * are validated with ajv (./argumentValidation.ts, before every call and while the user types).
  *
- * Supported: string / number / integer / boolean, enum and const (a select), nested objects, arrays (add/remove
- * items), defaults, descriptions, required, nullable (`type: [T, "null"]`, `anyOf: [T, {type: null}]`), local `$ref`s.
+ * Supported: string / number / integer / boolean, enum and const (a select; titled by `oneOf`/`anyOf` alternatives of
+ * `{const, title}`, or by the legacy `enumNames`), nested objects, arrays (add/remove items; an array of enum items is
+ * a multi-select), defaults, descriptions, required, nullable (`type: [T, "null"]`, `anyOf: [T, {type: null}]`), local
+ * `$ref`s. A string field marked `secret` (or `format: "password"`) is typed into a password box.
  * Anything else becomes a raw-JSON field for that value.
  */
 
@@ -20,7 +22,12 @@ interface FieldBase {
 }
 
 export type FormField =
-  | FieldBase & { readonly kind: 'string'; readonly format?: string; readonly multiline: boolean; readonly minLength?: number; readonly maxLength?: number; readonly pattern?: string }
+  | FieldBase & {
+      readonly kind: 'string'; readonly format?: string; readonly multiline: boolean; readonly minLength?: number; readonly maxLength?: number;
+      readonly pattern?: string;
+      /** Typed into a password box, never echoed (`format: "password"`, or a caller's decision: see common/elicitation.ts). */
+      readonly secret?: boolean;
+    }
   | FieldBase & { readonly kind: 'number' | 'integer'; readonly minimum?: number; readonly maximum?: number }
   | FieldBase & { readonly kind: 'boolean' }
   | FieldBase & { readonly kind: 'enum'; readonly options: readonly { readonly label: string; readonly value: unknown }[] }
@@ -65,16 +72,14 @@ function fieldFor(schemaIn: JsonSchema, root: JsonSchema, name: string, required
     nullable: nullable || undefined,
   };
   if (depth > MAX_FORM_DEPTH) return { ...base, kind: 'json' };
-  if (Array.isArray(schema['enum']) || 'const' in schema) {
-    const values: unknown[] = Array.isArray(schema['enum']) ? (schema['enum'] as unknown[]).slice(0, MAX_ENUM_OPTIONS) : [schema['const']];
-    return { ...base, kind: 'enum', options: values.map((value) => ({ label: typeof value === 'string' ? value : JSON.stringify(value), value })) };
-  }
+  const options = enumOptions(schema);
+  if (options) return { ...base, kind: 'enum', options };
   switch (primaryType(schema)) {
     case 'string': {
       const format = typeof schema['format'] === 'string' ? schema['format'] : undefined;
       return {
-        ...base, kind: 'string', format,
-        multiline: typeof schema['maxLength'] !== 'number' || schema['maxLength'] > 200,
+        ...base, kind: 'string', format, ...(format === 'password' ? { secret: true } : {}),
+        multiline: format !== 'password' && (typeof schema['maxLength'] !== 'number' || schema['maxLength'] > 200),
         minLength: num(schema['minLength']), maxLength: num(schema['maxLength']),
         pattern: typeof schema['pattern'] === 'string' ? schema['pattern'] : undefined,
       };
@@ -101,6 +106,26 @@ function fieldFor(schemaIn: JsonSchema, root: JsonSchema, name: string, required
     default:
       return { ...base, kind: 'json' };
   }
+}
+
+/**
+ * The choices of an enum-like schema: `enum` (labelled by `enumNames` when it has one per value), `const`, or
+ * `oneOf`/`anyOf` alternatives that are all `{const, title?}` (titled choices); undefined for anything else.
+ */
+function enumOptions(schema: JsonSchema): { readonly label: string; readonly value: unknown }[] | undefined {
+  const label = (value: unknown, title?: unknown) => (typeof title === 'string' ? clip(title, MAX_LABEL_CHARS) : typeof value === 'string' ? value : JSON.stringify(value));
+  if (Array.isArray(schema['enum'])) {
+    const names = Array.isArray(schema['enumNames']) && schema['enumNames'].length === schema['enum'].length ? schema['enumNames'] as unknown[] : [];
+    return (schema['enum'] as unknown[]).slice(0, MAX_ENUM_OPTIONS).map((value, i) => ({ label: label(value, names[i]), value }));
+  }
+  if ('const' in schema) return [{ label: label(schema['const']), value: schema['const'] }];
+  for (const key of ['oneOf', 'anyOf'] as const) {
+    const alts = schema[key];
+    if (Array.isArray(alts) && alts.length > 0 && alts.every((a) => isObject(a) && 'const' in a)) {
+      return (alts as JsonSchema[]).slice(0, MAX_ENUM_OPTIONS).map((a) => ({ label: label(a['const'], a['title']), value: a['const'] }));
+    }
+  }
+  return undefined;
 }
 
 /** Resolves a local `$ref` and unwraps `T | null` shapes; `nullable` says null is allowed too. */

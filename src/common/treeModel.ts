@@ -1,7 +1,7 @@
 import { maskSecretArgs } from './config/secretsInArgs';
 import { formatCommandLine } from './config/startConfirmation';
 import type { ServerConfig } from './config/types';
-import type { ServerSnapshot } from './model';
+import type { PendingInput, ServerSnapshot } from './model';
 import { REDACTED, type Redactor } from './redact';
 import { describeSource, sourceKey } from './serverId';
 import { canRestart, canSignIn, canStart, canStop } from './serverPredicates';
@@ -20,13 +20,14 @@ export interface TreeRow {
   readonly collapsible: boolean;
 }
 
-/** `mcpServer;<shown state>;` then the actions that apply (serverPredicates), then the transport. */
+/** `mcpServer;<shown state>;` then the actions that apply (serverPredicates), `pendingInput`, then the transport. */
 export function serverContextValue(s: ServerSnapshot): string {
   const tokens = ['mcpServer', s.state.kind];
   if (canStart(s)) tokens.push('canStart');
   if (canStop(s)) tokens.push('canStop');
   if (canRestart(s)) tokens.push('canRestart');
   if (canSignIn(s)) tokens.push('canSignIn');
+  if (s.pendingInput) tokens.push('pendingInput');
   if (s.transport) tokens.push(s.transport);
   return `${tokens.join(';')};`;
 }
@@ -73,14 +74,24 @@ function stateLines(s: ServerSnapshot, now: number): (string | undefined)[] {
   }
 }
 
+/** How a server waiting on the user shows: its description word, codicon and tooltip line. */
+export const WAITING_FOR_INPUT = { word: 'waiting for input', icon: 'bell-dot', color: 'problemsWarningIcon.foreground' } as const;
+
+function pendingInputLine(input: PendingInput, now: number): string {
+  const more = input.count > 1 ? ` (and ${input.count - 1} more)` : '';
+  return `Waiting for your input (${input.mode === 'url' ? 'a link to open' : 'a form'}, ${formatDuration(now - input.since)}): "${input.message}"${more}`;
+}
+
 export function serverRow(s: ServerSnapshot, details: ServerRowDetails = {}): TreeRow {
   const p = presentState(s.state.kind);
   const now = details.now ?? Date.now();
   const quiet = s.state.kind === 'running' || s.state.kind === 'stopped';
-  const description = [s.transport ?? 'invalid', quiet ? undefined : p.word, s.state.kind === 'running' ? details.summary : undefined]
+  const waiting = s.pendingInput;
+  const description = [s.transport ?? 'invalid', quiet ? undefined : p.word, waiting ? WAITING_FOR_INPUT.word : undefined, s.state.kind === 'running' ? details.summary : undefined]
     .filter(Boolean).join(' · ');
   const tooltip = [
-    `${s.name} — ${p.word}`,
+    `${s.name} — ${p.word}${waiting ? `, ${WAITING_FOR_INPUT.word}` : ''}`,
+    waiting ? pendingInputLine(waiting, now) : undefined,
     `Source: ${describeSource(s.source)}${s.file ? ` (${s.file})` : ''}`,
     s.transport ? `Transport: ${s.transport}` : undefined,
     details.endpoint ? `${s.transport === 'stdio' ? 'Command' : 'URL'}: ${details.endpoint}` : undefined,
@@ -92,9 +103,9 @@ export function serverRow(s: ServerSnapshot, details: ServerRowDetails = {}): Tr
   return {
     label: s.name,
     description,
-    icon: p.icon,
-    ...(p.color ? { iconColor: p.color } : {}),
-    accessibilityLabel: `${s.name}, ${s.transport ?? 'invalid'} server, ${p.word}`,
+    icon: waiting ? WAITING_FOR_INPUT.icon : p.icon,
+    ...(waiting ? { iconColor: WAITING_FOR_INPUT.color } : p.color ? { iconColor: p.color } : {}),
+    accessibilityLabel: `${s.name}, ${s.transport ?? 'invalid'} server, ${p.word}${waiting ? `, ${WAITING_FOR_INPUT.word}` : ''}`,
     tooltip,
     contextValue: serverContextValue(s),
     // Starting and restarting rows stay expandable (with a pending child), so an expansion survives the way to running.

@@ -5,6 +5,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { type EvaluatePatterns, type PatternQuery, type ValidationOutcome, validateArguments } from '../common/argumentValidation';
+import { type FormElicitation, contentProblems } from '../common/elicitation';
 import { errorMessage } from '../common/errors';
 import { loadSdk } from '../sdkLoader';
 
@@ -78,4 +79,10 @@ export async function validateToolArguments(inputSchema: unknown, args: unknown,
     return { errors: [], note: `The arguments cannot be checked here (${errorMessage(err)}).` };
   }
   return validateArguments(sdk, inputSchema, args, evaluate);
+}
+
+/** Validates an elicitation's accepted content: the same ajv check as tool arguments, plus formats and shape (contentProblems). */
+export async function validateElicitationContent(request: FormElicitation, content: unknown, evaluate?: EvaluatePatterns): Promise<ValidationOutcome> {
+  const outcome = await validateToolArguments(request.requestedSchema, content, evaluate);
+  return { ...outcome, errors: [...outcome.errors, ...contentProblems(request, content)] };
 }

@@ -5,6 +5,10 @@ import type {
 } from '@modelcontextprotocol/client';
 import { DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_STARTUP_TIMEOUT_MS, type ResolvedLaunch, type ServerDefinition } from '../common/config/types';
 import type { TraceLevel } from '../common/contracts';
+import {
+  type ElicitContent, type ElicitationAnswer, type ElicitationRequest, type ElicitationUi, type PendingInput, checkElicitationUrl, describeAnswer,
+  describeRequest, parseElicitation, pendingInputOf, secretValues,
+} from '../common/elicitation';
 import { type SignInRequiredError, UserCancelledError, errorMessage, isSignInRequired } from '../common/errors';
 import { Disposable, Emitter, toDisposable, type IDisposable } from '../common/lifecycle';
 import { type CatalogKind, type CatalogList, EMPTY_CATALOG, type RequestCallOptions, type ServerCatalog } from '../common/model';
@@ -13,6 +17,7 @@ import type { ServerCapabilities, ServerInfo } from '../common/serverState';
 import { CommandNotFoundError, RequestCeilingError, RpcTimeoutError, ServerConnectionLostError, StartupTimeoutError } from './errors';
 import { type CatalogPages, LIST_METHODS, type PageLister, loadCatalog } from './loadCatalog';
 import { LogBudget } from './logBudget';
+import { RequestClock } from './requestClock';
 import { DEFAULT_STDERR_OPTIONS, mcpLevelToLogLevel, type LogLevel, type ServerLogSink } from './logSink';
 import { JsonRpcTrace } from './trace';
 import { interceptTransport, type ManagedTransport, type TransportExit, type TransportFactory } from './transport';
@@ -26,6 +31,9 @@ const MAX_SERVER_LOG_MESSAGE = 10_000;
  * then it is cancelled (`notifications/cancelled`) and fails with a RequestCeilingError.
  */
 export const MAX_TOTAL_TIMEOUT_FACTOR = 10;
+
+/** The SDK's own request timeout, kept out of the way (a timer's longest delay, ~24 days): RequestClock decides. */
+const SDK_TIMEOUT_OFF_MS = 2 ** 31 - 1;
 
 /** Supplies the client's roots (workspace folders) when a server asks. */
 export type RootsProvider = () => readonly Root[] | Promise<readonly Root[]>;
@@ -50,6 +58,8 @@ export interface McpSessionOptions {
   /** The MCP SDK, loaded by the supervisor before the first attempt (never at activation: see src/sdk.ts). */
   readonly sdk: McpSdk;
   readonly roots?: RootsProvider;
+  /** Asks the user when the server sends `elicitation/create`; absent: the capability is not declared. */
+  readonly elicitation?: ElicitationUi;
   /** `mcpManager.trace`, read per message. Absent: no trace. */
   readonly traceLevel?: () => TraceLevel;
   readonly timing: SessionTiming;
@@ -109,6 +119,12 @@ export class McpSession extends Disposable {
   private _listed = false;
   /** The revision the Client negotiated (v1's Client tells the transport; see interceptTransport). */
   private protocolVersion: string | undefined;
+  /** The timers of the requests under way: they stand still while the server waits on the user. */
+  private readonly clocks = new Set<RequestClock>();
+  /** The server's open elicitations, oldest first. */
+  private readonly openInputs: { readonly request: ElicitationRequest; readonly since: number }[] = [];
+  /** Aborted when the session is disposed: an open elicitation's UI closes. */
+  private readonly lifetime = new AbortController();
 
   private readonly _onDidSpawn = this._register(new Emitter<number>());
   /** The transport spawned its process (pid). */
@@ -125,11 +141,19 @@ export class McpSession extends Disposable {
   private readonly _onDidClose = this._register(new Emitter<SessionClose>());
   /** The connection ended after initialize, without close() or kill(). */
   readonly onDidClose = this._onDidClose.event;
+  private readonly _onDidChangePendingInput = this._register(new Emitter<PendingInput | undefined>());
+  /** An elicitation opened or settled (`pendingInput` says what waits now). */
+  readonly onDidChangePendingInput = this._onDidChangePendingInput.event;
 
   /** Creates the transport (throws what its factory throws). */
   constructor(private readonly options: McpSessionOptions) {
     super();
-    this._register(toDisposable(() => { for (const t of this.timers) clearTimeout(t); this.timers.clear(); }));
+    this._register(toDisposable(() => {
+      for (const t of this.timers) clearTimeout(t);
+      this.timers.clear();
+      for (const c of this.clocks) c.dispose();
+      this.lifetime.abort();
+    }));
     const { definition: def, sink, redactor } = options;
     const inner = options.transportFactory(options.launch, {
       serverId: def.id, serverName: def.name, sink, redactor,
@@ -163,6 +187,11 @@ export class McpSession extends Disposable {
   get listed(): boolean { return this._listed; }
   get catalog(): ServerCatalog { return this._catalog; }
   get capabilities(): ServerCapabilities | undefined { return this.client.getServerCapabilities(); }
+  /** The server waits on the user (an elicitation is open): the oldest request, and how many are open. */
+  get pendingInput(): PendingInput | undefined {
+    const first = this.openInputs[0];
+    return first && pendingInputOf(first.request, first.since, this.openInputs.length, (t) => this.options.redactor.redact(t));
+  }
 
   /** Spawns/connects and initializes within the startup timeout; the outcome arrives as `onDidConnect`. */
   connect(): void {
@@ -291,21 +320,23 @@ export class McpSession extends Disposable {
   async request<T>(what: string, fn: (client: Client, options: RequestOptions) => Promise<T>, options: RequestCallOptions = {}): Promise<T> {
     const timeout = options.timeoutMs ?? this.options.definition.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     if (options.signal?.aborted) throw new UserCancelledError();
-    // The ceiling is our own timer, not the SDK's maxTotalTimeout: that one is checked only when progress arrives and
-    // sends no cancellation. Aborting the request's signal makes the SDK send notifications/cancelled.
+    // Both timeouts are our own timers, not the SDK's: its maxTotalTimeout is checked only when progress arrives and
+    // sends no cancellation, and neither of its timers can stand still while the server waits on the user
+    // (RequestClock). Aborting the request's signal makes the SDK send notifications/cancelled.
     const ceilingMs = timeout * MAX_TOTAL_TIMEOUT_FACTOR;
-    const ceiling = new AbortController();
-    const ceilingTimer = this.timeout(ceilingMs, () => ceiling.abort(new Error(`exceeded ${ceilingMs} ms in all`)));
+    const clock = new RequestClock(timeout, ceilingMs, this.openInputs.length > 0);
+    this.clocks.add(clock);
     try {
       return await fn(this.client, {
-        timeout, resetTimeoutOnProgress: true,
-        signal: options.signal ? AbortSignal.any([options.signal, ceiling.signal]) : ceiling.signal,
-        onprogress: options.onProgress ? (p) => options.onProgress!(p) : undefined,
+        timeout: SDK_TIMEOUT_OFF_MS,
+        signal: options.signal ? AbortSignal.any([options.signal, clock.signal]) : clock.signal,
+        onprogress: options.onProgress ? (p) => { clock.progress(); options.onProgress!(p); } : undefined,
       });
     } catch (err) {
       if (options.signal?.aborted) throw new UserCancelledError();
       const name = this.options.definition.name;
-      if (ceiling.signal.aborted) throw new RequestCeilingError(name, what, ceilingMs);
+      if (clock.expired === 'ceiling') throw new RequestCeilingError(name, what, ceilingMs);
+      if (clock.expired === 'idle') throw new RpcTimeoutError(name, what, timeout);
       if (this.options.sdk.isConnectionClosed(err)) {
         const exit = this.transport.exit;
         throw new ServerConnectionLostError(name, what, exit?.code, exit?.signal);
@@ -315,22 +346,24 @@ export class McpSession extends Disposable {
       if (err instanceof Error) err.message = this.options.redactor.redact(err.message);
       throw err;
     } finally {
-      ceilingTimer.dispose();
+      clock.dispose();
+      this.clocks.delete(clock);
     }
   }
 
   // ---- internals ------------------------------------------------------------------------------------------------
 
   private createClient(): Client {
-    const { roots, redactor, clientInfo, sdk } = this.options;
+    const { roots, elicitation, redactor, clientInfo, sdk } = this.options;
     const { serverLog } = this;
     const { Client, onServerNotification, onServerRequest } = sdk;
     const client = new Client(
       clientInfo,
-      // Honest capabilities: roots only when we can supply them; no sampling, no elicitation.
-      { capabilities: roots ? { roots: { listChanged: true } } : {} },
+      // Honest capabilities: roots and elicitation only when we can supply them; no sampling.
+      { capabilities: { ...(roots ? { roots: { listChanged: true } } : {}), ...(elicitation ? { elicitation: { form: {}, url: {} } } : {}) } },
     );
     if (roots) onServerRequest(client, 'roots/list', async () => ({ roots: [...await roots()] }));
+    if (elicitation) onServerRequest(client, 'elicitation/create', (request, { signal }) => this.elicit(elicitation, request.params, signal));
     onServerNotification(client, 'notifications/message', (n) => {
       // The transport's check let a whole chunk of messages through before any reached this handler: the ones past
       // the budget by now are counted here, before they cost a redaction.
@@ -346,6 +379,52 @@ export class McpSession extends Disposable {
     onServerNotification(client, 'notifications/prompts/list_changed', () => this.onListChanged('prompts'));
     client.onerror = (err) => this.log('debug', `protocol: ${errorMessage(err)}`);
     return client;
+  }
+
+  /**
+   * An `elicitation/create` from the server: parsed, logged, asked (a URL that may not be opened is declined without
+   * asking), logged again with its answer, sensitive values never in clear and registered with the redactor. While it
+   * is open the server shows as waiting for input and the timers of our requests stand still. When `serverSignal`
+   * aborts (the server cancelled, the connection ended) or the session ends, the UI closes and nothing is answered.
+   */
+  private async elicit(ui: ElicitationUi, params: unknown, serverSignal: AbortSignal): Promise<{ action: ElicitationAnswer['action']; content?: ElicitContent }> {
+    const { id: serverId, name } = this.options.definition;
+    const parsed = parseElicitation(params);
+    if (!parsed.ok) { this.log('warn', `elicitation: ${name} sent an ${parsed.error}`); throw new Error(parsed.error); }
+    const { request } = parsed;
+    this.log('info', describeRequest(name, request));
+    let answer: ElicitationAnswer;
+    const check = request.mode === 'url' ? checkElicitationUrl(request.url) : undefined;
+    if (check && !check.ok) {
+      this.log('warn', `elicitation: ${name}'s link is not opened: ${check.reason}`);
+      ui.refused(name, check.reason);
+      answer = { action: 'decline' };
+    } else {
+      const signal = AbortSignal.any([serverSignal, this.lifetime.signal]);
+      const entry = { request, since: Date.now() };
+      this.setInputOpen(entry, true);
+      try {
+        answer = await ui.ask(request, { serverId, serverName: name, signal });
+        if (signal.aborted) throw new UserCancelledError();
+      } catch (err) {
+        this.log(signal.aborted ? 'info' : 'warn', signal.aborted
+          ? `elicitation: ${name} withdrew its request, or its connection ended: nothing was answered`
+          : `elicitation: asking failed: ${errorMessage(err)}`);
+        throw err;
+      } finally {
+        this.setInputOpen(entry, false);
+      }
+    }
+    this.options.redactor.add(...secretValues(request, answer));
+    this.log('info', describeAnswer(name, request, answer));
+    return answer.action === 'accept' && request.mode === 'form' ? { action: 'accept', content: answer.content } : { action: answer.action };
+  }
+
+  private setInputOpen(entry: (typeof this.openInputs)[number], open: boolean): void {
+    if (open) this.openInputs.push(entry); else this.openInputs.splice(this.openInputs.indexOf(entry), 1);
+    const waiting = this.openInputs.length > 0;
+    for (const c of this.clocks) if (waiting) c.pause(); else c.resume();
+    this._onDidChangePendingInput.fire(this.pendingInput);
   }
 
   private onTransportClosed(): void {

@@ -3,6 +3,7 @@ import type { ConfiguredServer } from '../common/config/merge';
 import { type ConfigPlan, computePlan, deepEqual, requiresRestart } from '../common/config/plan';
 import type { LaunchResolver, ServerDefinition, StartPreparer } from '../common/config/types';
 import type { TraceLevel } from '../common/contracts';
+import type { ElicitationUi } from '../common/elicitation';
 import { UserCancelledError, errorMessage } from '../common/errors';
 import { Disposable, Emitter, toDisposable, type IDisposable } from '../common/lifecycle';
 import { type CatalogKind, EMPTY_CATALOG, type RequestCallOptions, type ServerCatalog, type ServerHealth, type ServerSnapshot, type ServersModel } from '../common/model';
@@ -33,6 +34,8 @@ export interface ServerManagerOptions {
   /** Records spawned process groups so a later window can reap them if this one dies. */
   readonly ledger?: ProcessLedger;
   readonly roots?: RootsProvider;
+  /** Asks the user when a server sends `elicitation/create`; absent: no server is offered elicitation. */
+  readonly elicitation?: ElicitationUi;
   /** Who we are in `initialize`: the extension's name and version (from its manifest). */
   readonly clientInfo: ClientInfo;
   /** `mcpManager.trace`, read per message. */
@@ -226,6 +229,7 @@ export class ServerManager extends Disposable implements ServersModel {
       sink,
       redactor: this.redactor,
       roots: this.options.roots,
+      elicitation: this.options.elicitation,
       clientInfo: this.options.clientInfo,
       traceLevel: this.options.traceLevel,
       timing: this.options.timing,
@@ -242,6 +246,7 @@ export class ServerManager extends Disposable implements ServersModel {
       supervisor.onDidChangeState((state) => { this._onDidChangeState.fire({ id, state }); this._onDidChange.fire([id]); }),
       supervisor.onDidChangeCatalog((catalog) => this._onDidChangeCatalog.fire({ id, catalog })),
       supervisor.onDidPing((health) => this._onDidChangeHealth.fire({ id, health })),
+      supervisor.onDidChangePendingInput(() => this._onDidChange.fire([id])),
     ];
     return { supervisor, subscriptions };
   }
@@ -258,7 +263,11 @@ function configured(definition: ServerDefinition): ConfiguredServer {
 function snapshot(supervisor: ServerSupervisor): ServerSnapshot {
   const d = supervisor.definition;
   const status = supervisor.status;
-  return { id: d.id, name: d.name, source: d.source, file: d.file, transport: d.config.type, status, state: presentedState(status) };
+  const pendingInput = supervisor.pendingInput;
+  return {
+    id: d.id, name: d.name, source: d.source, file: d.file, transport: d.config.type, status, state: presentedState(status),
+    ...(pendingInput ? { pendingInput } : {}),
+  };
 }
 
 function logTo(sink: ServerLogSink, level: LogLevel, message: string): void {

@@ -3,6 +3,7 @@ import {
   DEFAULT_PING_INTERVAL_MS, DEFAULT_PING_TIMEOUT_MS, type LaunchPreparation, type ResolvedLaunch, type ServerDefinition, type StartPreparer,
 } from '../common/config/types';
 import type { TraceLevel } from '../common/contracts';
+import type { ElicitationUi, PendingInput } from '../common/elicitation';
 import { WorkspaceTrustRequiredError } from '../common/config/startConfirmation';
 import { ConfigResolutionError } from '../common/config/variables';
 import { SignInRequiredError, UserCancelledError, errorMessage } from '../common/errors';
@@ -34,6 +35,7 @@ export interface ServerSupervisorOptions {
   readonly sink: ServerLogSink;
   readonly redactor: Redactor;
   readonly roots?: RootsProvider;
+  readonly elicitation?: ElicitationUi;
   /** Who we are in `initialize` (the extension's name and version, from its manifest). */
   readonly clientInfo: ClientInfo;
   readonly onProcessSpawned?: TransportContext['onProcessSpawned'];
@@ -83,6 +85,9 @@ export class ServerSupervisor extends Disposable {
   readonly onDidChangeCatalog = this._onDidChangeCatalog.event;
   private readonly _onDidPing = this._register(new Emitter<ServerHealth>());
   readonly onDidPing = this._onDidPing.event;
+  private readonly _onDidChangePendingInput = this._register(new Emitter<PendingInput | undefined>());
+  /** The server started or stopped waiting on the user (an elicitation). */
+  readonly onDidChangePendingInput = this._onDidChangePendingInput.event;
 
   constructor(private readonly options: ServerSupervisorOptions) {
     super();
@@ -117,6 +122,8 @@ export class ServerSupervisor extends Disposable {
   get health(): ServerHealth { return this._health; }
   /** The pid of the current process, if any. */
   get pid(): number | undefined { return this.session?.pid; }
+  /** What the server waits on the user for, if anything (only a live session can wait). */
+  get pendingInput(): PendingInput | undefined { return this.session?.pendingInput; }
 
   /**
    * A changed definition: the restart policy takes its limits at once; everything else applies at the next start (a
@@ -312,7 +319,7 @@ export class ServerSupervisor extends Disposable {
       session = new McpSession({
         definition: def, launch, transportFactory,
         sink: this.options.sink, redactor: this.options.redactor, clientInfo: this.options.clientInfo, sdk: this.sdk!,
-        roots: this.options.roots, traceLevel: this.options.traceLevel, timing: this.timing,
+        roots: this.options.roots, elicitation: this.options.elicitation, traceLevel: this.options.traceLevel, timing: this.timing,
         onProcessSpawned: this.options.onProcessSpawned, onProcessGone: this.options.onProcessGone,
       });
     } catch (err) {
@@ -329,6 +336,7 @@ export class ServerSupervisor extends Disposable {
       this._health = { ...this._health, lastPingLatencyMs: latencyMs, lastPingAt: at };
       this._onDidPing.fire(this._health);
     });
+    session.onDidChangePendingInput((input) => this._onDidChangePendingInput.fire(input));
     session.onDidClose((close) => { this.releaseSession(); this.onExit(close); });
     session.connect();
   }
@@ -396,8 +404,10 @@ export class ServerSupervisor extends Disposable {
     const session = this.session;
     if (!session) return;
     this.session = undefined;
+    const waited = session.pendingInput;
     session.dispose();
     if (session.catalog !== EMPTY_CATALOG) this._onDidChangeCatalog.fire(EMPTY_CATALOG);
+    if (waited) this._onDidChangePendingInput.fire(undefined);
   }
 
   private cancelRestart(): void {

@@ -24,9 +24,14 @@ export function findSecretsInArgs(args: readonly string[], inputs: readonly Inpu
     if (flag && looksLikeSecretName(flag[1]) && isLiteral(flag[2])) { out.push({ index, reason: `sets "${flag[1]}" to a literal value` }); return; }
     const prev = index > 0 ? /^--?([A-Za-z][\w.-]*)$/.exec(args[index - 1]) : null;
     if (prev && looksLikeSecretName(prev[1]) && !arg.startsWith('-') && isLiteral(arg)) { out.push({ index, reason: `is the value of "${prev[1]}"` }); return; }
-    if (TOKEN_SHAPES.test(arg)) out.push({ index, reason: 'looks like an access token' });
+    if (looksLikeAccessToken(arg)) out.push({ index, reason: 'looks like an access token' });
   });
   return out;
+}
+
+/** Has the shape of a well-known access token (GitHub, OpenAI/Anthropic, Slack, AWS, GitLab, Stripe). */
+export function looksLikeAccessToken(value: string): boolean {
+  return TOKEN_SHAPES.test(value);
 }
 
 /** A literal (not `${env:…}`, which reads the value from the environment at start). */

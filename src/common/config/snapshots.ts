@@ -23,5 +23,6 @@ export function snapshotFor(server: ConfiguredServer, runtime: ServerSnapshot | 
     ...(server.transport ? { transport: server.transport } : {}),
     status,
     state: presentedState(status),
+    ...(runtime?.pendingInput && status.runtime.kind === 'running' ? { pendingInput: runtime.pendingInput } : {}),
   };
 }

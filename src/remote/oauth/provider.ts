@@ -5,6 +5,7 @@ import type {
 import type { ServerOptions } from '../../common/config/types';
 import type { Redactor } from '../../common/redact';
 import { staticClientSecretKey } from '../../common/secretKeys';
+import { isLoopbackHost, isSecureUrl } from '../../common/urls';
 import { loadSdk } from '../../sdkLoader';
 import type { LogLevel } from '../../servers/logSink';
 import { SignInFailedError, SignInRequiredError } from '../errors';
@@ -364,20 +365,6 @@ export function checkAuthorizationServer(authorizationServerUrl: string, metadat
     if (url !== undefined && !isSecureUrl(url)) throw refuse(`has an insecure ${name} (${describeUrl(url)}): only https, or http to this machine, is allowed`);
   }
   if (!metadata.code_challenge_methods_supported?.includes('S256')) throw refuse('does not advertise PKCE with S256 (code_challenge_methods_supported)');
-}
-
-/** `https:`, or `http:` to a loopback host. */
-export function isSecureUrl(url: string): boolean {
-  try {
-    const u = new URL(url);
-    return u.protocol === 'https:' || (u.protocol === 'http:' && isLoopbackHost(u.hostname));
-  } catch {
-    return false;
-  }
-}
-
-function isLoopbackHost(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
 }
 
 /** Two URLs are the same, spelled either way and with or without one trailing slash. */
