@@ -9,6 +9,7 @@ import { RemoteFeatures } from './features/remote';
 import { ServerFeatures } from './features/servers';
 import { Logger } from './log';
 import { CallToolPanels } from './views/callToolPanel';
+import { ElicitationPrompts } from './views/elicitationPanel';
 import { McpDocuments } from './views/mcpDocuments';
 import { ServersTree } from './views/serversTree';
 import { StatusItem } from './views/statusItem';
@@ -37,7 +38,8 @@ export function activate(context: vscode.ExtensionContext): McpManagerApi {
     const config = push(registerConfigFeatures({ context, logger, secrets }));
     // Before the servers: they are built with its HTTP/SSE transports.
     const remote = push(new RemoteFeatures({ secrets, redactor, logger, definitions: config.service }));
-    const features = servers = push(new ServerFeatures({ context, logger, redactor, config, transports: remote.transports }));
+    const elicitations = push(new ElicitationPrompts(context.extensionUri));
+    const features = servers = push(new ServerFeatures({ context, logger, redactor, config, transports: remote.transports, elicitation: elicitations }));
     const showServerLog = (s: ServerSnapshot) => features.logs.show(s.id, s.name);
     const notifier = new Notifier((serverId) => features.showLog(serverId), redactor);
     const documents = push(new McpDocuments());
@@ -50,7 +52,7 @@ export function activate(context: vscode.ExtensionContext): McpManagerApi {
     for (const command of registerCommands({
       logger, notifier, tree,
       config: { config, secrets, globalStorageUri: context.globalStorageUri, log: logger.scoped('config'), servers: features.registry },
-      servers: { servers: features, showServerLog },
+      servers: { servers: features, showServerLog, revealPendingInput: (id) => elicitations.reveal(id) },
       remote: { remote, servers: features, config, secrets, log: logger.scoped('remote') },
       catalog: { servers: features.registry, requests: features.manager, documents, toolForms, log: catalogLog },
       reload: () => features.reloadAll(),

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { SERVERS_VIEW_ID } from '../common/contracts';
+import { UserFacingError } from '../common/errors';
 import type { ServerSnapshot, ServersModel } from '../common/model';
 import type { ServerId } from '../common/serverId';
 import { canRestart, canStart, canStop } from '../common/serverPredicates';
@@ -16,6 +17,8 @@ export interface ServerLifecycle extends ServersModel {
 export interface ServerCommandDeps {
   readonly servers: ServerLifecycle;
   readonly showServerLog: (server: ServerSnapshot) => void;
+  /** Brings the form a server waits on to the front; false when none is open (a link's modal shows by itself). */
+  readonly revealPendingInput?: (id: ServerId) => boolean;
 }
 
 /** Runs one server operation with progress in the Servers view itself (no toast), failing as withServer does. */
@@ -23,7 +26,7 @@ function operate(verb: string, s: ServerSnapshot, task: () => Promise<void>): Pr
   return withServer(s, `${verb} '${s.name}'`, () => vscode.window.withProgress({ location: { viewId: SERVERS_VIEW_ID } }, task));
 }
 
-export function serverCommands({ servers, showServerLog }: ServerCommandDeps): Pick<CommandTable, 'startServer' | 'stopServer' | 'restartServer' | 'showServerLog'> {
+export function serverCommands({ servers, showServerLog, revealPendingInput }: ServerCommandDeps): Pick<CommandTable, 'startServer' | 'stopServer' | 'restartServer' | 'showServerLog' | 'showPendingInput'> {
   return {
     startServer: async (arg) => {
       const s = await pickServer(servers, arg, 'Start which server?', canStart, 'start');
@@ -40,6 +43,10 @@ export function serverCommands({ servers, showServerLog }: ServerCommandDeps): P
     showServerLog: async (arg) => {
       const s = await pickServer(servers, arg, 'Show the log of which server?');
       showServerLog(s);
+    },
+    showPendingInput: async (arg) => {
+      const s = await pickServer(servers, arg, 'Show the input which server waits for?', (x) => x.pendingInput !== undefined, (x) => `'${x.name}' is not waiting for input.`);
+      if (!revealPendingInput?.(s.id)) throw new UserFacingError(`'${s.name}' waits for an answer in a dialog, not in a form.`);
     },
   };
 }

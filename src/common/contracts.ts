@@ -38,6 +38,7 @@ export const COMMANDS = {
   refresh: 'Refresh',
   copyToolSchema: 'Copy Tool Schema',
   copyResourceUri: 'Copy Resource URI',
+  showPendingInput: 'Show Pending Input',
 } as const;
 
 export type CommandVerb = keyof typeof COMMANDS;

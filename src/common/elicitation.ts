@@ -196,12 +196,11 @@ export type UrlCheck = { readonly ok: true; readonly host: string } | { readonly
 
 /** A URL-mode link may be opened only if it is https (or http to this machine) and carries no credentials. */
 export function checkElicitationUrl(url: string): UrlCheck {
-  const host = hostOf(url);
-  if (host === undefined) return { ok: false, reason: 'it is not a valid URL' };
+  if (!URL.canParse(url)) return { ok: false, reason: 'it is not a valid URL' };
   const u = new URL(url);
-  if (u.username || u.password) return { ok: false, reason: 'it carries a user name or password' };
   if (!isSecureUrl(url)) return { ok: false, reason: `only https: links (or http: to this machine) are opened, and this one is ${u.protocol}` };
-  return { ok: true, host };
+  if (u.username || u.password) return { ok: false, reason: 'it carries a user name or password' };
+  return { ok: true, host: u.host };
 }
 
 /** The host of a URL as the browser will reach it (IDN in its punycode form), or undefined. */

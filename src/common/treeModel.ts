@@ -1,4 +1,5 @@
 import { maskSecretArgs } from './config/secretsInArgs';
+import type { CommandVerb } from './contracts';
 import { formatCommandLine } from './config/startConfirmation';
 import type { ServerConfig } from './config/types';
 import type { PendingInput, ServerSnapshot } from './model';
@@ -17,6 +18,8 @@ export interface TreeRow {
   readonly tooltip: string;
   /** Token list matched by regex in package.json `when` clauses, e.g. `mcpServer;stopped;canStart;`. */
   readonly contextValue: string;
+  /** The command a click on the row runs (with the row's server id). */
+  readonly command?: CommandVerb;
   readonly collapsible: boolean;
 }
 
@@ -108,6 +111,7 @@ export function serverRow(s: ServerSnapshot, details: ServerRowDetails = {}): Tr
     accessibilityLabel: `${s.name}, ${s.transport ?? 'invalid'} server, ${p.word}${waiting ? `, ${WAITING_FOR_INPUT.word}` : ''}`,
     tooltip,
     contextValue: serverContextValue(s),
+    ...(waiting ? { command: 'showPendingInput' as const } : {}),
     // Starting and restarting rows stay expandable (with a pending child), so an expansion survives the way to running.
     collapsible: s.state.kind === 'running' || s.state.kind === 'stopped' || s.state.kind === 'starting' || s.state.kind === 'restarting',
   };

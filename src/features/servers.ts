@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { ConfigFeatures } from '../config';
 import type { ConfiguredServersModel } from '../common/config/configuredModel';
 import type { ServerDefinition } from '../common/config/types';
+import type { ElicitationUi } from '../common/elicitation';
 import { SETTINGS, SETTINGS_SECTION, type TraceLevel, commandId, settingId } from '../common/contracts';
 import { errorMessage } from '../common/errors';
 import { Disposable } from '../common/lifecycle';
@@ -22,6 +23,8 @@ export interface ServerFeatureDeps {
   readonly config: ConfigFeatures;
   /** Extra transports (HTTP/SSE) merged over stdio. */
   readonly transports?: TransportFactories;
+  /** Asks the user when a server sends `elicitation/create` (the servers are offered elicitation only with it). */
+  readonly elicitation?: ElicitationUi;
 }
 
 /**
@@ -48,6 +51,7 @@ export class ServerFeatures extends Disposable {
       redactor: deps.redactor,
       ledger,
       roots: () => (vscode.workspace.workspaceFolders ?? []).map((f) => ({ uri: f.uri.toString(), name: f.name })),
+      elicitation: deps.elicitation,
       clientInfo: { name: 'mcp-manager', version: (deps.context.extension.packageJSON as { version: string }).version },
       traceLevel: () => this.traceLevel,
     }));

@@ -43,10 +43,13 @@ export class CallToolPanels extends Disposable {
   }
 }
 
-/** The HTML shell: no server text in it (that arrives by postMessage and is rendered with textContent). */
-export function callToolHtml(webview: Pick<vscode.Webview, 'cspSource' | 'asWebviewUri'>, mediaUri: vscode.Uri, nonce: string): string {
-  const script = webview.asWebviewUri(vscode.Uri.joinPath(mediaUri, 'callTool.js'));
-  const style = webview.asWebviewUri(vscode.Uri.joinPath(mediaUri, 'callTool.css'));
+/**
+ * The HTML shell of a form webview (Call Tool, elicitation): the shared form renderer (media/schemaForm.js), then the
+ * page's own `script`. No server text in it: that arrives by postMessage and is rendered with textContent.
+ */
+export function formPageHtml(webview: Pick<vscode.Webview, 'cspSource' | 'asWebviewUri'>, mediaUri: vscode.Uri, page: { readonly title: string; readonly script: string }): string {
+  const nonce = randomBytes(16).toString('base64');
+  const media = (file: string) => webview.asWebviewUri(vscode.Uri.joinPath(mediaUri, file)).toString();
   const csp = `default-src 'none'; style-src ${webview.cspSource}; script-src 'nonce-${nonce}'; img-src ${webview.cspSource} data:;`;
   return `<!DOCTYPE html>
 <html lang="en">
@@ -54,12 +57,13 @@ export function callToolHtml(webview: Pick<vscode.Webview, 'cspSource' | 'asWebv
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style.toString()}">
-<title>Call Tool</title>
+<link rel="stylesheet" href="${media('callTool.css')}">
+<title>${page.title}</title>
 </head>
 <body>
 <main id="app" aria-busy="true"></main>
-<script nonce="${nonce}" src="${script.toString()}"></script>
+<script nonce="${nonce}" src="${media('schemaForm.js')}"></script>
+<script nonce="${nonce}" src="${media(page.script)}"></script>
 </body>
 </html>`;
 }
@@ -83,7 +87,7 @@ class CallToolPanel extends Disposable {
     this.panel.iconPath = vscode.Uri.joinPath(media, 'mcp.svg');
     this._register(this.panel.onDidDispose(() => { onDispose(); this.dispose(); }));
     this._register(this.panel.webview.onDidReceiveMessage((m: unknown) => { void this.onMessage(m); }));
-    this.panel.webview.html = callToolHtml(this.panel.webview, media, randomBytes(16).toString('base64'));
+    this.panel.webview.html = formPageHtml(this.panel.webview, media, { title: 'Call Tool', script: 'callTool.js' });
   }
 
   reveal(): void { this.panel.reveal(); }

@@ -1,7 +1,7 @@
 import type { Prompt, Resource, ResourceTemplateType as ResourceTemplate, Tool } from '@modelcontextprotocol/client';
 import * as vscode from 'vscode';
 import { type CatalogGroup, type CatalogView, catalogGroups, catalogSummary, pendingRow, promptRow, resourceRow, resourceTemplateRow, toolRow } from '../common/catalogTree';
-import { CONTEXT_KEYS, SERVERS_VIEW_ID } from '../common/contracts';
+import { COMMANDS, CONTEXT_KEYS, SERVERS_VIEW_ID, commandId } from '../common/contracts';
 import { Disposable, type IDisposable } from '../common/lifecycle';
 import type { ServerHealth, ServerSnapshot, ServersModel } from '../common/model';
 import type { ServerId } from '../common/serverId';
@@ -39,6 +39,7 @@ export function toTreeItem(row: TreeRow, id: string): vscode.TreeItem {
   item.contextValue = row.contextValue;
   item.accessibilityInformation = { label: row.accessibilityLabel };
   item.iconPath = new vscode.ThemeIcon(row.icon, row.iconColor ? new vscode.ThemeColor(row.iconColor) : undefined);
+  if (row.command) item.command = { command: commandId(row.command), title: COMMANDS[row.command], arguments: [id] };
   return item;
 }
 
