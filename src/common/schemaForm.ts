@@ -79,7 +79,8 @@ function fieldFor(schemaIn: JsonSchema, root: JsonSchema, name: string, required
       const format = typeof schema['format'] === 'string' ? schema['format'] : undefined;
       return {
         ...base, kind: 'string', format, ...(format === 'password' ? { secret: true } : {}),
-        multiline: format !== 'password' && (typeof schema['maxLength'] !== 'number' || schema['maxLength'] > 200),
+        // A formatted string (email, uri, date, password…) is one line; free text gets a box unless it is short.
+        multiline: format === undefined && (typeof schema['maxLength'] !== 'number' || schema['maxLength'] > 200),
         minLength: num(schema['minLength']), maxLength: num(schema['maxLength']),
         pattern: typeof schema['pattern'] === 'string' ? schema['pattern'] : undefined,
       };
