@@ -12,8 +12,7 @@
   /** @type {any} */ let rootWidget;
   let jsonMode = false;
   let running = false;
-  /** @type {ReturnType<typeof setTimeout> | undefined} */ let validateTimer;
-  const { h, createRenderer } = /** @type {any} */ (window).McpSchemaForm;
+  const { h, showText, debounce, createRenderer } = /** @type {any} */ (window).McpSchemaForm;
   const { widget, placeErrors } = createRenderer({ onChange: () => scheduleValidate() });
 
   // ---- the page ----------------------------------------------------------------------------------------------------
@@ -84,19 +83,13 @@
     scheduleValidate();
   }
 
-  function showFormError(/** @type {string | undefined} */ message) {
-    els.formError.textContent = message || '';
-    els.formError.hidden = !message;
-  }
+  const showFormError = (/** @type {string | undefined} */ message) => showText(els.formError, message);
 
-  function scheduleValidate() {
-    clearTimeout(validateTimer);
-    validateTimer = setTimeout(() => {
-      const { args, error } = collect();
-      showLocal(error);
-      if (!error) vscode.postMessage({ type: 'validate', args });
-    }, 150);
-  }
+  const scheduleValidate = debounce(() => {
+    const { args, error } = collect();
+    showLocal(error);
+    if (!error) vscode.postMessage({ type: 'validate', args });
+  });
 
   function showLocal(/** @type {string | undefined} */ error) {
     showFormError(error);
@@ -105,8 +98,7 @@
 
   /** Shows the extension's validation errors next to their fields (or at the top), and its note (which blocks nothing). */
   function showErrors(/** @type {{path: string, message: string}[]} */ errors, /** @type {string | undefined} */ note) {
-    els.formNote.textContent = note || '';
-    els.formNote.hidden = !note;
+    showText(els.formNote, note);
     const unplaced = placeErrors(jsonMode ? undefined : rootWidget, errors);
     showFormError(unplaced.join('\n') || undefined);
     els.call.disabled = running || errors.length > 0;

@@ -8,11 +8,10 @@
   'use strict';
   const vscode = acquireVsCodeApi();
   const app = /** @type {HTMLElement} */ (document.getElementById('app'));
-  const { h, createRenderer } = /** @type {any} */ (window).McpSchemaForm;
+  const { h, showText, debounce, createRenderer } = /** @type {any} */ (window).McpSchemaForm;
   const { widget, placeErrors } = createRenderer({ onChange: () => scheduleValidate(), emptyText: 'The server asks for no values.' });
 
   /** @type {any} */ let rootWidget;
-  /** @type {ReturnType<typeof setTimeout> | undefined} */ let validateTimer;
   let sent = false;
 
   const els = {
@@ -45,24 +44,17 @@
     return { content: r.value, error: r.error };
   }
 
-  function showFormError(/** @type {string | undefined} */ message) {
-    els.formError.textContent = message || '';
-    els.formError.hidden = !message;
-  }
+  const showFormError = (/** @type {string | undefined} */ message) => showText(els.formError, message);
 
-  function scheduleValidate() {
-    clearTimeout(validateTimer);
-    validateTimer = setTimeout(() => {
-      const { content, error } = collect();
-      showFormError(error);
-      els.submit.disabled = sent || !!error;
-      if (!error) vscode.postMessage({ type: 'validate', args: content });
-    }, 150);
-  }
+  const scheduleValidate = debounce(() => {
+    const { content, error } = collect();
+    showFormError(error);
+    els.submit.disabled = sent || !!error;
+    if (!error) vscode.postMessage({ type: 'validate', args: content });
+  });
 
   function showErrors(/** @type {{path: string, message: string}[]} */ errors, /** @type {string | undefined} */ note) {
-    els.formNote.textContent = note || '';
-    els.formNote.hidden = !note;
+    showText(els.formNote, note);
     showFormError(placeErrors(rootWidget, errors).join('\n') || undefined);
     els.submit.disabled = sent || errors.length > 0;
   }

@@ -1,7 +1,7 @@
 // The form renderer shared by the Call Tool and elicitation webviews (media/callTool.js, media/elicitation.js): turns
 // the form model of src/common/schemaForm.ts into widgets that collect a value and show errors at their JSON Pointer.
 // Every server string goes into the DOM through textContent or an attribute value: no HTML parsing, no markdown.
-// Loaded before the page's own script; exposes window.McpSchemaForm = { h, createRenderer }.
+// Loaded before the page's own script; exposes window.McpSchemaForm = { h, showText, debounce, createRenderer }.
 // @ts-check
 (function () {
   'use strict';
@@ -22,6 +22,16 @@
     }
     for (const c of children || []) if (c !== undefined) el.append(typeof c === 'string' ? document.createTextNode(c) : c);
     return el;
+  }
+  /** Shows `message` in `el` (textContent), or hides `el` when there is none. */
+  function showText(/** @type {HTMLElement} */ el, /** @type {string | undefined} */ message) {
+    el.textContent = message || '';
+    el.hidden = !message;
+  }
+  /** `fn`, run once `ms` after the last of a burst of calls (validation while typing). */
+  function debounce(/** @type {() => void} */ fn, ms = 150) {
+    /** @type {ReturnType<typeof setTimeout> | undefined} */ let timer;
+    return () => { clearTimeout(timer); timer = setTimeout(fn, ms); };
   }
   const pointer = (/** @type {string} */ path, /** @type {string|number} */ seg) => `${path}/${String(seg).replace(/~/g, '~0').replace(/\//g, '~1')}`;
 
@@ -284,5 +294,5 @@
     return { widget, placeErrors };
   }
 
-  /** @type {any} */ (window).McpSchemaForm = { h, createRenderer };
+  /** @type {any} */ (window).McpSchemaForm = { h, showText, debounce, createRenderer };
 })();

@@ -10,6 +10,7 @@ import type { ServerSnapshot } from '../../../src/common/model';
 import { Redactor } from '../../../src/common/redact';
 import { serverRow } from '../../../src/common/treeModel';
 import { RpcTimeoutError } from '../../../src/servers/errors';
+import { RequestClock } from '../../../src/servers/requestClock';
 import { ServerManager, launchesFrom, stdioTransportFactory } from '../../../src/servers/serverManager';
 import { until } from '../../shared/wait';
 import { MemorySink, TEST_CLIENT_INFO, stdioDefinition, testResolver } from './helpers';
@@ -147,5 +148,33 @@ describe('Elicitation with a real stdio server', function () {
     const result = await m.callTool(d.id, 'askForm', {});
     assert.equal(result.isError, true);
     assert.match(text(result), /does not support form elicitation/);
+  });
+});
+
+describe('RequestClock: a request\'s timers, paused while the server waits on the user', () => {
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  it('the idle timeout fires; progress resets it; paused it never fires; the ceiling keeps what it had left', async () => {
+    const idle = new RequestClock(60, 10_000);
+    await sleep(100);
+    assert.equal(idle.expired, 'idle');
+    assert.ok(idle.signal.aborted);
+
+    const paused = new RequestClock(40, 10_000, true);
+    await sleep(100);
+    assert.equal(paused.expired, undefined, 'paused from the start: nothing fires');
+    paused.resume();
+    for (let i = 0; i < 4; i++) { await sleep(20); paused.progress(); }
+    assert.equal(paused.expired, undefined, 'progress keeps it alive');
+    paused.dispose();
+
+    const ceiling = new RequestClock(1_000, 120);
+    await sleep(60);
+    ceiling.pause();
+    await sleep(150);
+    assert.equal(ceiling.expired, undefined, 'the ceiling stands still while paused');
+    ceiling.resume();
+    await sleep(100);
+    assert.equal(ceiling.expired, 'ceiling', 'and runs out with what it had left');
   });
 });
