@@ -12,6 +12,7 @@
  *
  * `format` is an annotation, as 2020-12 says by default: not asserted (and so no format regexes run either).
  */
+import type { jsonSchemaValidator } from '@modelcontextprotocol/client';
 import type { Ajv as AjvDraft7, ErrorObject, Options, ValidateFunction } from 'ajv';
 import type { Ajv2020 } from 'ajv/dist/2020';
 import { type JsonSchema, type ValidationError, escapePointer, isObject } from './schemaForm';
@@ -156,6 +157,25 @@ export async function validateArguments(classes: AjvClasses, inputSchema: unknow
     toEvaluate.forEach(([key], i) => answers.set(key, results[i]));
     unanswered += tooLong.length + results.filter((r) => r === undefined).length + Math.max(0, toEvaluate.length - results.length);
   }
+}
+
+/**
+ * The JSON Schema validator the SDK's Client is given (tools' output schemas, elicitation answers): synchronous, so no
+ * regex a server supplies is evaluated (its patterns count as matching: the server's own checks stand); everything
+ * else is checked. A schema ajv cannot compile accepts anything, as it does for arguments. (The SDK's default would
+ * compile and run the server's patterns on the extension host's thread.)
+ */
+export function hostSafeSchemaValidator(classes: AjvClasses): jsonSchemaValidator {
+  return {
+    getValidator: <T>(schema: unknown) => {
+      const c = isObject(schema) ? compile(classes, schema) : undefined;
+      return (input: unknown) => {
+        if (!c || 'problem' in c || c.validate(input)) return { valid: true as const, data: input as T, errorMessage: undefined };
+        const errors = toValidationErrors(c.validate.errors ?? []);
+        return { valid: false as const, data: undefined, errorMessage: errors.map((e) => `${e.path || '/'}: ${e.message}`).join('; ') };
+      };
+    },
+  };
 }
 
 function patternNote(count: number): string {

@@ -56,8 +56,8 @@ export class RemoteFeatures extends Disposable {
         this.auth.handleCallback(`?${uri.query}`);
       },
     }));
-    // Another window signed in or out: forget what this one cached.
-    this._register(deps.secrets.onDidChange(() => this.auth.forgetAll()));
+    // Another window signed in or out: what this one read from SecretStorage is read again.
+    this._register(deps.secrets.onDidChange(() => this.auth.reloadStored()));
   }
 
   /**

@@ -1,9 +1,9 @@
 // The one module with SDK *value* imports on the supervision path: everything else imports SDK types only.
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js'; // v1: the runtime Client (loadSdk) is v1's class
 import type {
-  CallToolResult, CompleteRequest, CompleteResult, GetPromptResult, LoggingLevel, ReadResourceResult, RequestOptions, Root,
+  CallToolResult, Client, CompleteRequest, CompleteResult, GetPromptResult, LoggingLevel, ReadResourceResult, RequestOptions, Root,
 } from '@modelcontextprotocol/client';
 import { DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_STARTUP_TIMEOUT_MS, type ResolvedLaunch, type ServerDefinition } from '../common/config/types';
+import { hostSafeSchemaValidator } from '../common/argumentValidation';
 import type { TraceLevel } from '../common/contracts';
 import {
   type ElicitContent, type ElicitationAnswer, type ElicitationRequest, type ElicitationUi, type PendingInput, checkElicitationUrl, describeAnswer,
@@ -15,7 +15,7 @@ import { type CatalogKind, type CatalogList, EMPTY_CATALOG, type RequestCallOpti
 import type { Redactor } from '../common/redact';
 import type { ServerCapabilities, ServerInfo } from '../common/serverState';
 import { CommandNotFoundError, RequestCeilingError, RpcTimeoutError, ServerConnectionLostError, StartupTimeoutError } from './errors';
-import { type CatalogPages, LIST_METHODS, type PageLister, loadCatalog } from './loadCatalog';
+import { LIST_METHODS, type PageLister, loadCatalog } from './loadCatalog';
 import { LogBudget } from './logBudget';
 import { RequestClock } from './requestClock';
 import { DEFAULT_STDERR_OPTIONS, mcpLevelToLogLevel, type LogLevel, type ServerLogSink } from './logSink';
@@ -284,7 +284,7 @@ export class McpSession extends Disposable {
   // ---- requests -------------------------------------------------------------------------------------------------
 
   callTool(name: string, args: Record<string, unknown> | undefined, options?: RequestCallOptions): Promise<CallToolResult> {
-    return this.request(`tools/call ${name}`, (c, o) => this.options.sdk.callTool(c, { name, arguments: args }, o), options);
+    return this.request(`tools/call ${name}`, (c, o) => this.options.sdk.callTool(c, { name, arguments: args }, o, this._catalog.tools.find((t) => t.name === name)), options);
   }
 
   readResource(uri: string, options?: RequestCallOptions): Promise<ReadResourceResult> {
@@ -357,11 +357,11 @@ export class McpSession extends Disposable {
     const { roots, elicitation, redactor, clientInfo, sdk } = this.options;
     const { serverLog } = this;
     const { Client, onServerNotification, onServerRequest } = sdk;
-    const client = new Client(
-      clientInfo,
+    const client = new Client(clientInfo, {
       // Honest capabilities: roots and elicitation only when we can supply them; no sampling.
-      { capabilities: { ...(roots ? { roots: { listChanged: true } } : {}), ...(elicitation ? { elicitation: { form: {}, url: {} } } : {}) } },
-    );
+      capabilities: { ...(roots ? { roots: { listChanged: true } } : {}), ...(elicitation ? { elicitation: { form: {}, url: {} } } : {}) },
+      jsonSchemaValidator: hostSafeSchemaValidator(sdk),
+    });
     if (roots) onServerRequest(client, 'roots/list', async () => ({ roots: [...await roots()] }));
     if (elicitation) onServerRequest(client, 'elicitation/create', (request, { signal }) => this.elicit(elicitation, request.params, signal));
     onServerNotification(client, 'notifications/message', (n) => {
@@ -476,8 +476,7 @@ export class McpSession extends Disposable {
     let listing;
     try {
       const { listPage } = this.options.sdk;
-      // v1's Tool types inputSchema.properties as `object`s, v2's (CatalogPages) as JSON values: the same parsed JSON.
-      const pages: PageLister = (kind, cursor, o) => listPage(this.client, kind, cursor, o) as Promise<CatalogPages[typeof kind]>;
+      const pages: PageLister = (kind, cursor, o) => listPage(this.client, kind, cursor, o);
       listing = await loadCatalog(pages, this.capabilities, kinds, { timeoutMs });
     } catch (err) {
       if (this.isDisposed) return;

@@ -11,7 +11,7 @@ describe('OAuth: Sign In to Server through the URI handler in a real VS Code', (
   let rsPort = 0;
   const wb = useWorkbench(async () => {
     // 127.0.0.2 (loopback): code-server would proxy-rewrite an authorization URL on 127.0.0.1 (see the fixture).
-    fixture = await startFixture('oidcMcp.mjs', [], { ACCESS_TTL: '3600', HOST: '127.0.0.2' });
+    fixture = await startFixture('oidcMcp.mjs', [], { ACCESS_TTL: '3600', HOST: '127.0.0.2', TOKEN_HOST: '127.0.0.1' });
     rsPort = fixture.port;
     return {
       settings: { 'mcpManager.servers': { protected: { type: 'http', url: `http://127.0.0.2:${rsPort}/mcp` } } },
@@ -77,7 +77,7 @@ describe('OAuth: a pre-registered confidential client over the loopback redirect
   let fixture: FixtureServer | undefined;
   let rsPort = 0;
   const wb = useWorkbench(async () => {
-    fixture = await startFixture('oidcMcp.mjs', [], { ACCESS_TTL: '3600', HOST: '127.0.0.2', STATIC_CLIENT_SECRET: CLIENT_SECRET });
+    fixture = await startFixture('oidcMcp.mjs', [], { ACCESS_TTL: '3600', HOST: '127.0.0.2', TOKEN_HOST: '127.0.0.1', STATIC_CLIENT_SECRET: CLIENT_SECRET });
     rsPort = fixture.port;
     return {
       settings: {
@@ -135,7 +135,7 @@ describe('OAuth: a signed-in workspace server whose URL is edited to another hos
   let otherPort = 0;
   const mcpJson = (url: string): string => JSON.stringify({ servers: { moving: { type: 'http', url } } }, null, 2);
   const wb = useWorkbench(async () => {
-    fixture = await startFixture('oidcMcp.mjs', [], { ACCESS_TTL: '3600', HOST: '127.0.0.2' });
+    fixture = await startFixture('oidcMcp.mjs', [], { ACCESS_TTL: '3600', HOST: '127.0.0.2', TOKEN_HOST: '127.0.0.1' });
     rsPort = fixture.port;
     // The "new host": records every request's Authorization header and answers 401 without a challenge.
     other = createServer((req, res) => { seen.push(`${req.method} ${req.url} authorization=${req.headers.authorization ?? '-'}`); res.writeHead(401).end(); });

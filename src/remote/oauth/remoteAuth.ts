@@ -161,6 +161,15 @@ export class RemoteAuth {
     this.stepUpScopes.delete(serverId);
   }
 
+  /**
+   * SecretStorage changed (another window signed in or out, or this one stored something): what was read from it is
+   * read again. Discovery results and sign-ins in progress stay: they are not stored, and a sign-in's code leg needs
+   * the discovery its authorization request was made with.
+   */
+  reloadStored(): void {
+    for (const { provider } of this.silentProviders.values()) provider.reload();
+  }
+
   /** Everything in memory (Clear All Stored Data). */
   forgetAll(): void {
     for (const id of [...this.silentProviders.keys()]) this.forget(id);
@@ -224,8 +233,8 @@ export class RemoteAuth {
     if (!running) {
       running = (async () => {
         try {
-          const { auth } = await loadSdk(); // the SDK's OAuth client, loaded at first use
-          const result = await auth(provider, { serverUrl: target.url, resourceMetadataUrl, scope, fetchFn: this.net });
+          const { authorize } = await loadSdk(); // the SDK's OAuth client, loaded at first use
+          const result = await authorize(provider, { serverUrl: target.url, resourceMetadataUrl, scope, fetchFn: this.net });
           if (result !== 'AUTHORIZED') throw new SignInRequiredError(target.serverName, 'sign-in needed');
           this.deps.log('info', `[oauth] ${target.serverName}: token refreshed`);
         } catch (err) {
@@ -246,8 +255,8 @@ export class RemoteAuth {
     const { signal, scope } = options;
     if (signal?.aborted) throw new UserCancelledError();
     this.deps.log('info', `[oauth] ${target.serverName}: signing in${scope ? ` (scope ${scope})` : ''}`);
-    const { auth, exchangeCode, isInvalidClientError } = await loadSdk();
-    let result = await auth(provider, { serverUrl: target.url, resourceMetadataUrl, scope, fetchFn: this.net });
+    const { authorize, exchangeCode, isInvalidClientError } = await loadSdk();
+    let result = await authorize(provider, { serverUrl: target.url, resourceMetadataUrl, scope, fetchFn: this.net });
     if (result === 'REDIRECT') {
       const flow = provider.pendingFlow;
       if (!flow) throw new SignInFailedError('The sign-in did not start');

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { type Server, createServer } from 'node:http';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { Client } from '@modelcontextprotocol/client';
 import { RemoteTransport, TransportMemory, remoteTransportFactory } from '../../../src/remote/httpTransport';
 import { Redactor } from '../../../src/common/redact';
 import { makeServerId } from '../../../src/common/serverId';
@@ -83,7 +83,7 @@ describe('remote transport against server-everything (127.0.0.1)', function () {
     const client = await connect(t);
     clients.push(client);
     const firstSession = t.sessionId;
-    const inFlight = client.callTool({ name: 'trigger-long-running-operation', arguments: { duration: 20, steps: 20 } }, undefined, { timeout: 30_000 });
+    const inFlight = client.callTool({ name: 'trigger-long-running-operation', arguments: { duration: 20, steps: 20 } }, { timeout: 30_000 });
     const failed = inFlight.then(() => undefined, (e: unknown) => e);
     await new Promise((r) => setTimeout(r, 500));
     const t0 = Date.now();

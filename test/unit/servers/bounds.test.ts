@@ -91,22 +91,20 @@ describe('Bounds against a hostile in-memory server', function () {
       for (let i = 0; i < 50_000; i++) await server.sendLoggingMessage({ level: 'info', data: text });
     }));
     // Counts the log messages the SDK Client parses and hands to the session's notifications/message handler (most of
-    // a flood's cost). The handler is registered through src/sdk.ts `onServerNotification`, by schema (v1) or by
-    // method (v2): either way the registration names notifications/message.
+    // a flood's cost). The handler is registered through src/sdk.ts `onServerNotification`, by method.
     const sdk = await loadSdk();
-    const { setNotificationHandler } = sdk.Client.prototype; // eslint-disable-line @typescript-eslint/unbound-method -- called with its `this`
-    const methodOf = (key: unknown): unknown => (typeof key === 'string' ? key : (key as { shape?: { method?: { value?: unknown } } }).shape?.method?.value);
+    const proto = sdk.Client.prototype as unknown as { setNotificationHandler: (method: string, handler: (n: unknown) => unknown) => void };
+    const { setNotificationHandler } = proto; // called with its `this`
     let parsedByClient = 0;
     let registered = 0;
-    sdk.Client.prototype.setNotificationHandler = function (schema, handler) {
-      if (methodOf(schema) !== 'notifications/message') return setNotificationHandler.call(this, schema, handler);
+    proto.setNotificationHandler = function (method, handler) {
+      if (method !== 'notifications/message') return setNotificationHandler.call(this, method, handler);
       registered++;
-      const counted: typeof handler = (n) => { parsedByClient++; return handler(n); };
-      return setNotificationHandler.call(this, schema, counted);
+      return setNotificationHandler.call(this, method, (n: unknown) => { parsedByClient++; return handler(n); });
     };
     try {
       await m.start(d.id);
-    } finally { sdk.Client.prototype.setNotificationHandler = setNotificationHandler; }
+    } finally { proto.setNotificationHandler = setNotificationHandler; }
     const callsBefore = sink.appendCalls;
     await m.callTool(d.id, 'run', {});
     await until('the not-shown count', () => sink.has(/messages not shown/));
