@@ -114,6 +114,11 @@ export function isConnectionClosed(err: unknown): boolean {
     || (err instanceof ProtocolError && err.code === CONNECTION_LOST_CODE && (err.data as { connectionLost?: unknown } | undefined)?.connectionLost === true);
 }
 
+/** What made the SDK's version probe fail (its cause: what the transport threw), else `err` itself. */
+export function probeFailureCause(err: unknown): unknown {
+  return err instanceof SdkError && err.code === SdkErrorCode.EraNegotiationFailed && err.cause instanceof Error ? err.cause : err;
+}
+
 /** The SDK's request timeout fired. */
 export function isRequestTimeout(err: unknown): boolean {
   return err instanceof SdkError && err.code === SdkErrorCode.RequestTimeout;

@@ -114,6 +114,8 @@ export class RemoteTransport implements ManagedTransport {
 
   setProtocolVersion(version: string): void {
     this.protocolVersion = version;
+    // 2026-07-28 has no initialize: the Client says the version once the server/discover probe settled the era.
+    if (!this.initRequest) this.initialized = true;
     this.inner?.setProtocolVersion?.(version);
   }
 
@@ -136,6 +138,11 @@ export class RemoteTransport implements ManagedTransport {
         throw err;
       }
       if (!this.initialized) {
+        // A probe the server does not know (a 4xx, its JSON-RPC error) is how the SDK tells a legacy server: as it is.
+        // Anything else (unreachable, 401/403, 5xx) fails the connection with our plain reason (the SDK keeps it as
+        // the cause; McpSession reports that).
+        const status = sdk.httpStatusOf(err);
+        if (request?.method === 'server/discover' && status !== undefined && status >= 400 && status < 500 && status !== 401 && status !== 403) throw err;
         if (request?.method === 'initialize' && this.kind === 'http' && this.launch.type === 'http' && isFallbackStatus(err, sdk)) {
           this.note('info', `Streamable HTTP not available (${errorMessage(err)}); falling back to SSE`);
           await this.replaceInner('sse');

@@ -1,10 +1,11 @@
 // The one module with SDK *value* imports on the supervision path: everything else imports SDK types only.
 import type {
-  CallToolResult, Client, CompleteRequest, CompleteResult, GetPromptResult, LoggingLevel, ReadResourceResult, RequestOptions, Root,
+  CallToolResult, Client, PriorDiscovery, CompleteRequest, CompleteResult, GetPromptResult, LoggingLevel, ReadResourceResult, RequestOptions, Root,
 } from '@modelcontextprotocol/client';
 import { DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_STARTUP_TIMEOUT_MS, type ResolvedLaunch, type ServerDefinition } from '../common/config/types';
 import { hostSafeSchemaValidator } from '../common/argumentValidation';
 import type { TraceLevel } from '../common/contracts';
+import { type EraVerdict, type NegotiationMode, negotiationFor, nextVerdict } from '../common/protocolRevision';
 import {
   type ElicitContent, type ElicitationAnswer, type ElicitationRequest, type ElicitationUi, type PendingInput, checkElicitationUrl, describeAnswer,
   describeRequest, parseElicitation, pendingInputOf, secretValues,
@@ -25,6 +26,10 @@ import type { McpSdk } from '../sdkLoader';
 
 /** Longest `notifications/message` text written to the log (characters). */
 const MAX_SERVER_LOG_MESSAGE = 10_000;
+/** The `_meta` key of a request's log level (2026-07-28). */
+const LOG_LEVEL_META_KEY = 'io.modelcontextprotocol/logLevel';
+/** Longest wait for the answer to the `server/discover` probe on a local pipe (half the startup timeout if shorter). */
+const PROBE_TIMEOUT_MS = 10_000;
 
 /**
  * Progress resets a request's timeout, but a request runs at most this many times its timeout in all (60 s → 10 min);
@@ -58,6 +63,11 @@ export interface McpSessionOptions {
   /** The MCP SDK, loaded by the supervisor before the first attempt (never at activation: see src/sdk.ts). */
   readonly sdk: McpSdk;
   readonly roots?: RootsProvider;
+  /**
+   * What earlier attempts learnt of the server's era (`protocol: auto`): read before connecting, written after. Absent:
+   * every attempt probes.
+   */
+  readonly era?: { get(): EraVerdict | undefined; set(verdict: EraVerdict | undefined): void };
   /** Asks the user when the server sends `elicitation/create`; absent: the capability is not declared. */
   readonly elicitation?: ElicitationUi;
   /** `mcpManager.trace`, read per message. Absent: no trace. */
@@ -117,8 +127,12 @@ export class McpSession extends Disposable {
   /** A refresh started by list_changed is running (the next one waits for it). */
   private listChangedRefreshing = false;
   private _listed = false;
-  /** The revision the Client negotiated (v1's Client tells the transport; see interceptTransport). */
+  /** The revision the Client negotiated (it tells the transport; see interceptTransport). */
   private protocolVersion: string | undefined;
+  /** 2026-07-28: the log level the user chose (sent with each request instead of logging/setLevel). */
+  private logLevel: LoggingLevel | undefined;
+  /** How the Client finds the revision (the `protocol` server option; SSE speaks 2025-11-25). */
+  private readonly negotiation: NegotiationMode;
   /** The timers of the requests under way: they stand still while the server waits on the user. */
   private readonly clocks = new Set<RequestClock>();
   /** The server's open elicitations, oldest first. */
@@ -175,6 +189,7 @@ export class McpSession extends Disposable {
       closed: trace ? () => trace.reset() : undefined,
       negotiated: (version) => { this.protocolVersion = version; },
     });
+    this.negotiation = negotiationFor(options.definition.options.protocol, options.launch.type);
     this.client = this.createClient();
     this.transport.onclose = () => this.onTransportClosed();
   }
@@ -203,6 +218,8 @@ export class McpSession extends Disposable {
   private async doConnect(): Promise<void> {
     const def = this.options.definition;
     const startupTimeoutMs = def.options.startupTimeoutMs ?? DEFAULT_STARTUP_TIMEOUT_MS;
+    const probing = this.negotiation === 'auto';
+    const prior = probing ? this.options.era?.get() : undefined;
     const startupTimer = this.timeout(startupTimeoutMs, () => {
       this.failure = new StartupTimeoutError(def.name, startupTimeoutMs).message;
       this.log('error', `${this.failure}; killing it`);
@@ -210,11 +227,15 @@ export class McpSession extends Disposable {
     });
     let outcome: ConnectOutcome | undefined;
     try {
-      await this.client.connect(this.transport, { timeout: startupTimeoutMs + 1_000 }); // our own timer fires first
+      // Our own timer fires first. A prior verdict skips the probe (the SDK adopts a modern one with no round trip).
+      await this.client.connect(this.transport, { timeout: startupTimeoutMs + 1_000, ...(prior ? { prior: prior as PriorDiscovery } : {}) });
       startupTimer.dispose();
       if (this.closeInfo) outcome = { kind: 'exited', close: this.closeInfo };
       else {
         this.phase = 'open';
+        const discover = this.client.getDiscoverResult();
+        if (probing) this.options.era?.set(nextVerdict(prior, { ok: true, verdict: discover ? { kind: 'modern', discover } : { kind: 'legacy' } }));
+        if (prior) this.log('debug', `era: ${prior.kind} (known from an earlier attempt; not probed)`);
         const info = this.client.getServerVersion();
         outcome = {
           kind: 'initialized',
@@ -226,6 +247,7 @@ export class McpSession extends Disposable {
     } catch (err) {
       startupTimer.dispose();
       outcome = await this.connectFailure(err);
+      if (probing && outcome?.kind === 'exited') this.options.era?.set(nextVerdict(prior, { ok: false }));
     }
     if (outcome) this._onDidConnect.fire(outcome);
   }
@@ -233,6 +255,8 @@ export class McpSession extends Disposable {
   private async connectFailure(err: unknown): Promise<ConnectOutcome | undefined> {
     // Closed or killed by its owner meanwhile: nobody listens, and the stop in progress must not be cut short.
     if (this.isDisposed) return undefined;
+    // A failed version probe: what our transport threw is the SDK error's cause.
+    err = this.options.sdk.probeFailureCause(err);
     if (isSignInRequired(err)) return { kind: 'signInRequired', error: err };
     // It exited (or was killed by the startup timer) while initializing: the close says how.
     if (this.closeInfo && (this.transport.pid !== undefined || this.failure)) return { kind: 'exited', close: this.closeInfo };
@@ -253,9 +277,8 @@ export class McpSession extends Disposable {
    */
   async activate(logLevel: LoggingLevel | undefined): Promise<void> {
     if (!this.isOpen) return;
-    if (logLevel && this.capabilities?.logging) {
-      await this.request('logging/setLevel', (c, o) => c.setLoggingLevel(logLevel, o)).catch((err: unknown) => this.log('warn', `logging/setLevel failed: ${errorMessage(err)}`));
-    }
+    if (logLevel) await this.setLogLevel(logLevel).catch((err: unknown) => this.log('warn', `logging/setLevel failed: ${errorMessage(err)}`));
+    if (this.modern) await this.listenForChanges();
     this.startPing();
     await this.refreshCatalog();
     if (this.isDisposed || !this.isOpen) return;
@@ -284,24 +307,27 @@ export class McpSession extends Disposable {
   // ---- requests -------------------------------------------------------------------------------------------------
 
   callTool(name: string, args: Record<string, unknown> | undefined, options?: RequestCallOptions): Promise<CallToolResult> {
-    return this.request(`tools/call ${name}`, (c, o) => this.options.sdk.callTool(c, { name, arguments: args }, o, this._catalog.tools.find((t) => t.name === name)), options);
+    return this.request(`tools/call ${name}`, (c, o) => this.options.sdk.callTool(c, { name, arguments: args, ...this.meta() }, o, this._catalog.tools.find((t) => t.name === name)), options);
   }
 
   readResource(uri: string, options?: RequestCallOptions): Promise<ReadResourceResult> {
-    return this.request('resources/read', (c, o) => c.readResource({ uri }, o), options);
+    return this.request('resources/read', (c, o) => c.readResource({ uri, ...this.meta() }, o), options);
   }
 
   getPrompt(name: string, args: Record<string, string> | undefined, options?: RequestCallOptions): Promise<GetPromptResult> {
-    return this.request(`prompts/get ${name}`, (c, o) => c.getPrompt({ name, arguments: args }, o), options);
+    return this.request(`prompts/get ${name}`, (c, o) => c.getPrompt({ name, arguments: args, ...this.meta() }, o), options);
   }
 
   complete(params: CompleteRequest['params'], options?: RequestCallOptions): Promise<CompleteResult> {
-    return this.request('completion/complete', (c, o) => c.complete(params, o), options);
+    return this.request('completion/complete', (c, o) => c.complete({ ...params, ...this.meta() }, o), options);
   }
 
   /** Sets the server's log level; no-op without the logging capability. */
   async setLogLevel(level: LoggingLevel): Promise<void> {
-    if (this.isOpen && this.capabilities?.logging) await this.request('logging/setLevel', (c, o) => c.setLoggingLevel(level, o));
+    if (!this.isOpen || !this.capabilities?.logging) return;
+    // 2026-07-28 has no logging/setLevel: the level travels in each request's _meta.
+    if (this.modern) { this.logLevel = level; return; }
+    await this.request('logging/setLevel', (c, o) => c.setLoggingLevel(level, o));
   }
 
   /** Tells the server the roots changed (it will ask for them again). */
@@ -353,11 +379,44 @@ export class McpSession extends Disposable {
 
   // ---- internals ------------------------------------------------------------------------------------------------
 
+  /** 2026-07-28: the log level asked for, in a request's `_meta` (absent when none was set). */
+  private meta(): { _meta?: Record<string, unknown> } {
+    return this.logLevel && this.modern ? { _meta: { [LOG_LEVEL_META_KEY]: this.logLevel } } : {};
+  }
+
+  /** The connection speaks 2026-07-28 (or later). */
+  private get modern(): boolean { return this.client.getProtocolEra() === 'modern'; }
+
+  /**
+   * 2026-07-28: list changes arrive on a `subscriptions/listen` stream (the SDK dispatches them to the same
+   * notification handlers as 2025-11-25's list_changed). Only what the server says it announces is asked for.
+   */
+  private async listenForChanges(): Promise<void> {
+    const caps = this.client.getServerCapabilities();
+    const filter = {
+      ...(caps?.tools?.listChanged ? { toolsListChanged: true } : {}),
+      ...(caps?.prompts?.listChanged ? { promptsListChanged: true } : {}),
+      ...(caps?.resources?.listChanged ? { resourcesListChanged: true } : {}),
+    };
+    if (!Object.keys(filter).length) return;
+    try {
+      await this.client.listen(filter);
+      this.log('debug', `listening for ${Object.keys(filter).join(', ')}`);
+    } catch (err) {
+      this.log('warn', `subscriptions/listen failed (list changes will not be seen until a refresh): ${errorMessage(err)}`);
+    }
+  }
+
   private createClient(): Client {
     const { roots, elicitation, redactor, clientInfo, sdk } = this.options;
     const { serverLog } = this;
     const { Client, onServerNotification, onServerRequest } = sdk;
     const client = new Client(clientInfo, {
+      versionNegotiation: {
+        mode: this.negotiation,
+        // On a local pipe a probe nobody answers means a legacy server (the SDK falls back to initialize): not a long wait.
+        probe: { timeoutMs: Math.min(PROBE_TIMEOUT_MS, (this.options.definition.options.startupTimeoutMs ?? DEFAULT_STARTUP_TIMEOUT_MS) / 2) },
+      },
       // Honest capabilities: roots and elicitation only when we can supply them; no sampling.
       capabilities: { ...(roots ? { roots: { listChanged: true } } : {}), ...(elicitation ? { elicitation: { form: {}, url: {} } } : {}) },
       jsonSchemaValidator: hostSafeSchemaValidator(sdk),

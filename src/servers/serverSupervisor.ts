@@ -16,7 +16,8 @@ import { DEFINITION_OK, type DefinitionState, type RuntimeState, STOPPED, type S
 import { type RuntimeEffect, type RuntimeEvent, type StartRejection, transition } from '../common/serverTransitions';
 import { ServerNotRunningError, ServerStartError, describeExit } from './errors';
 import type { LogLevel, ServerLogSink } from './logSink';
-import { type ClientInfo, type ConnectOutcome, McpSession, type RootsProvider, type SessionClose, type SessionTiming } from './mcpSession';
+import { type ClientInfo, type ConnectOutcome, McpSession, type McpSessionOptions, type RootsProvider, type SessionClose, type SessionTiming } from './mcpSession';
+import type { EraVerdict } from '../common/protocolRevision';
 import type { TransportContext, TransportFactories } from './transport';
 import { type McpSdk, loadSdk } from '../sdkLoader';
 
@@ -66,6 +67,7 @@ export class ServerSupervisor extends Disposable {
   /** The start gate's work for the attempt under way, if any: its answer is dropped once this is cancelled. */
   private preparing: { cancelled: boolean } | undefined;
   /** The MCP SDK, loaded before the first attempt. */
+  private era: { readonly launch: string; readonly verdict: EraVerdict | undefined } | undefined;
   private sdk: McpSdk | undefined;
   /** The pending automatic restart, if any. */
   private restartTimer: IDisposable | undefined;
@@ -145,6 +147,7 @@ export class ServerSupervisor extends Disposable {
     if (this.stopping) return this.stopping.then(() => this.start());
     if (this._state.kind === 'running' && this.session?.isOpen && !this.waiters.length) return Promise.resolve();
     const wait = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    this.era = undefined; // a start asked for finds the server's era afresh (it may have been upgraded); crash restarts reuse it
     this.dispatch({ type: 'startRequested', now: Date.now() });
     return wait;
   }
@@ -301,6 +304,15 @@ export class ServerSupervisor extends Disposable {
     this.dispatch({ type: 'prepared', preparation });
   }
 
+  /** What this server's attempts learnt of its era (`protocol: auto`), for the launch they ran: another launch probes. */
+  private eraMemory(launch: ResolvedLaunch): NonNullable<McpSessionOptions['era']> {
+    const key = JSON.stringify(launch);
+    return {
+      get: () => (this.era?.launch === key ? this.era.verdict : undefined),
+      set: (verdict) => { this.era = { launch: key, verdict }; },
+    };
+  }
+
   private connect(launch: ResolvedLaunch): void {
     const def = this.attemptDefinition;
     if (launch.type === 'stdio') {
@@ -319,7 +331,7 @@ export class ServerSupervisor extends Disposable {
       session = new McpSession({
         definition: def, launch, transportFactory,
         sink: this.options.sink, redactor: this.options.redactor, clientInfo: this.options.clientInfo, sdk: this.sdk!,
-        roots: this.options.roots, elicitation: this.options.elicitation, traceLevel: this.options.traceLevel, timing: this.timing,
+        roots: this.options.roots, elicitation: this.options.elicitation, era: this.eraMemory(launch), traceLevel: this.options.traceLevel, timing: this.timing,
         onProcessSpawned: this.options.onProcessSpawned, onProcessGone: this.options.onProcessGone,
       });
     } catch (err) {

@@ -40,6 +40,7 @@ const isWindows = process.platform === 'win32';
  * JSON-RPC (anything else is logged and skipped); stderr goes to a bounded, batched, redacted collector.
  */
 export class StdioTransport implements ManagedTransport {
+  readonly localPipe = true;
   onclose?: () => void;
   onerror?: (error: Error) => void;
   onmessage?: <T extends JSONRPCMessage>(message: T) => void;
@@ -123,6 +124,7 @@ export class StdioTransport implements ManagedTransport {
       });
       child.on('error', (err: NodeJS.ErrnoException) => {
         if (!spawned) {
+          this.child = undefined; // nothing runs: a close() after the failed start (the SDK's, say) has nothing to stop
           this.stderr.dispose();
           reject(err.code === 'ENOENT' || err.code === 'EACCES' ? this.notFound(err.code) : err);
           return;

@@ -20,6 +20,8 @@ export interface TransportExit {
  */
 export interface ManagedTransport extends Transport {
   readonly pid: number | undefined;
+  /** A local pipe (stdio): a version probe nobody answers, or that ends the process, means a legacy server. */
+  readonly localPipe?: boolean;
   /** Set just before `onclose` fires. */
   readonly exit: TransportExit | undefined;
   /** Last lines of the server's diagnostics (stderr for stdio), redacted. */
@@ -72,6 +74,8 @@ export function interceptTransport(inner: ManagedTransport, hooks: TransportHook
     send: (message, options) => { send?.(message); return inner.send(message, options); },
     setProtocolVersion: (version: string) => { negotiated?.(version); inner.setProtocolVersion?.(version); },
   };
+  // The SDK tells a local pipe from HTTP by a `stderr` (and `pid`) on the transport.
+  if (inner.localPipe) Object.defineProperty(outer, 'stderr', { value: null });
   inner.onmessage = (message, extra) => { if (receive?.(message) !== false) outer.onmessage?.(message, extra); };
   inner.onerror = (error) => outer.onerror?.(error);
   inner.onclose = () => { closed?.(); outer.onclose?.(); };

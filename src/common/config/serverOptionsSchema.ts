@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_MAX_RESTARTS, DEFAULT_RESTART_WINDOW_MS, RESTART_BACKOFF_BASE_MS, RESTART_BACKOFF_MAX_MS } from '../restartPolicy';
+import { PROTOCOL_SETTINGS } from '../protocolRevision';
 import { DEFAULT_PING_INTERVAL_MS, DEFAULT_PING_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_STARTUP_TIMEOUT_MS } from './types';
 
 /**
@@ -37,6 +38,10 @@ export const serverOptionsSchema = z.strictObject({
   ping: z.union([z.literal(false), pingSchema]).optional().describe('Ping health check; `false` turns it off.'),
   restart: z.union([z.literal(false), restartSchema]).optional().describe('Crash restart policy; `false` never restarts.'),
   oauth: oauthSchema.optional().describe('Sign-in to this http/sse server.'),
+  protocol: z.enum(PROTOCOL_SETTINGS).optional().meta({
+    default: 'auto',
+    description: 'The MCP revision to speak: auto (2026-07-28 when the server offers it, else 2025-11-25 and earlier), or one pinned: 2025-11-25 (the initialize handshake, no probe) or 2026-07-28 (nothing else is accepted). SSE servers always speak 2025-11-25.',
+  }),
 });
 
 /** The JSON schema of one entry, in the draft-07 dialect VS Code's settings use (package.json's `additionalProperties`). */

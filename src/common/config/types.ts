@@ -1,3 +1,4 @@
+import type { ProtocolSetting } from '../protocolRevision';
 import type { ServerId, ServerSource } from '../serverId';
 
 /** A server entry as written in `.vscode/mcp.json` `servers` / `mcpManager.servers` (VS Code's own format). */
@@ -55,6 +56,8 @@ export interface ServerOptions {
   readonly ping?: false | { readonly intervalMs?: number; readonly timeoutMs?: number };
   readonly restart?: RestartPolicyOptions | false;
   readonly oauth?: { readonly clientId?: string; readonly scopes?: readonly string[]; readonly clientMetadataUrl?: string };
+  /** The MCP revision to speak (default 'auto'). */
+  readonly protocol?: ProtocolSetting;
 }
 
 export const DEFAULT_STARTUP_TIMEOUT_MS = 30_000;
