@@ -1,14 +1,14 @@
 /**
  * The MCP conformance suite's client under test, built from the extension's own remote core (RemoteTransport,
  * RemoteAuth, PendingFlows, LoopbackRedirect): `node <out>/src/remote/conformanceClient.js <server-url>`, with
- * MCP_CONFORMANCE_SCENARIO and MCP_CONFORMANCE_CONTEXT set by the suite. The browser step is a redirect-following
- * fetch that hands the callback to the same callback handling the URI handler uses. Exits 0 on success.
+ * MCP_CONFORMANCE_SCENARIO and MCP_CONFORMANCE_CONTEXT set by the suite (and, from 0.2, MCP_CONFORMANCE_PROTOCOL_VERSION:
+ * the revision whose wire the scenario runs at). The browser step is a redirect-following fetch that hands the
+ * callback to the same callback handling the URI handler uses. Exits 0 on success.
  */
-import { ClientCredentialsProvider, PrivateKeyJwtProvider } from '@modelcontextprotocol/sdk/client/auth-extensions.js';
-import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { ElicitRequestSchema, type ElicitResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import {
+  Client, ClientCredentialsProvider, type ElicitResult, type FetchLike, type OAuthClientProvider, PrivateKeyJwtProvider,
+  type Tool, type VersionNegotiationOptions,
+} from '@modelcontextprotocol/client';
 import { errorMessage } from '../common/errors';
 import { Redactor } from '../common/redact';
 import { staticClientSecretKey } from '../common/secretKeys';
@@ -24,6 +24,23 @@ const CIMD_URL = 'https://conformance-test.local/client-metadata.json';
 const SERVER_ID = 'conformance#server';
 
 type Context = Record<string, unknown>;
+
+/** The first revision of the stateless (server/discover, per-request _meta) era. */
+const MODERN_REVISION = '2026-07-28';
+
+/**
+ * The Client's version negotiation for a run: pinned to the revision the suite names when that is a modern one (the
+ * scenario is then scored on that wire only, and a fallback to `initialize` would hide a failure), else `auto`, which
+ * probes with `server/discover` and falls back to the legacy handshake on a 2025-era server. MCP_MANAGER_NEGOTIATION
+ * (`auto`, `legacy`, `pin`) overrides it, for a look at another mode.
+ */
+export function versionNegotiationFor(protocolVersion: string | undefined, override?: string): VersionNegotiationOptions {
+  const modern = protocolVersion !== undefined && protocolVersion >= MODERN_REVISION;
+  if (override === 'legacy') return { mode: 'legacy' };
+  if (override === 'auto') return { mode: 'auto' };
+  if (override === 'pin' || modern) return { mode: { pin: modern ? protocolVersion : MODERN_REVISION } };
+  return { mode: 'auto' };
+}
 
 function str(ctx: Context, key: string): string | undefined {
   const v = ctx[key];
@@ -60,7 +77,7 @@ export function elicitationDefaults(schema: { properties?: Record<string, unknow
   return content;
 }
 
-export async function runScenario(serverUrl: string, scenario: string, ctx: Context): Promise<void> {
+export async function runScenario(serverUrl: string, scenario: string, ctx: Context, negotiation: VersionNegotiationOptions = { mode: 'auto' }): Promise<void> {
   const redactor = new Redactor();
   const secrets = new MemorySecretBackend();
   const remoteAuth = new RemoteAuth({ secrets, redactor, log: (level, m) => log(`${level}: ${redactor.redact(m)}`), clientName: 'mcp-manager-conformance' });
@@ -92,8 +109,10 @@ export async function runScenario(serverUrl: string, scenario: string, ctx: Cont
       });
     }
 
-    const client = new Client({ name: 'mcp-manager', version: '0.1.0' }, { capabilities: { elicitation: { form: { applyDefaults: true } } } });
-    client.setRequestHandler(ElicitRequestSchema, (request): ElicitResult => {
+    const client = new Client({ name: 'mcp-manager', version: '0.1.0' }, {
+      capabilities: { elicitation: { form: { applyDefaults: true } } }, versionNegotiation: negotiation,
+    });
+    client.setRequestHandler('elicitation/create', (request): ElicitResult => {
       const schema = 'requestedSchema' in request.params ? request.params.requestedSchema : undefined;
       return { action: 'accept', content: elicitationDefaults(schema) };
     });
@@ -101,7 +120,7 @@ export async function runScenario(serverUrl: string, scenario: string, ctx: Cont
       fetch: fetchFn, authProvider, redactor, log: (level, m) => log(`${level}: ${m}`),
     });
     await client.connect(transport);
-    log(`connected (${transport.currentKind})`);
+    log(`connected (${transport.currentKind}, ${client.getNegotiatedProtocolVersion() ?? 'unknown revision'})`);
     const { tools } = await client.listTools();
     for (const tool of tools) {
       const result = await client.callTool({ name: tool.name, arguments: argumentsFor(tool) });
@@ -121,7 +140,9 @@ async function main(): Promise<number> {
   let ctx: Context = {};
   try { ctx = JSON.parse(process.env['MCP_CONFORMANCE_CONTEXT'] ?? '{}') as Context; } catch { /* no context */ }
   try {
-    await runScenario(serverUrl, scenario, ctx);
+    const negotiation = versionNegotiationFor(process.env['MCP_CONFORMANCE_PROTOCOL_VERSION'], process.env['MCP_MANAGER_NEGOTIATION']);
+    log(`scenario ${scenario || '(none)'}, negotiation ${JSON.stringify(negotiation.mode)}`);
+    await runScenario(serverUrl, scenario, ctx, negotiation);
     log(`scenario ${scenario || '(none)'} done`);
     return 0;
   } catch (err) {
