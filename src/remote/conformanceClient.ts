@@ -7,11 +7,12 @@
  */
 import {
   Client, ClientCredentialsProvider, type ElicitResult, type FetchLike, type OAuthClientProvider, PrivateKeyJwtProvider,
-  type Tool, type VersionNegotiationOptions,
+  METHOD_NOT_FOUND, ProtocolError, type Tool, type VersionNegotiationOptions,
 } from '@modelcontextprotocol/client';
 import { errorMessage } from '../common/errors';
 import { Redactor } from '../common/redact';
 import { staticClientSecretKey } from '../common/secretKeys';
+import { callTool, listPage } from '../sdk';
 import { RemoteTransport } from './httpTransport';
 import { followAuthorization } from './oauth/browserless';
 import { LoopbackRedirect } from './oauth/loopback';
@@ -49,6 +50,14 @@ function str(ctx: Context, key: string): string | undefined {
 
 function log(message: string): void {
   process.stderr.write(`[conformance-client] ${message}\n`);
+}
+
+/** The tool calls a scenario's context asks for (`toolCalls: [{ name, arguments }]`), if any. */
+export function toolCallsOf(ctx: Context): { name: string; arguments: Record<string, unknown> }[] | undefined {
+  const calls = ctx['toolCalls'];
+  if (!Array.isArray(calls)) return undefined;
+  return calls.filter((c): c is { name: string; arguments?: unknown } => typeof (c as { name?: unknown } | null)?.name === 'string')
+    .map((c) => ({ name: c.name, arguments: c.arguments && typeof c.arguments === 'object' ? c.arguments as Record<string, unknown> : {} }));
 }
 
 /** Arguments for a tool from its input schema: defaults, else a plain value of the property's type. */
@@ -121,10 +130,25 @@ export async function runScenario(serverUrl: string, scenario: string, ctx: Cont
     });
     await client.connect(transport);
     log(`connected (${transport.currentKind}, ${client.getNegotiatedProtocolVersion() ?? 'unknown revision'})`);
-    const { tools } = await client.listTools();
-    for (const tool of tools) {
-      const result = await client.callTool({ name: tool.name, arguments: argumentsFor(tool) });
-      log(`called ${tool.name}${result.isError ? ' (tool error)' : ''}`);
+    // The catalog as the extension lists it: page by page (src/sdk.ts's listPage), each tool called with its definition.
+    const tools: Tool[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await listPage(client, 'tools', cursor);
+      tools.push(...page.tools);
+      cursor = page.nextCursor;
+    } while (cursor && tools.length < 1_000);
+    // The scenario's own calls when its context names them (http-custom-headers), else every tool with plain arguments.
+    const calls = toolCallsOf(ctx) ?? tools.map((tool) => ({ name: tool.name, arguments: argumentsFor(tool) }));
+    for (const call of calls) {
+      try {
+        const result = await callTool(client, call, undefined, tools.find((t) => t.name === call.name));
+        log(`called ${call.name}${result.isError ? ' (tool error)' : ''}`);
+      } catch (err) {
+        // A server that lists tools but does not serve tools/call (json-schema-ref-no-deref) answered; nothing failed here.
+        if (!(err instanceof ProtocolError && err.code === METHOD_NOT_FOUND)) throw err;
+        log(`${call.name}: the server does not serve tools/call (${err.message})`);
+      }
     }
     await client.close();
   } finally {
