@@ -18,7 +18,7 @@ import {
 export { Ajv } from 'ajv';
 export { Ajv2020 } from 'ajv/dist/2020';
 export {
-  checkResourceAllowed, Client, extractWWWAuthenticateParams, resourceUrlFromServerUrl, SSEClientTransport,
+  checkResourceAllowed, Client, computeScopeUnion, extractWWWAuthenticateParams, resourceUrlFromServerUrl, SSEClientTransport,
   StreamableHTTPClientTransport,
   // deserializeMessage, one line at a time: the SDK's ReadBuffer skips lines that are not JSON without a word.
   deserializeMessage, serializeMessage,

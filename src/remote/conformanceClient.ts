@@ -1,17 +1,18 @@
 /**
  * The MCP conformance suite's client under test, built from the extension's own remote core (RemoteTransport,
  * RemoteAuth, PendingFlows, LoopbackRedirect): `node <out>/src/remote/conformanceClient.js <server-url>`, with
- * MCP_CONFORMANCE_SCENARIO and MCP_CONFORMANCE_CONTEXT set by the suite. The browser step is a redirect-following
- * fetch that hands the callback to the same callback handling the URI handler uses. Exits 0 on success.
+ * MCP_CONFORMANCE_SCENARIO and MCP_CONFORMANCE_CONTEXT set by the suite (and, from 0.2, MCP_CONFORMANCE_PROTOCOL_VERSION:
+ * the revision whose wire the scenario runs at). The browser step is a redirect-following fetch that hands the
+ * callback to the same callback handling the URI handler uses. Exits 0 on success.
  */
-import { ClientCredentialsProvider, PrivateKeyJwtProvider } from '@modelcontextprotocol/sdk/client/auth-extensions.js';
-import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { ElicitRequestSchema, type ElicitResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import {
+  Client, ClientCredentialsProvider, type ElicitResult, type FetchLike, type OAuthClientProvider, PrivateKeyJwtProvider,
+  METHOD_NOT_FOUND, ProtocolError, type Tool, type VersionNegotiationOptions,
+} from '@modelcontextprotocol/client';
 import { errorMessage } from '../common/errors';
 import { Redactor } from '../common/redact';
 import { staticClientSecretKey } from '../common/secretKeys';
+import { callTool, listPage } from '../sdk';
 import { RemoteTransport } from './httpTransport';
 import { followAuthorization } from './oauth/browserless';
 import { LoopbackRedirect } from './oauth/loopback';
@@ -25,6 +26,23 @@ const SERVER_ID = 'conformance#server';
 
 type Context = Record<string, unknown>;
 
+/** The first revision of the stateless (server/discover, per-request _meta) era. */
+const MODERN_REVISION = '2026-07-28';
+
+/**
+ * The Client's version negotiation for a run: pinned to the revision the suite names when that is a modern one (the
+ * scenario is then scored on that wire only, and a fallback to `initialize` would hide a failure), else `auto`, which
+ * probes with `server/discover` and falls back to the legacy handshake on a 2025-era server. MCP_MANAGER_NEGOTIATION
+ * (`auto`, `legacy`, `pin`) overrides it, for a look at another mode.
+ */
+export function versionNegotiationFor(protocolVersion: string | undefined, override?: string): VersionNegotiationOptions {
+  const modern = protocolVersion !== undefined && protocolVersion >= MODERN_REVISION;
+  if (override === 'legacy') return { mode: 'legacy' };
+  if (override === 'auto') return { mode: 'auto' };
+  if (override === 'pin' || modern) return { mode: { pin: modern ? protocolVersion : MODERN_REVISION } };
+  return { mode: 'auto' };
+}
+
 function str(ctx: Context, key: string): string | undefined {
   const v = ctx[key];
   return typeof v === 'string' ? v : undefined;
@@ -32,6 +50,14 @@ function str(ctx: Context, key: string): string | undefined {
 
 function log(message: string): void {
   process.stderr.write(`[conformance-client] ${message}\n`);
+}
+
+/** The tool calls a scenario's context asks for (`toolCalls: [{ name, arguments }]`), if any. */
+export function toolCallsOf(ctx: Context): { name: string; arguments: Record<string, unknown> }[] | undefined {
+  const calls = ctx['toolCalls'];
+  if (!Array.isArray(calls)) return undefined;
+  return calls.filter((c): c is { name: string; arguments?: unknown } => typeof (c as { name?: unknown } | null)?.name === 'string')
+    .map((c) => ({ name: c.name, arguments: c.arguments && typeof c.arguments === 'object' ? c.arguments as Record<string, unknown> : {} }));
 }
 
 /** Arguments for a tool from its input schema: defaults, else a plain value of the property's type. */
@@ -60,7 +86,7 @@ export function elicitationDefaults(schema: { properties?: Record<string, unknow
   return content;
 }
 
-export async function runScenario(serverUrl: string, scenario: string, ctx: Context): Promise<void> {
+export async function runScenario(serverUrl: string, scenario: string, ctx: Context, negotiation: VersionNegotiationOptions = { mode: 'auto' }): Promise<void> {
   const redactor = new Redactor();
   const secrets = new MemorySecretBackend();
   const remoteAuth = new RemoteAuth({ secrets, redactor, log: (level, m) => log(`${level}: ${redactor.redact(m)}`), clientName: 'mcp-manager-conformance' });
@@ -92,8 +118,10 @@ export async function runScenario(serverUrl: string, scenario: string, ctx: Cont
       });
     }
 
-    const client = new Client({ name: 'mcp-manager', version: '0.1.0' }, { capabilities: { elicitation: { form: { applyDefaults: true } } } });
-    client.setRequestHandler(ElicitRequestSchema, (request): ElicitResult => {
+    const client = new Client({ name: 'mcp-manager', version: '0.1.0' }, {
+      capabilities: { elicitation: { form: { applyDefaults: true } } }, versionNegotiation: negotiation,
+    });
+    client.setRequestHandler('elicitation/create', (request): ElicitResult => {
       const schema = 'requestedSchema' in request.params ? request.params.requestedSchema : undefined;
       return { action: 'accept', content: elicitationDefaults(schema) };
     });
@@ -101,11 +129,26 @@ export async function runScenario(serverUrl: string, scenario: string, ctx: Cont
       fetch: fetchFn, authProvider, redactor, log: (level, m) => log(`${level}: ${m}`),
     });
     await client.connect(transport);
-    log(`connected (${transport.currentKind})`);
-    const { tools } = await client.listTools();
-    for (const tool of tools) {
-      const result = await client.callTool({ name: tool.name, arguments: argumentsFor(tool) });
-      log(`called ${tool.name}${result.isError ? ' (tool error)' : ''}`);
+    log(`connected (${transport.currentKind}, ${client.getNegotiatedProtocolVersion() ?? 'unknown revision'})`);
+    // The catalog as the extension lists it: page by page (src/sdk.ts's listPage), each tool called with its definition.
+    const tools: Tool[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await listPage(client, 'tools', cursor);
+      tools.push(...page.tools);
+      cursor = page.nextCursor;
+    } while (cursor && tools.length < 1_000);
+    // The scenario's own calls when its context names them (http-custom-headers), else every tool with plain arguments.
+    const calls = toolCallsOf(ctx) ?? tools.map((tool) => ({ name: tool.name, arguments: argumentsFor(tool) }));
+    for (const call of calls) {
+      try {
+        const result = await callTool(client, call, undefined, tools.find((t) => t.name === call.name));
+        log(`called ${call.name}${result.isError ? ' (tool error)' : ''}`);
+      } catch (err) {
+        // A server that lists tools but does not serve tools/call (json-schema-ref-no-deref) answered; nothing failed here.
+        if (!(err instanceof ProtocolError && err.code === METHOD_NOT_FOUND)) throw err;
+        log(`${call.name}: the server does not serve tools/call (${err.message})`);
+      }
     }
     await client.close();
   } finally {
@@ -121,7 +164,9 @@ async function main(): Promise<number> {
   let ctx: Context = {};
   try { ctx = JSON.parse(process.env['MCP_CONFORMANCE_CONTEXT'] ?? '{}') as Context; } catch { /* no context */ }
   try {
-    await runScenario(serverUrl, scenario, ctx);
+    const negotiation = versionNegotiationFor(process.env['MCP_CONFORMANCE_PROTOCOL_VERSION'], process.env['MCP_MANAGER_NEGOTIATION']);
+    log(`scenario ${scenario || '(none)'}, negotiation ${JSON.stringify(negotiation.mode)}`);
+    await runScenario(serverUrl, scenario, ctx, negotiation);
     log(`scenario ${scenario || '(none)'} done`);
     return 0;
   } catch (err) {

@@ -101,7 +101,7 @@ export class RemoteAuth {
   fetchFor(target: OAuthTarget): FetchLike {
     return this.createFetch(target, () => this.silentProvider(target), async (provider, challenge) => {
       if (challenge.kind === 'insufficientScope') {
-        this.stepUpScopes.set(target.serverId, challenge.scope ?? '');
+        this.stepUpScopes.set(target.serverId, (await stepUpScope(provider, challenge.scope)) ?? '');
         throw this.requireSignIn(target, `the server needs additional permission${challenge.scope ? ` (${challenge.scope})` : ''}`, challenge.scope);
       }
       await this.silentAuth(target, provider, challenge.resourceMetadataUrl, challenge.scope);
@@ -118,8 +118,12 @@ export class RemoteAuth {
       kind: 'interactive', redirectUri: options.redirectUri, flows: this.flows, openBrowser: options.openBrowser,
     }));
     return this.createFetch(target, get, async (p, challenge) => {
-      if (challenge.kind === 'insufficientScope') await p.invalidateCredentials('tokens');
-      await this.runInteractive(target, p, { ...options, scope: challenge.scope }, challenge.resourceMetadataUrl);
+      let scope = challenge.scope;
+      if (challenge.kind === 'insufficientScope') {
+        scope = await stepUpScope(p, challenge.scope);
+        await p.invalidateCredentials('tokens');
+      }
+      await this.runInteractive(target, p, { ...options, scope }, challenge.resourceMetadataUrl);
     });
   }
 
@@ -362,4 +366,14 @@ async function challengeOf(response: Response): Promise<Challenge | undefined> {
     if (error === 'insufficient_scope') return { kind: 'insufficientScope', resourceMetadataUrl, scope };
   }
   return undefined;
+}
+
+/**
+ * The scope a step-up sign-in asks for (SEP-2350): the scope the current tokens were granted plus the one the server's
+ * 403 insufficient_scope challenge names, so re-authorization does not drop what was granted before.
+ */
+async function stepUpScope(provider: McpOAuthProvider, challenged: string | undefined): Promise<string | undefined> {
+  const granted = (await provider.tokens().catch(() => undefined))?.scope;
+  const { computeScopeUnion } = await loadSdk();
+  return computeScopeUnion(granted, challenged);
 }
