@@ -148,8 +148,6 @@ export class RemoteTransport implements ManagedTransport {
           await this.replaceInner('sse');
           return this.send(message, options);
         }
-        // The version-negotiation probe's failure is the SDK's to read (a 2025-era server's 400/404 means "fall back").
-        if (request?.method === 'server/discover') throw err;
         throw asHttpFailure(err, sdk.httpStatusOf(err), this.triedBoth(), (t) => this.redact(t));
       }
       // An error status mid-session (say 500 on one call) is said with its status, not the SDK's body-only text.
