@@ -5,13 +5,23 @@ import { join } from 'node:path';
 import { REPO_ROOT } from '../harness/codeServer';
 import { fixtureServer, useWorkbench } from './workbench';
 
-/** Elicitation in the real VS Code: a tool that asks the user (form and URL mode), answered in the editor. */
-describe('Elicitation: a server asks the user, in a real VS Code', () => {
+/**
+ * Elicitation in the real VS Code, in both protocol eras: a 2025-11-25 server sends elicitation/create
+ * (mcpServer.mjs, v1 server SDK); a 2026-07-28-only server answers the tool call with input_required
+ * (modernServer.mjs, v2 server SDK), which the client fulfils through the same UI and retries. The same tools, the same
+ * answers.
+ */
+const ERAS = [
+  { era: '2025-11-25', file: 'mcpServer.mjs', env: { FIXTURE_ELICIT: '1' } },
+  { era: '2026-07-28', file: 'modernServer.mjs', env: { FIXTURE_ELICIT: '1', FIXTURE_MODERN_ONLY: '1' } },
+] as const;
+
+for (const { era, file, env } of ERAS) describe(`Elicitation (MCP ${era}): a server asks the user, in a real VS Code`, () => {
   const SECRET = 'e2e-Hunter2-Secret';
   const wb = useWorkbench({
     workspace: join(REPO_ROOT, 'test', 'fixtures', 'workspaces', 'empty'),
-    label: 'elicitation',
-    settings: { 'mcpManager.servers': { asker: { type: 'stdio', command: process.execPath, args: [fixtureServer('mcpServer.mjs')], env: { FIXTURE_ELICIT: '1' } } } },
+    label: `elicitation-${era}`,
+    settings: { 'mcpManager.servers': { asker: { type: 'stdio', command: process.execPath, args: [fixtureServer(file)], env } } },
   });
   const page = () => wb().page;
 
@@ -48,11 +58,16 @@ describe('Elicitation: a server asks the user, in a real VS Code', () => {
     return form;
   }
 
-  it('starts the server', async () => {
+  it('starts the server; its tooltip names the revision it speaks', async () => {
     await wb().openMcpManager();
     await wb().waitForServer('asker', /stopped/);
     await wb().treeContextMenu('asker', 'Start Server');
     await wb().waitForServer('asker', /running/);
+    await wb().treeRow('asker').hover();
+    const hover = page().locator('.monaco-hover, .workbench-hover', { hasText: 'MCP revision:' }).first();
+    await hover.waitFor({ timeout: 10_000 });
+    assert.match(await hover.innerText(), new RegExp(`MCP revision: ${era}`));
+    await page().keyboard.press('Escape');
   });
 
   it('form mode: the panel shows the server and its message; the row waits for input; Submit answers the filled form', async () => {
@@ -72,13 +87,13 @@ describe('Elicitation: a server asks the user, in a real VS Code', () => {
     await password.fill(SECRET);
     await form.locator('.field-multiselect label', { hasText: 'beta' }).click();
     await form.locator('.field-enum select').selectOption({ label: 'Green' });
-    await wb().screenshot('elicitation-01-form');
+    await wb().screenshot(`elicitation-${era}-01-form`);
     await form.locator('button#submit:not([disabled])').click();
     const hash = createHash('sha256').update(SECRET).digest('hex').slice(0, 12);
     const result = await toolResult();
     assert.equal(result, `accept ${JSON.stringify({ name: 'Ada', password: `sha256:${hash}`, color: 'g', tags: ['beta'], subscribe: false })}`);
     await wb().waitForServer('asker', /^(?!.*waiting for input).*running/);
-    await wb().screenshot('elicitation-02-accepted');
+    await wb().screenshot(`elicitation-${era}-02-accepted`);
   });
 
   it('Decline answers decline; clicking the waiting row brings the form back first', async () => {
@@ -106,7 +121,7 @@ describe('Elicitation: a server asks the user, in a real VS Code', () => {
     await callTool('askUrl', { url: 'https://auth.example.com/authorize?client=e2e' });
     const dialog = page().locator('.monaco-dialog-box');
     await dialog.waitFor({ timeout: 30_000 });
-    await wb().screenshot('elicitation-03-url-modal');
+    await wb().screenshot(`elicitation-${era}-03-url-modal`);
     assert.ok(await dialog.locator('.monaco-button', { hasText: 'Open auth.example.com' }).count() > 0, 'the button names the host');
     const text = await wb().answerDialog('Decline');
     assert.match(text, /'asker' asks you to open auth\.example\.com/);
