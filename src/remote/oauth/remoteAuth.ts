@@ -304,11 +304,11 @@ export class RemoteAuth {
     getProvider: () => McpOAuthProvider,
     onChallenge: (provider: McpOAuthProvider, challenge: Challenge) => Promise<void>,
   ): FetchLike {
-    const withToken = async (input: string | URL, init?: RequestInit): Promise<Response> => {
+    const withToken = async (input: string | URL, init?: RequestInit): Promise<{ response: Response; sent: boolean }> => {
       const headers = new Headers(init?.headers);
       const tokens = await getProvider().tokens();
       if (tokens) headers.set('Authorization', `Bearer ${tokens.access_token}`);
-      return this.net(input, { ...init, headers });
+      return { response: await this.net(input, { ...init, headers }), sent: !!tokens };
     };
     return async (input, init) => {
       const provider = getProvider();
@@ -333,13 +333,16 @@ export class RemoteAuth {
           this.deps.log('warn', `[oauth] ${target.serverName}: refresh before expiry failed: ${errorMessage(err)}`);
         });
       }
-      let response = await withToken(input, init);
-      const challenge = await challengeOf(response);
-      if (!challenge) return response;
-      await response.body?.cancel().catch(() => undefined);
+      const first = await withToken(input, init);
+      const challenge = await challengeOf(first.response);
+      if (!challenge) return first.response;
+      await first.response.body?.cancel().catch(() => undefined);
+      // A token we sent was rejected: the server may have moved to another authorization server (its resource
+      // metadata says so), which is discovered again. Tokens and registrations stay keyed by the issuer: the SDK sends
+      // no refresh token to an issuer it was not issued by, and a registration with the new one needs a sign-in.
+      if (first.sent && challenge.kind !== 'insufficientScope') this.discovery.delete(target.serverId);
       await onChallenge(provider, challenge);
-      response = await withToken(input, init);
-      return response;
+      return (await withToken(input, init)).response;
     };
   }
 }
