@@ -2,7 +2,8 @@ import type { Prompt, RequestOptions, Resource, ResourceTemplateType as Resource
 import type { CatalogKind, CatalogList, ServerCatalog } from '../common/model';
 import type { ServerCapabilities } from '../common/serverState';
 
-interface Page { readonly nextCursor?: string }
+/** `ttlMs`: how long the server says the result stays fresh (2026-07-28, SEP-2549; 0 or absent: not at all). */
+interface Page { readonly nextCursor?: string; readonly ttlMs?: number }
 
 /** A page of each list: its items under the list's own name. */
 export interface CatalogPages {
@@ -40,6 +41,8 @@ export interface ListTruncation { readonly pages: number; readonly items: number
 export type CatalogListing = Partial<CatalogLists> & {
   /** The lists that hit a cap (only present when one did). */
   readonly truncated?: Partial<Record<CatalogList, ListTruncation>>;
+  /** How long each listed kind stays fresh, when the server said (the shortest ttlMs of its pages, > 0). */
+  readonly freshForMs?: Partial<Record<CatalogKind, number>>;
 };
 
 /**
@@ -56,9 +59,16 @@ export async function loadCatalog(
   const caps = capabilities ?? {};
   const out: { -readonly [K in keyof CatalogLists]?: CatalogLists[K] } = {};
   const truncated: Partial<Record<CatalogList, ListTruncation>> = {};
+  const fresh: Partial<Record<CatalogKind, number>> = {};
   async function list<K extends CatalogList, T>(kind: K, has: unknown, items: (r: CatalogPages[K]) => readonly T[]): Promise<T[]> {
     if (!has) return [];
-    const r = await paginate((cursor) => listPage(kind, cursor, opts), items, limits);
+    const of: CatalogKind = kind === 'resourceTemplates' ? 'resources' : kind;
+    const r = await paginate(async (cursor) => {
+      const page = await listPage(kind, cursor, opts);
+      const ttl = page.ttlMs;
+      if (typeof ttl === 'number' && ttl > 0 && Number.isFinite(ttl)) fresh[of] = Math.min(fresh[of] ?? ttl, ttl);
+      return page;
+    }, items, limits);
     if (r.truncated) truncated[kind] = r.truncated;
     return r.items;
   }
@@ -68,7 +78,7 @@ export async function loadCatalog(
     out.resourceTemplates = await list('resourceTemplates', caps.resources, (r) => r.resourceTemplates);
   }
   if (kinds.includes('prompts')) out.prompts = await list('prompts', caps.prompts, (r) => r.prompts);
-  return Object.keys(truncated).length ? { ...out, truncated } : out;
+  return { ...out, ...(Object.keys(truncated).length ? { truncated } : {}), ...(Object.keys(fresh).length ? { freshForMs: fresh } : {}) };
 }
 
 /**

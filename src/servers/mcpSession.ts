@@ -28,6 +28,8 @@ import type { McpSdk } from '../sdkLoader';
 const MAX_SERVER_LOG_MESSAGE = 10_000;
 /** The `_meta` key of a request's log level (2026-07-28). */
 const LOG_LEVEL_META_KEY = 'io.modelcontextprotocol/logLevel';
+/** The longest a list is kept before it is listed again, whatever its ttlMs says (the SDK caps ttlMs the same). */
+const MAX_FRESH_MS = 86_400_000;
 /** Longest wait for the answer to the `server/discover` probe on a local pipe (half the startup timeout if shorter). */
 const PROBE_TIMEOUT_MS = 10_000;
 
@@ -48,6 +50,8 @@ export interface ClientInfo { readonly name: string; readonly version: string }
 export interface SessionTiming {
   /** list_changed notifications are coalesced for this long before the catalog is refreshed (ms). */
   readonly listChangedDebounceMs: number;
+  /** A list the server says is fresh for less than this is re-listed after this long (ms; its ttlMs is honoured). */
+  readonly minFreshRefreshMs: number;
   readonly defaultPingIntervalMs: number;
   readonly defaultPingTimeoutMs: number;
 }
@@ -129,6 +133,8 @@ export class McpSession extends Disposable {
   private _listed = false;
   /** The revision the Client negotiated (it tells the transport; see interceptTransport). */
   private protocolVersion: string | undefined;
+  /** Re-listings due when a list's ttlMs runs out, by kind. */
+  private readonly staleTimers = new Map<CatalogKind, IDisposable>();
   /** 2026-07-28: the log level the user chose (sent with each request instead of logging/setLevel). */
   private logLevel: LoggingLevel | undefined;
   /** How the Client finds the revision (the `protocol` server option; SSE speaks 2025-11-25). */
@@ -384,6 +390,19 @@ export class McpSession extends Disposable {
     return this.logLevel && this.modern ? { _meta: { [LOG_LEVEL_META_KEY]: this.logLevel } } : {};
   }
 
+  /**
+   * A list the server said is fresh for ttlMs (2026-07-28) is listed again when that runs out (coalesced with list
+   * changes; no sooner than minFreshRefreshMs, no later than a day): the tree does not go stale on a server that
+   * announces no changes. A list without a ttl is not polled.
+   */
+  private refreshWhenStale(freshForMs: Partial<Record<CatalogKind, number>>): void {
+    for (const [kind, ttl] of Object.entries(freshForMs) as [CatalogKind, number][]) {
+      this.staleTimers.get(kind)?.dispose();
+      const ms = Math.min(Math.max(ttl, this.options.timing.minFreshRefreshMs), MAX_FRESH_MS);
+      this.staleTimers.set(kind, this.timeout(ms, () => { this.staleTimers.delete(kind); this.onListChanged(kind); }));
+    }
+  }
+
   /** The connection speaks 2026-07-28 (or later). */
   private get modern(): boolean { return this.client.getProtocolEra() === 'modern'; }
 
@@ -546,7 +565,8 @@ export class McpSession extends Disposable {
     }
     if (this.isDisposed) return;
     const { error: _previousError, truncated: wasTruncated = {}, ...previous } = this._catalog;
-    const { truncated: capped = {}, ...lists } = listing;
+    const { truncated: capped = {}, freshForMs = {}, ...lists } = listing;
+    this.refreshWhenStale(freshForMs);
     // The refreshed lists are truncated as this listing says; the others keep their mark. A new truncation is logged once.
     const truncated: Partial<Record<CatalogList, true>> = {};
     for (const list of Object.keys({ ...wasTruncated, ...lists }) as CatalogList[]) {

@@ -25,6 +25,8 @@ export type { ClientInfo, RootsProvider } from './mcpSession';
 
 /** list_changed notifications are coalesced for this long before the catalog is refreshed (ms). */
 export const DEFAULT_LIST_CHANGED_DEBOUNCE_MS = 150;
+/** A server's ttlMs shorter than this does not make MCP Manager list more often (ms). */
+export const DEFAULT_MIN_FRESH_REFRESH_MS = 5_000;
 
 export type SupervisorTiming = SessionTiming;
 
@@ -97,6 +99,7 @@ export class ServerSupervisor extends Disposable {
     this.policy = new RestartPolicy(options.definition.options.restart, options.random);
     this.timing = {
       listChangedDebounceMs: DEFAULT_LIST_CHANGED_DEBOUNCE_MS,
+      minFreshRefreshMs: DEFAULT_MIN_FRESH_REFRESH_MS,
       defaultPingIntervalMs: DEFAULT_PING_INTERVAL_MS,
       defaultPingTimeoutMs: DEFAULT_PING_TIMEOUT_MS,
       ...options.timing,

@@ -49,12 +49,13 @@ describe('Both protocol eras through ServerManager (v2 client; v2 server SDK fix
     });
   }
 
-  async function startManager(d: ServerDefinition, url?: string): Promise<ServerManager> {
+  async function startManager(d: ServerDefinition, url?: string, timing: { minFreshRefreshMs?: number } = {}): Promise<ServerManager> {
     sink = new MemorySink();
     manager = new ServerManager({
       prepareStart: launchesFrom(url ? () => Promise.resolve({ type: 'http', url, headers: {} }) : testResolver),
       clientInfo: TEST_CLIENT_INFO, redactor: new Redactor(), sinkFor: () => sink, elicitation: ui,
       transports: { stdio: stdioTransportFactory({ stdinGraceMs: 150, termGraceMs: 150 }), http: remoteTransportFactory() },
+      timing,
     });
     await manager.setDefinitions([d]);
     return manager;
@@ -101,6 +102,16 @@ describe('Both protocol eras through ServerManager (v2 client; v2 server SDK fix
     assert.equal(log[0], 'server/discover', 'probed first');
     assert.ok(!log.includes('initialize'), `no initialize on a modern connection: ${log.join(', ')}`);
     assert.ok(log.includes('subscriptions/listen'), log.join(', '));
+  });
+
+  it('a list the server says is fresh for ttlMs is listed again when that runs out; one without a ttl is not', async () => {
+    const d = stdio({ FIXTURE_MODERN_ONLY: '1', FIXTURE_LIST_TTL_MS: '300' });
+    const m = await startManager(d, undefined, { minFreshRefreshMs: 200 });
+    await m.start(d.id);
+    await until('the catalog', () => m.getCatalog(d.id).tools.length > 0);
+    // Nothing changes and nothing is announced: only the ttl (300 ms) makes the tools listed again, and again.
+    await until('tools/list three times', () => requestLog().filter((r) => r === 'tools/list').length >= 3, { timeoutMs: 5_000 });
+    assert.equal(requestLog().filter((r) => r === 'prompts/list').length, 1, 'prompts (no ttl) were listed once');
   });
 
   it('a legacy-only stdio server (auto): the probe is refused, initialize follows on the same process, 2025-11-25', async () => {
