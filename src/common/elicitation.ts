@@ -13,7 +13,8 @@ import { cleanServerText } from './serverText';
 import { isSecureUrl } from './urls';
 
 export interface FormElicitation { readonly mode: 'form'; readonly message: string; readonly requestedSchema: JsonSchema }
-export interface UrlElicitation { readonly mode: 'url'; readonly message: string; readonly url: string; readonly elicitationId: string }
+/** `elicitationId`: 2025-11-25's id of the elicitation; on 2026-07-28 (inside `input_required`) its input key names it instead. */
+export interface UrlElicitation { readonly mode: 'url'; readonly message: string; readonly url: string; readonly elicitationId?: string }
 export type ElicitationRequest = FormElicitation | UrlElicitation;
 
 export type ElicitValue = string | number | boolean | string[];
@@ -51,7 +52,7 @@ const SECRET_FIELD = /pass(word|phrase)|passwd|pwd|secret|token|api[-_ ]?key|api
 export type ParsedElicitation = { readonly ok: true; readonly request: ElicitationRequest } | { readonly ok: false; readonly error: string };
 
 /**
- * Checks the request's params: a message, and either a URL and an elicitationId (URL mode) or a flat object schema
+ * Checks the request's params: a message, and either a URL (URL mode; its elicitationId, when it has one) or a flat object schema
  * of primitive fields (form mode: string, number, integer, boolean, single- or multi-select enums).
  */
 export function parseElicitation(params: unknown): ParsedElicitation {
@@ -61,8 +62,9 @@ export function parseElicitation(params: unknown): ParsedElicitation {
   const mode = params['mode'] ?? 'form';
   if (mode === 'url') {
     const { url, elicitationId } = params;
-    if (typeof url !== 'string' || typeof elicitationId !== 'string') return fail('a URL-mode request needs a url and an elicitationId');
-    return { ok: true, request: { mode, message, url, elicitationId } };
+    if (typeof url !== 'string') return fail('a URL-mode request needs a url');
+    if (elicitationId !== undefined && typeof elicitationId !== 'string') return fail('a URL-mode request\'s elicitationId must be a string');
+    return { ok: true, request: { mode, message, url, ...(elicitationId === undefined ? {} : { elicitationId }) } };
   }
   if (mode !== 'form') return fail(`unknown mode ${JSON.stringify(mode)}`);
   const schema = params['requestedSchema'];

@@ -39,7 +39,10 @@ describe('Elicitation core (src/common/elicitation.ts)', () => {
     assert.deepEqual(url, { ok: true, request: { mode: 'url', message: 'Go', url: 'https://x.example/a', elicitationId: 'e1' } });
     const bad = (params: unknown) => { const p = parseElicitation(params); assert.ok(!p.ok); return p.error; };
     assert.match(bad({}), /no message/);
-    assert.match(bad({ mode: 'url', message: 'Go', url: 'https://x' }), /url and an elicitationId/);
+    assert.match(bad({ mode: 'url', message: 'Go' }), /needs a url/);
+    assert.match(bad({ mode: 'url', message: 'Go', url: 'https://x', elicitationId: 7 }), /elicitationId must be a string/);
+    // 2026-07-28: a URL-mode input request inside input_required has no elicitationId (its input key names it).
+    assert.deepEqual(parseElicitation({ mode: 'url', message: 'Go', url: 'https://x.example/a' }), { ok: true, request: { mode: 'url', message: 'Go', url: 'https://x.example/a' } });
     assert.match(bad({ mode: 'telepathy', message: 'm' }), /unknown mode/);
     assert.match(bad({ message: 'm', requestedSchema: { type: 'string' } }), /object schema/);
     assert.match(bad({ message: 'm', requestedSchema: { type: 'object', properties: { o: { type: 'object', properties: { a: { type: 'string' } } } } } }), /field 'o'/);
