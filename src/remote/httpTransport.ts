@@ -112,6 +112,12 @@ export class RemoteTransport implements ManagedTransport {
     await this.startInner(this.kind);
   }
 
+  /**
+   * Streamable HTTP opens one POST per request: on 2026-07-28 the Client cancels a request by closing it (the spec's
+   * cancellation) instead of sending notifications/cancelled. SSE shares one stream.
+   */
+  get hasPerRequestStream(): boolean | undefined { return this.inner?.hasPerRequestStream; }
+
   setProtocolVersion(version: string): void {
     this.protocolVersion = version;
     // 2026-07-28 has no initialize: the Client says the version once the server/discover probe settled the era.

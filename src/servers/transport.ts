@@ -66,6 +66,7 @@ export function interceptTransport(inner: ManagedTransport, hooks: TransportHook
     get pid() { return inner.pid; },
     get exit() { return inner.exit; },
     get sessionId() { return inner.sessionId; },
+    get hasPerRequestStream() { return inner.hasPerRequestStream; },
     stderrTail: () => inner.stderrTail(),
     terminate: () => inner.terminate(),
     kill: () => inner.kill(),

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { ServerDefinition, ServerOptions } from '../../../src/common/config/types';
 import type { ElicitationRequest, ElicitationUi } from '../../../src/common/elicitation';
+import { UserCancelledError } from '../../../src/common/errors';
 import { Redactor } from '../../../src/common/redact';
 import { makeServerId } from '../../../src/common/serverId';
 import { remoteTransportFactory } from '../../../src/remote/httpTransport';
@@ -66,11 +67,14 @@ describe('Both protocol eras through ServerManager (v2 client; v2 server SDK fix
     return s.kind === 'running' ? s.protocolVersion : undefined;
   }
 
-  /** Everything the tree and the commands use, on whichever era the server speaks. */
-  async function exercise(m: ServerManager, d: ServerDefinition): Promise<void> {
+  /**
+   * Everything the tree and the commands use, on whichever era the server speaks. `cancelReachesServer`: false for a
+   * stateless 2025 HTTP server (its notifications/cancelled reaches another instance).
+   */
+  async function exercise(m: ServerManager, d: ServerDefinition, cancelReachesServer = true): Promise<void> {
     await until('the catalog', () => m.getCatalog(d.id).tools.length > 0);
     const catalog = m.getCatalog(d.id);
-    assert.deepEqual(catalog.tools.map((t) => t.name).sort(), ['addTool', 'askName', 'echo', 'listRoots']);
+    assert.deepEqual(catalog.tools.map((t) => t.name).sort(), ['addTool', 'askName', 'cancelled', 'count', 'echo', 'level', 'listRoots', 'wait']);
     assert.deepEqual(catalog.resources.map((r) => r.uri), ['fixture://readme']);
     assert.deepEqual(catalog.resourceTemplates.map((t) => t.uriTemplate), ['fixture://notes/{id}']);
     assert.deepEqual(catalog.prompts.map((p) => p.name), ['greet']);
@@ -81,6 +85,20 @@ describe('Both protocol eras through ServerManager (v2 client; v2 server SDK fix
     assert.ok(prompt.messages.length > 0);
     const completion = await m.complete(d.id, { ref: { type: 'ref/prompt', name: 'greet' }, argument: { name: 'name', value: 'A' } });
     assert.ok(completion.completion.values.length > 0, 'completions answer');
+    // Progress.
+    const progress: number[] = [];
+    assert.deepEqual(texts(await m.callTool(d.id, 'count', { n: 5 }, { onProgress: (p) => progress.push(p.progress) })), ['counted 5']);
+    assert.deepEqual(progress, [1, 2, 3, 4, 5]);
+    // Cancellation: the caller gets UserCancelledError at once; the server sees its request cancelled.
+    const abort = new AbortController();
+    const waiting = m.callTool(d.id, 'wait', {}, { signal: abort.signal });
+    setTimeout(() => abort.abort(), 200);
+    await assert.rejects(waiting, (e: unknown) => e instanceof UserCancelledError);
+    if (cancelReachesServer) await until('the server saw the cancel', async () => texts(await m.callTool(d.id, 'cancelled', {}))[0] === '1');
+    // Log level: logging/setLevel on 2025-11-25, each request's _meta on 2026-07-28.
+    assert.deepEqual(texts(await m.callTool(d.id, 'level', {})), ['none']);
+    await m.setLogLevel(d.id, 'debug');
+    assert.deepEqual(texts(await m.callTool(d.id, 'level', {})), ['debug']);
   }
 
   it('a modern-only stdio server (auto): 2026-07-28, the whole surface, elicitation through input_required, list changes on subscriptions/listen', async () => {
@@ -194,7 +212,7 @@ describe('Both protocol eras through ServerManager (v2 client; v2 server SDK fix
       const m = await startManager(d, url);
       await m.start(d.id);
       assert.equal(revision(m, d), expected);
-      await exercise(m, d);
+      await exercise(m, d, name !== 'legacy-only');
       if (expected === MODERN) assert.deepEqual(texts(await m.callTool(d.id, 'askName', {})), ['Hello, Ada', 'requestState=ask-name-1']);
     });
   }

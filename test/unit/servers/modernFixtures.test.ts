@@ -82,7 +82,7 @@ describe('modern fixtures (v2 server SDK, 2026-07-28) with the raw v2 client', f
   }
 
   async function exerciseSurface(c: Client): Promise<void> {
-    assert.deepEqual((await c.listTools()).tools.map((t) => t.name).sort(), ['addTool', 'askName', 'echo', 'listRoots']);
+    assert.deepEqual((await c.listTools()).tools.map((t) => t.name).sort(), ['addTool', 'askName', 'cancelled', 'count', 'echo', 'level', 'listRoots', 'wait']);
     assert.deepEqual(texts(await c.callTool({ name: 'echo', arguments: { text: 'hi' } })), ['hi']);
     const prompt = await c.getPrompt({ name: 'greet', arguments: { name: 'Ada' } });
     assert.deepEqual(prompt.messages, [{ role: 'user', content: { type: 'text', text: 'Please greet Ada.' } }]);
