@@ -13,6 +13,7 @@ import { errorMessage } from '../common/errors';
 import { Redactor } from '../common/redact';
 import { staticClientSecretKey } from '../common/secretKeys';
 import { callTool, listPage } from '../sdk';
+import { interceptTransport } from '../servers/transport';
 import { RemoteTransport } from './httpTransport';
 import { followAuthorization } from './oauth/browserless';
 import { LoopbackRedirect } from './oauth/loopback';
@@ -128,7 +129,8 @@ export async function runScenario(serverUrl: string, scenario: string, ctx: Cont
     const transport = new RemoteTransport({ type: 'http', url: serverUrl, headers: {} }, {
       fetch: fetchFn, authProvider, redactor, log: (level, m) => log(`${level}: ${m}`),
     });
-    await client.connect(transport);
+    // Connected as the extension's sessions connect: through interceptTransport (src/servers/transport.ts).
+    await client.connect(interceptTransport(transport, {}));
     log(`connected (${transport.currentKind}, ${client.getNegotiatedProtocolVersion() ?? 'unknown revision'})`);
     // The catalog as the extension lists it: page by page (src/sdk.ts's listPage), each tool called with its definition.
     const tools: Tool[] = [];

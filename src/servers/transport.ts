@@ -1,6 +1,7 @@
 import type { JSONRPCMessage, Transport } from '@modelcontextprotocol/client';
 import type { ResolvedLaunch } from '../common/config/types';
 import type { Redactor } from '../common/redact';
+import { isObject } from '../common/schemaForm';
 import type { ServerId } from '../common/serverId';
 import type { ServerLogSink } from './logSink';
 
@@ -59,9 +60,17 @@ export interface TransportHooks {
   readonly negotiated?: (protocolVersion: string) => void;
 }
 
-/** `inner` with `hooks` on its messages and close: what the SDK Client is connected to. */
+/** The first revision of the 2026-07-28 era (revisions are dates: later ones sort after it). */
+const MODERN_ERA = '2026-07-28';
+
+/**
+ * `inner` with `hooks` on its messages and close: what the SDK Client is connected to. On a 2026-07-28 connection a
+ * result without `resultType` reaches the Client as `complete`, as the revision says a client must read it (SEP-2322;
+ * the SDK 2.4 client refuses it instead).
+ */
 export function interceptTransport(inner: ManagedTransport, hooks: TransportHooks): ManagedTransport {
   const { send, receive, closed, negotiated } = hooks;
+  let modern = false;
   const outer: ManagedTransport = {
     get pid() { return inner.pid; },
     get exit() { return inner.exit; },
@@ -73,11 +82,15 @@ export function interceptTransport(inner: ManagedTransport, hooks: TransportHook
     start: () => inner.start(),
     close: () => inner.close(),
     send: (message, options) => { send?.(message); return inner.send(message, options); },
-    setProtocolVersion: (version: string) => { negotiated?.(version); inner.setProtocolVersion?.(version); },
+    setProtocolVersion: (version: string) => { modern = version >= MODERN_ERA; negotiated?.(version); inner.setProtocolVersion?.(version); },
   };
   // The SDK tells a local pipe from HTTP by a `stderr` (and `pid`) on the transport.
   if (inner.localPipe) Object.defineProperty(outer, 'stderr', { value: null });
-  inner.onmessage = (message, extra) => { if (receive?.(message) !== false) outer.onmessage?.(message, extra); };
+  inner.onmessage = (message, extra) => {
+    if (receive?.(message) === false) return;
+    if (modern && 'result' in message && isObject(message.result) && !('resultType' in message.result)) message.result['resultType'] = 'complete';
+    outer.onmessage?.(message, extra);
+  };
   inner.onerror = (error) => outer.onerror?.(error);
   inner.onclose = () => { closed?.(); outer.onclose?.(); };
   return outer;

@@ -15,6 +15,7 @@ import { Redactor } from '../../../src/common/redact';
 import { makeServerId } from '../../../src/common/serverId';
 import { remoteTransportFactory } from '../../../src/remote/httpTransport';
 import { ServerManager, launchesFrom, stdioTransportFactory } from '../../../src/servers/serverManager';
+import { type ManagedTransport, interceptTransport } from '../../../src/servers/transport';
 import { until } from '../../shared/wait';
 import { startFixture, type FixtureServer } from '../remote/helpers';
 import { MemorySink, TEST_CLIENT_INFO, nextState, readPids, stdioDefinition, testResolver } from './helpers';
@@ -216,4 +217,24 @@ describe('Both protocol eras through ServerManager (v2 client; v2 server SDK fix
       if (expected === MODERN) assert.deepEqual(texts(await m.callTool(d.id, 'askName', {})), ['Hello, Ada', 'requestState=ask-name-1']);
     });
   }
+});
+
+describe('interceptTransport on a 2026-07-28 connection', () => {
+  it('hands the Client a result without resultType as complete (SEP-2322), and leaves 2025-11-25 results as they are', () => {
+    const got: unknown[] = [];
+    const inner = { pid: undefined, exit: undefined, stderrTail: () => [], terminate: () => Promise.resolve(), kill: () => Promise.resolve(), start: () => Promise.resolve(), close: () => Promise.resolve(), send: () => Promise.resolve() } as ManagedTransport;
+    const outer = interceptTransport(inner, {});
+    outer.onmessage = (m) => got.push(m);
+    inner.onmessage?.({ jsonrpc: '2.0', id: 1, result: { content: [] } });
+    outer.setProtocolVersion?.('2026-07-28');
+    inner.onmessage?.({ jsonrpc: '2.0', id: 2, result: { content: [] } });
+    inner.onmessage?.({ jsonrpc: '2.0', id: 3, result: { resultType: 'input_required', inputRequests: {} } });
+    inner.onmessage?.({ jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: 1, progress: 1 } });
+    assert.deepEqual(got, [
+      { jsonrpc: '2.0', id: 1, result: { content: [] } },
+      { jsonrpc: '2.0', id: 2, result: { content: [], resultType: 'complete' } },
+      { jsonrpc: '2.0', id: 3, result: { resultType: 'input_required', inputRequests: {} } },
+      { jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: 1, progress: 1 } },
+    ]);
+  });
 });
