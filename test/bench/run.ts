@@ -1,16 +1,23 @@
-/* Report-only benchmark: MCP Manager's supervision core side by side with the raw SDK Client + StdioClientTransport on the
- * same servers. `npm run bench`. Prints medians of RUNS runs and ours/raw ratios, then a markdown table (with the machine
- * and the date) for the README; asserts nothing. BENCH_ONLY=a,e,… runs some scenarios only. */
+/* Report-only benchmark: MCP Manager's supervision core side by side with the raw v2 SDK Client
+ * (@modelcontextprotocol/client) + its StdioClientTransport on the same servers. `npm run bench`. Prints medians of RUNS
+ * runs and ours/raw ratios, then a markdown table (with the machine and the date) for the README; asserts nothing.
+ * BENCH_ONLY=a,e,… runs some scenarios only.
+ * Eras: (a)–(h) run against 2025-era servers (server-everything, the v1-SDK fixtures) with ours pinned to `protocol:
+ * '2025-11-25'` and the raw Client without versionNegotiation (both: the plain initialize handshake, like for like); (a)
+ * also measures both with `auto`. (i) and (j) run against a 2026-07-28-only server (modernServer.mjs, FIXTURE_MODERN_ONLY=1):
+ * ours with `auto` and pinned, the raw Client pinned. Ours probes server/discover in place on its own transport; so does
+ * the raw Client on InPlaceStdioClientTransport (below), the like-for-like baseline. The raw Client on the base
+ * StdioClientTransport probes (auto and pinned alike) on a sibling process: reported too. */
 import './vscodeStub'; // before the Servers tree, which imports `vscode`
 import { existsSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { LoggingMessageNotificationSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { Client, type CallToolResult, type VersionNegotiationMode } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import type { LaunchResolver, ServerDefinition } from '../../src/common/config/types';
-import { makeServerId } from '../../src/common/serverId';
+import type { ProtocolSetting } from '../../src/common/protocolRevision';
+import { makeServerId, type ServerId } from '../../src/common/serverId';
 import type { LogLevel, ServerLogSink } from '../../src/servers/logSink';
 import { ServerManager, launchesFrom, stdioTransportFactory } from '../../src/servers/serverManager';
 import { ServersTree, type ServersTreeNode } from '../../src/views/serversTree';
@@ -46,6 +53,12 @@ const root = repoRoot();
 const FIXTURE = path.join(root, 'test', 'fixtures', 'servers', 'mcpServer.mjs');
 const LOAD_FIXTURE = path.join(root, 'test', 'fixtures', 'servers', 'loadServer.mjs');
 const EVERYTHING = path.join(root, 'node_modules', '@modelcontextprotocol', 'server-everything', 'dist', 'index.js');
+/** A 2026-07-28-only stdio server on the v2 server SDK (an initialize is refused). */
+const MODERN_FIXTURE = path.join(root, 'test', 'fixtures', 'servers', 'modernServer.mjs');
+const MODERN_ONLY = { FIXTURE_MODERN_ONLY: '1' };
+const MODERN = '2026-07-28';
+/** Ours in the legacy scenarios: the initialize handshake with no probe, as the raw Client without versionNegotiation. */
+const LEGACY: ProtocolSetting = '2025-11-25';
 
 const inheritedEnv = (): Record<string, string> => {
   const env: Record<string, string> = {};
@@ -56,38 +69,47 @@ const resolver: LaunchResolver = (d) => {
   if (d.config.type !== 'stdio') throw new Error('stdio only');
   return Promise.resolve({ type: 'stdio', command: d.config.command, args: d.config.args, env: { ...inheritedEnv(), ...(d.config.env as Record<string, string>) }, cwd: root });
 };
-const definition = (name: string, args: string[], env: Record<string, string> = {}): ServerDefinition => ({
+const definition = (name: string, args: string[], env: Record<string, string> = {}, protocol: ProtocolSetting = LEGACY): ServerDefinition => ({
   id: makeServerId({ kind: 'userSettings' }, name), name, source: { kind: 'userSettings' },
-  config: { type: 'stdio', command: process.execPath, args, env }, options: { ping: false, restart: false, startupTimeoutMs: 120_000 },
+  config: { type: 'stdio', command: process.execPath, args, env }, options: { ping: false, restart: false, startupTimeoutMs: 120_000, protocol },
 });
 const newManager = (): ServerManager => new ServerManager({ prepareStart: launchesFrom(resolver), clientInfo: { name: 'mcp-manager-bench', version: '0' }, transports: { stdio: stdioTransportFactory({ stdinGraceMs: 500, termGraceMs: 500 }) } });
 
-async function rawConnect(args: string[], env: Record<string, string> = {}, onStderr?: (chunk: Buffer) => void): Promise<{ client: Client; transport: StdioClientTransport }> {
-  const client = new Client({ name: 'raw', version: '0' });
-  const transport = new StdioClientTransport({ command: process.execPath, args, env: { ...inheritedEnv(), ...env }, stderr: onStderr ? 'pipe' : 'ignore', cwd: root });
+/**
+ * The SDK's StdioClientTransport, subclassed and nothing else: the Client probes `server/discover` in place on a
+ * subclass, as ours does on its own transport. On the base class exactly, a negotiating Client (`auto` or pinned) spawns
+ * a short-lived sibling process from the same parameters for the probe, then the session's process.
+ */
+class InPlaceStdioClientTransport extends StdioClientTransport {}
+/** How the raw Client negotiates: no versionNegotiation (the plain 2025 initialize), or `mode` with the probe in place or on a sibling. */
+type RawNegotiation = { readonly mode: VersionNegotiationMode; readonly probe: 'inPlace' | 'sibling' } | undefined;
+const negotiationLabel = (n: RawNegotiation): string => (n ? `${JSON.stringify(n.mode)}, probe ${n.probe}` : 'no versionNegotiation');
+
+/** The raw v2 Client connected over the SDK's stdio transport. */
+async function rawConnect(args: string[], env: Record<string, string> = {}, onStderr?: (chunk: Buffer) => void, negotiation?: RawNegotiation): Promise<{ client: Client; transport: StdioClientTransport }> {
+  const client = new Client({ name: 'raw', version: '0' }, negotiation ? { versionNegotiation: { mode: negotiation.mode } } : {});
+  const Transport = negotiation?.probe === 'inPlace' ? InPlaceStdioClientTransport : StdioClientTransport;
+  const transport = new Transport({ command: process.execPath, args, env: { ...inheritedEnv(), ...env }, stderr: onStderr ? 'pipe' : 'ignore', cwd: root });
   if (onStderr) transport.stderr?.on('data', onStderr); // before connect, or a flooding child blocks on a full pipe
   await client.connect(transport);
   return { client, transport };
 }
+/** Every list the server offers, every page: v2's list methods called without a cursor walk all the pages themselves. */
 async function rawListAll(client: Client): Promise<number> {
   let n = 0;
   const caps = client.getServerCapabilities() ?? {};
-  const pages = async (list: (cursor?: string) => Promise<{ nextCursor?: string }>, count: (p: never) => number): Promise<void> => {
-    let cursor: string | undefined;
-    do { const p = await list(cursor); n += count(p as never); cursor = p.nextCursor; } while (cursor);
-  };
-  if (caps.tools) await pages((cursor) => client.listTools({ cursor }), (p: { tools: unknown[] }) => p.tools.length);
+  if (caps.tools) n += (await client.listTools()).tools.length;
   if (caps.resources) {
-    await pages((cursor) => client.listResources({ cursor }), (p: { resources: unknown[] }) => p.resources.length);
-    await pages((cursor) => client.listResourceTemplates({ cursor }), (p: { resourceTemplates: unknown[] }) => p.resourceTemplates.length);
+    n += (await client.listResources()).resources.length;
+    n += (await client.listResourceTemplates()).resourceTemplates.length;
   }
-  if (caps.prompts) await pages((cursor) => client.listPrompts({ cursor }), (p: { prompts: unknown[] }) => p.prompts.length);
+  if (caps.prompts) n += (await client.listPrompts()).prompts.length;
   return n;
 }
 
 const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 const fmt = (x: number, unit: string): string => `${x.toFixed(x < 10 ? 2 : 0)} ${unit}`;
-const rows: string[][] = [['scenario', 'MCP Manager', 'raw SDK', 'ours/raw', 'target']];
+const rows: string[][] = [['scenario', 'MCP Manager', 'raw v2 SDK', 'ours/raw', 'target']];
 function report(name: string, ours: number[], raw: number[] | undefined, unit: string, target = ''): void {
   const o = median(ours); const r = raw?.length ? median(raw) : undefined;
   rows.push([name, fmt(o, unit), r === undefined ? '—' : fmt(r, unit), r ? (o / r).toFixed(2) : '—', target]);
@@ -125,44 +147,89 @@ const resultText = (r: unknown): string => {
 };
 async function time(fn: () => Promise<void>): Promise<number> { const t0 = performance.now(); await fn(); return performance.now() - t0; }
 
+/**
+ * Runs `sides` one after the other, forwards on even runs and backwards on odd ones, so that neither side of a pair
+ * (ours and raw at the same position from either end) always pays for a cold start.
+ */
+async function alternate(run: number, sides: readonly (() => Promise<void>)[]): Promise<void> {
+  for (const side of run % 2 ? [...sides].reverse() : sides) await side();
+}
+
+/** The revision a started server negotiated, as ours reports it (its tooltip's `MCP revision`). */
+function negotiatedByOurs(m: ServerManager, id: ServerId): string | undefined {
+  const runtime = m.get(id)?.status.runtime;
+  return runtime?.kind === 'running' ? runtime.protocolVersion : undefined;
+}
+/** The figures would compare different eras: stop. */
+function expectEra(who: string, got: string | undefined, want: 'legacy' | 'modern'): void {
+  const modern = got === MODERN;
+  if (!got || modern !== (want === 'modern')) throw new Error(`${who} negotiated ${got ?? 'nothing'}; the scenario needs the ${want} era`);
+}
+
+/** Ours: start → running with its catalog listed (ms). */
+async function oursStart(name: string, args: string[], env: Record<string, string>, protocol: ProtocolSetting, era: 'legacy' | 'modern'): Promise<number> {
+  const m = newManager(); const d = definition(name, args, env, protocol);
+  await m.setDefinitions([d]);
+  const ms = await time(() => m.start(d.id));
+  expectEra(`ours (protocol ${protocol})`, negotiatedByOurs(m, d.id), era);
+  await m.stopAll(); m.dispose();
+  return ms;
+}
+/** Raw: spawn + connect + every list, every page (ms). */
+async function rawStart(args: string[], env: Record<string, string>, negotiation: RawNegotiation, era: 'legacy' | 'modern'): Promise<number> {
+  let c: { client: Client } | undefined;
+  const ms = await time(async () => { c = await rawConnect(args, env, undefined, negotiation); await rawListAll(c.client); });
+  expectEra(`raw (${negotiationLabel(negotiation)})`, c?.client.getNegotiatedProtocolVersion(), era);
+  await c?.client.close();
+  return ms;
+}
+
 async function benchConnect(): Promise<void> {
-  const ours: number[] = []; const raw: number[] = [];
+  const args = [EVERYTHING, 'stdio'];
+  const ours: number[] = []; const raw: number[] = []; const oursAuto: number[] = []; const rawAuto: number[] = []; const rawSibling: number[] = [];
   for (let i = 0; i < RUNS; i++) {
-    const runOurs = async (): Promise<void> => {
-      const m = newManager(); const d = definition('everything', [EVERYTHING, 'stdio']);
-      await m.setDefinitions([d]);
-      ours.push(await time(() => m.start(d.id)));
-      await m.stopAll(); m.dispose();
-    };
-    const runRaw = async (): Promise<void> => {
-      let c: { client: Client } | undefined;
-      raw.push(await time(async () => { c = await rawConnect([EVERYTHING, 'stdio']); await rawListAll(c.client); }));
-      await c?.client.close();
-    };
-    // Alternate which side goes first, so neither always pays for a cold start.
-    if (i % 2) { await runRaw(); await runOurs(); } else { await runOurs(); await runRaw(); }
+    await alternate(i, [
+      async () => { ours.push(await oursStart('everything', args, {}, LEGACY, 'legacy')); },
+      async () => { raw.push(await rawStart(args, {}, undefined, 'legacy')); },
+      async () => { oursAuto.push(await oursStart('everything', args, {}, 'auto', 'legacy')); },
+      async () => { rawAuto.push(await rawStart(args, {}, { mode: 'auto', probe: 'inPlace' }, 'legacy')); },
+      async () => { rawSibling.push(await rawStart(args, {}, { mode: 'auto', probe: 'sibling' }, 'legacy')); },
+    ]);
   }
-  report('(a) connect + initialize + list everything (server-everything)', ours, raw, 'ms');
+  const name = '(a) connect + initialize + list everything (server-everything)';
+  report(`${name}: ours 2025-11-25, raw without negotiation`, ours, raw, 'ms', '≤ 1.05');
+  report(`${name}: both \`auto\`, server/discover probed in place first`, oursAuto, rawAuto, 'ms');
+  report(`${name}: ours \`auto\`, raw \`auto\` on the base transport (probe on a sibling process)`, oursAuto, rawSibling, 'ms');
+  console.log(`    the probe's cost (auto − no probe): ours ${(median(oursAuto) - median(ours)).toFixed(0)} ms, raw in place ${(median(rawAuto) - median(raw)).toFixed(0)} ms, raw on a sibling ${(median(rawSibling) - median(raw)).toFixed(0)} ms`);
+}
+
+/** `CALLS` sequential tools/call `echo` on one started server (ms), ours and raw. */
+async function oursCalls(name: string, args: string[], env: Record<string, string>, protocol: ProtocolSetting, era: 'legacy' | 'modern'): Promise<number> {
+  const m = newManager(); const d = definition(name, args, env, protocol);
+  await m.setDefinitions([d]); await m.start(d.id);
+  expectEra(`ours (protocol ${protocol})`, negotiatedByOurs(m, d.id), era);
+  const ms = await time(async () => { for (let k = 0; k < CALLS; k++) await m.callTool(d.id, 'echo', { text: 'x' }); });
+  await m.stopAll(); m.dispose();
+  return ms;
+}
+async function rawCalls(args: string[], env: Record<string, string>, negotiation: RawNegotiation, era: 'legacy' | 'modern'): Promise<number> {
+  const c = await rawConnect(args, env, undefined, negotiation);
+  expectEra(`raw (${negotiationLabel(negotiation)})`, c.client.getNegotiatedProtocolVersion(), era);
+  await c.client.listTools(); // as ours has its catalog: the Client validates results against the listed tool
+  const ms = await time(async () => { for (let k = 0; k < CALLS; k++) await c.client.callTool({ name: 'echo', arguments: { text: 'x' } }); });
+  await c.client.close();
+  return ms;
 }
 
 async function benchCalls(): Promise<void> {
   const ours: number[] = []; const raw: number[] = [];
   for (let i = 0; i < RUNS; i++) {
-    const runOurs = async (): Promise<void> => {
-      const m = newManager(); const d = definition('calls', [FIXTURE]);
-      await m.setDefinitions([d]); await m.start(d.id);
-      ours.push(await time(async () => { for (let k = 0; k < CALLS; k++) await m.callTool(d.id, 'echo', { text: 'x' }); }));
-      await m.stopAll(); m.dispose();
-    };
-    const runRaw = async (): Promise<void> => {
-      const c = await rawConnect([FIXTURE]);
-      await c.client.listTools();
-      raw.push(await time(async () => { for (let k = 0; k < CALLS; k++) await c.client.callTool({ name: 'echo', arguments: { text: 'x' } }); }));
-      await c.client.close();
-    };
-    if (i % 2) { await runRaw(); await runOurs(); } else { await runOurs(); await runRaw(); }
+    await alternate(i, [
+      async () => { ours.push(await oursCalls('calls', [FIXTURE], {}, LEGACY, 'legacy')); },
+      async () => { raw.push(await rawCalls([FIXTURE], {}, undefined, 'legacy')); },
+    ]);
   }
-  report(`(b) ${CALLS} sequential tools/call`, ours, raw, 'ms');
+  report(`(b) ${CALLS} sequential tools/call (2025-11-25)`, ours, raw, 'ms', '≤ 1.03');
 }
 
 async function benchConcurrent(): Promise<void> {
@@ -414,15 +481,51 @@ async function benchLogFlood(): Promise<void> {
       // A typical naive consumer keeps every log message (as in (d)).
       const log: unknown[] = [];
       const c = await rawConnect([LOAD_FIXTURE]);
-      c.client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => { log.push(n.params); });
+      c.client.setNotificationHandler('notifications/message', (n) => { log.push(n.params); });
       await c.client.listTools();
-      await measure(async () => { await c.client.callTool({ name: 'logFlood', arguments: flood }, undefined, { timeout: 600_000 }); await sleep(250); }, lagRaw, memRaw);
+      await measure(async () => { await c.client.callTool({ name: 'logFlood', arguments: flood }, { timeout: 600_000 }); await sleep(250); }, lagRaw, memRaw);
       log.length = 0; await c.client.close();
     };
     if (i % 2) { await runRaw(); await runOurs(); } else { await runOurs(); await runRaw(); }
   }
   report(`(h) ${LOG_FLOOD_MB} MB notifications/message flood: event-loop lag p99`, lagOurs, lagRaw, 'ms', '≤ 20 ms');
   report(`(h) ${LOG_FLOOD_MB} MB notifications/message flood: peak heap + buffer growth`, memOurs, memRaw, 'MB', '≤ 50 MB');
+}
+
+/** (i) Connect + list everything on a 2026-07-28-only server: ours auto and pinned; raw pinned, and auto (sibling probe). */
+async function benchModernConnect(): Promise<void> {
+  const args = [MODERN_FIXTURE];
+  const pin = { pin: MODERN };
+  const oursAuto: number[] = []; const oursPin: number[] = []; const rawPin: number[] = []; const rawPinSibling: number[] = []; const rawAutoSibling: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    await alternate(i, [
+      async () => { oursAuto.push(await oursStart('modern', args, MODERN_ONLY, 'auto', 'modern')); },
+      async () => { rawPin.push(await rawStart(args, MODERN_ONLY, { mode: pin, probe: 'inPlace' }, 'modern')); },
+      async () => { oursPin.push(await oursStart('modern', args, MODERN_ONLY, MODERN, 'modern')); },
+      async () => { rawPinSibling.push(await rawStart(args, MODERN_ONLY, { mode: pin, probe: 'sibling' }, 'modern')); },
+      async () => { rawAutoSibling.push(await rawStart(args, MODERN_ONLY, { mode: 'auto', probe: 'sibling' }, 'modern')); },
+    ]);
+  }
+  const name = '(i) connect + server/discover + list everything (2026-07-28-only server)';
+  report(`${name}: ours \`auto\`, raw pinned (probe in place)`, oursAuto, rawPin, 'ms', '≤ 1.05');
+  report(`${name}: both pinned (probe in place)`, oursPin, rawPin, 'ms', '≤ 1.05');
+  report(`${name}: ours pinned, raw pinned on the base transport (probe on a sibling process)`, oursPin, rawPinSibling, 'ms');
+  report(`${name}: ours \`auto\`, raw \`auto\` on the base transport (probe on a sibling process)`, oursAuto, rawAutoSibling, 'ms');
+}
+
+/** (j) CALLS sequential tools/call on a 2026-07-28-only server: ours auto and pinned, raw pinned. */
+async function benchModernCalls(): Promise<void> {
+  const args = [MODERN_FIXTURE];
+  const oursAuto: number[] = []; const oursPin: number[] = []; const rawPin: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    await alternate(i, [
+      async () => { oursAuto.push(await oursCalls('modernCalls', args, MODERN_ONLY, 'auto', 'modern')); },
+      async () => { rawPin.push(await rawCalls(args, MODERN_ONLY, { mode: { pin: MODERN }, probe: 'inPlace' }, 'modern')); },
+      async () => { oursPin.push(await oursCalls('modernCalls', args, MODERN_ONLY, MODERN, 'modern')); },
+    ]);
+  }
+  report(`(j) ${CALLS} sequential tools/call (2026-07-28): ours \`auto\`, raw pinned (probe in place)`, oursAuto, rawPin, 'ms', '≤ 1.03');
+  report(`(j) ${CALLS} sequential tools/call (2026-07-28): both pinned`, oursPin, rawPin, 'ms', '≤ 1.03');
 }
 
 function machine(): string {
@@ -433,10 +536,11 @@ function machine(): string {
 
 async function main(): Promise<void> {
   const host = machine();
-  console.log(`MCP Manager bench: ${RUNS} runs of (a)–(d), ${LOAD_RUNS} of (e), (f), (h), ${STORM_RUNS} of (g); ${host}`);
+  console.log(`MCP Manager bench: ${RUNS} runs of (a)–(d), (i), (j), ${LOAD_RUNS} of (e), (f), (h), ${STORM_RUNS} of (g); ${host}`);
   const scenarios: [string, () => Promise<void>][] = [
     ['a', benchConnect], ['b', benchCalls], ['c', benchConcurrent], ['d', benchFlood],
     ['e', benchConcurrentCalls], ['f', benchManyTools], ['g', benchListChangedStorm], ['h', benchLogFlood],
+    ['i', benchModernConnect], ['j', benchModernCalls],
   ];
   // What the machine alone does to the lag figures (other processes on the same cores).
   const idle = await lagDuring(() => sleep(2_000));
