@@ -1,0 +1,118 @@
+/**
+ * What a server offers, as something to approve (issue 15, groundwork): a snapshot of its tools, prompts, resources and
+ * resource templates, each with a stable hash of the fields a model or a user reads; the difference between an approved
+ * snapshot and the current one; what the pinning policy decides for a call; and what the definitions cost a model.
+ * Pure: no VS Code, no SDK values. Snapshots hold hashes and names only (never a secret: nothing of the launch).
+ */
+import { createHash } from 'node:crypto';
+import type { CatalogView } from './model';
+
+export type DefinitionKind = 'tool' | 'prompt' | 'resource' | 'resourceTemplate';
+
+/** The fields compared per kind: what the model is told (tools, prompts) or what the user picks from (resources). */
+export const TRACKED_FIELDS: Readonly<Record<DefinitionKind, readonly string[]>> = {
+  tool: ['title', 'description', 'inputSchema', 'outputSchema', 'annotations'],
+  prompt: ['title', 'description', 'arguments'],
+  resource: ['name', 'title', 'description', 'mimeType'],
+  resourceTemplate: ['name', 'title', 'description', 'mimeType'],
+};
+
+/** One item: the hash of all its tracked fields, and of each (a field the server left out is absent). */
+export interface DefinitionEntry {
+  readonly kind: DefinitionKind;
+  /** Its name (tools, prompts), URI (resources) or URI template (templates). */
+  readonly key: string;
+  readonly hash: string;
+  readonly fields: Readonly<Record<string, string>>;
+}
+
+/** A server's definitions at one moment, by `kind:key`. */
+export interface DefinitionSnapshot {
+  readonly v: 1;
+  readonly takenAt: number;
+  readonly entries: Readonly<Record<string, DefinitionEntry>>;
+}
+
+export interface DefinitionChange { readonly id: string; readonly kind: DefinitionKind; readonly key: string; readonly fields: readonly string[] }
+
+/** What differs between the approved snapshot and the current one (ids are `kind:key`, sorted). */
+export interface DefinitionDiff {
+  readonly added: readonly string[];
+  readonly removed: readonly string[];
+  readonly changed: readonly DefinitionChange[];
+}
+
+/** JSON with every object's keys sorted: the same definition always reads the same, whatever order a server sent. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
+    return Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  });
+}
+
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+export function definitionEntry(kind: DefinitionKind, key: string, item: Readonly<Record<string, unknown>>): DefinitionEntry {
+  const fields: Record<string, string> = {};
+  for (const field of TRACKED_FIELDS[kind]) if (item[field] !== undefined) fields[field] = sha256(canonicalJson(item[field]));
+  return { kind, key, hash: sha256(canonicalJson(fields)), fields };
+}
+
+/** The snapshot of a catalog. */
+export function snapshotOf(catalog: Pick<CatalogView, 'tools' | 'prompts' | 'resources' | 'resourceTemplates'>, takenAt: number): DefinitionSnapshot {
+  const entries: Record<string, DefinitionEntry> = {};
+  const add = (kind: DefinitionKind, key: string, item: object): void => {
+    entries[`${kind}:${key}`] = definitionEntry(kind, key, item as Record<string, unknown>);
+  };
+  for (const t of catalog.tools) add('tool', t.name, t);
+  for (const p of catalog.prompts) add('prompt', p.name, p);
+  for (const r of catalog.resources) add('resource', r.uri, r);
+  for (const t of catalog.resourceTemplates) add('resourceTemplate', t.uriTemplate, t);
+  return { v: 1, takenAt, entries };
+}
+
+export function diffSnapshots(approved: DefinitionSnapshot, current: DefinitionSnapshot): DefinitionDiff {
+  const ids = (s: DefinitionSnapshot) => Object.keys(s.entries);
+  const added = ids(current).filter((id) => !(id in approved.entries)).sort();
+  const removed = ids(approved).filter((id) => !(id in current.entries)).sort();
+  const changed: DefinitionChange[] = [];
+  for (const id of ids(current).sort()) {
+    const was = approved.entries[id];
+    const now = current.entries[id];
+    if (!was || was.hash === now.hash) continue;
+    const fields = [...new Set([...Object.keys(was.fields), ...Object.keys(now.fields)])]
+      .filter((f) => was.fields[f] !== now.fields[f])
+      .sort((a, b) => TRACKED_FIELDS[now.kind].indexOf(a) - TRACKED_FIELDS[now.kind].indexOf(b));
+    changed.push({ id, kind: now.kind, key: now.key, fields });
+  }
+  return { added, removed, changed };
+}
+
+/** `serverOptions.<name>.pinTools`. */
+export type PinPolicy = 'off' | 'warn' | 'block';
+
+/** A tool as the approved snapshot sees it. */
+export type ApprovalStatus = 'approved' | 'changed' | 'new';
+
+export function approvalOf(id: string, diff: DefinitionDiff): ApprovalStatus {
+  if (diff.added.includes(id)) return 'new';
+  return diff.changed.some((c) => c.id === id) ? 'changed' : 'approved';
+}
+
+export type CallDecision = { readonly allowed: true; readonly warn: boolean } | { readonly allowed: false; readonly reason: string };
+
+/** May this tool be called now? `block` refuses a changed or new tool until it is approved; `warn` lets it through, marked. */
+export function decideCall(policy: PinPolicy, tool: string, status: ApprovalStatus): CallDecision {
+  if (status === 'approved' || policy === 'off') return { allowed: true, warn: false };
+  if (policy === 'warn') return { allowed: true, warn: true };
+  return { allowed: false, reason: `The tool '${tool}' ${status === 'new' ? 'is new' : 'changed'} since you approved this server's tools; review and approve it first (Review Tool Changes...)` };
+}
+
+/** Bytes per token of the estimate: ≈ 4 UTF-8 bytes per token, the usual rule of thumb for English text and JSON with BPE tokenizers. */
+export const BYTES_PER_TOKEN = 4;
+
+/** What one definition costs a model: its JSON as the server listed it (the client passes it on as is), and an estimate in tokens. */
+export function definitionCost(item: object): { readonly bytes: number; readonly tokens: number } {
+  const bytes = Buffer.byteLength(JSON.stringify(item), 'utf8');
+  return { bytes, tokens: Math.ceil(bytes / BYTES_PER_TOKEN) };
+}
