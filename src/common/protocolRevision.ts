@@ -11,6 +11,14 @@
 export const PROTOCOL_SETTINGS = ['auto', '2025-11-25', '2026-07-28'] as const;
 export type ProtocolSetting = (typeof PROTOCOL_SETTINGS)[number];
 
+/** The first revision of the 2026-07-28 era (no `initialize`, per-request `_meta`). */
+export const MODERN_REVISION = '2026-07-28';
+
+/** A revision of the 2026-07-28 era or later (revisions are dates: later ones sort after it). */
+export function isModernRevision(version: string): boolean {
+  return version >= MODERN_REVISION;
+}
+
 /** The SDK Client's `versionNegotiation.mode`. */
 export type NegotiationMode = 'legacy' | 'auto' | { readonly pin: string };
 
@@ -23,7 +31,7 @@ export function negotiationFor(setting: ProtocolSetting | undefined, transport: 
   switch (setting ?? 'auto') {
     case 'auto': return 'auto';
     case '2025-11-25': return 'legacy';
-    case '2026-07-28': return { pin: '2026-07-28' };
+    case '2026-07-28': return { pin: MODERN_REVISION };
   }
 }
 

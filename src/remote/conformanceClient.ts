@@ -10,6 +10,7 @@ import {
   METHOD_NOT_FOUND, ProtocolError, type Tool, type VersionNegotiationOptions,
 } from '@modelcontextprotocol/client';
 import { errorMessage } from '../common/errors';
+import { MODERN_REVISION, isModernRevision } from '../common/protocolRevision';
 import { Redactor } from '../common/redact';
 import { staticClientSecretKey } from '../common/secretKeys';
 import { callTool, listPage } from '../sdk';
@@ -27,9 +28,6 @@ const SERVER_ID = 'conformance#server';
 
 type Context = Record<string, unknown>;
 
-/** The first revision of the stateless (server/discover, per-request _meta) era. */
-const MODERN_REVISION = '2026-07-28';
-
 /**
  * The Client's version negotiation for a run: pinned to the revision the suite names when that is a modern one (the
  * scenario is then scored on that wire only, and a fallback to `initialize` would hide a failure), else `auto`, which
@@ -37,7 +35,7 @@ const MODERN_REVISION = '2026-07-28';
  * (`auto`, `legacy`, `pin`) overrides it, for a look at another mode.
  */
 export function versionNegotiationFor(protocolVersion: string | undefined, override?: string): VersionNegotiationOptions {
-  const modern = protocolVersion !== undefined && protocolVersion >= MODERN_REVISION;
+  const modern = protocolVersion !== undefined && isModernRevision(protocolVersion);
   if (override === 'legacy') return { mode: 'legacy' };
   if (override === 'auto') return { mode: 'auto' };
   if (override === 'pin' || modern) return { mode: { pin: modern ? protocolVersion : MODERN_REVISION } };

@@ -1,6 +1,7 @@
 import type { JSONRPCMessage, Transport } from '@modelcontextprotocol/client';
 import type { ResolvedLaunch } from '../common/config/types';
 import type { Redactor } from '../common/redact';
+import { isModernRevision } from '../common/protocolRevision';
 import { isObject } from '../common/schemaForm';
 import type { ServerId } from '../common/serverId';
 import type { ServerLogSink } from './logSink';
@@ -60,9 +61,6 @@ export interface TransportHooks {
   readonly negotiated?: (protocolVersion: string) => void;
 }
 
-/** The first revision of the 2026-07-28 era (revisions are dates: later ones sort after it). */
-const MODERN_ERA = '2026-07-28';
-
 /**
  * `inner` with `hooks` on its messages and close: what the SDK Client is connected to. On a 2026-07-28 connection a
  * result without `resultType` reaches the Client as `complete`, as the revision says a client must read it (SEP-2322;
@@ -82,7 +80,7 @@ export function interceptTransport(inner: ManagedTransport, hooks: TransportHook
     start: () => inner.start(),
     close: () => inner.close(),
     send: (message, options) => { send?.(message); return inner.send(message, options); },
-    setProtocolVersion: (version: string) => { modern = version >= MODERN_ERA; negotiated?.(version); inner.setProtocolVersion?.(version); },
+    setProtocolVersion: (version: string) => { modern = isModernRevision(version); negotiated?.(version); inner.setProtocolVersion?.(version); },
   };
   // The SDK tells a local pipe from HTTP by a `stderr` (and `pid`) on the transport.
   if (inner.localPipe) Object.defineProperty(outer, 'stderr', { value: null });
