@@ -63,10 +63,7 @@ for (const { era, file, env } of ERAS) describe(`Elicitation (MCP ${era}): a ser
     await wb().waitForServer('asker', /stopped/);
     await wb().treeContextMenu('asker', 'Start Server');
     await wb().waitForServer('asker', /running/);
-    await wb().treeRow('asker').hover();
-    const hover = page().locator('.monaco-hover, .workbench-hover', { hasText: 'MCP revision:' }).first();
-    await hover.waitFor({ timeout: 10_000 });
-    assert.match(await hover.innerText(), new RegExp(`MCP revision: ${era}`));
+    assert.match(await wb().hoverTreeRow('asker', 'MCP revision:'), new RegExp(`MCP revision: ${era}`));
     await page().keyboard.press('Escape');
   });
 

@@ -43,10 +43,7 @@ describe('Supervision: the ledger reaps what a killed extension host left behind
     await wb().waitForServer('crasher', /failed/);
     const message = await wb().waitForNotification(/MCP server 'crasher' failed/);
     assert.match(message, /exited with code 2/);
-    await wb().treeRow('crasher').hover();
-    const hover = wb().page.locator('.monaco-hover, .workbench-hover', { hasText: 'Reason:' }).first();
-    await hover.waitFor({ timeout: 10_000 });
-    const tooltip = await hover.innerText();
+    const tooltip = await wb().hoverTreeRow('crasher', 'Reason:');
     assert.match(tooltip, /Reason: .*exited with code 2/);
     assert.match(tooltip, /fatal: cannot start \(fixture\)/, 'the tooltip carries the stderr tail');
     await wb().screenshot('22-crasher-failed');
@@ -78,10 +75,7 @@ describe('Supervision: the ledger reaps what a killed extension host left behind
     await startIn(wb(), 'alpha');
     await wb().waitForServer('alpha', /running/);
     // Its tooltip names the MCP revision the connection negotiated.
-    await wb().treeRow('alpha').hover();
-    const hover = wb().page.locator('.monaco-hover, .workbench-hover', { hasText: 'MCP revision:' }).first();
-    await hover.waitFor({ timeout: 10_000 });
-    assert.match(await hover.innerText(), /MCP revision: 2025-11-25/);
+    assert.match(await wb().hoverTreeRow('alpha', 'MCP revision:'), /MCP revision: 2025-11-25/);
     await wb().page.mouse.move(0, 0);
     const windowB = await wb().openWindow();
     await windowB.openMcpManager();

@@ -154,6 +154,24 @@ export class Workbench {
     return this.sidebar.locator('.pane-body .monaco-list-row', { has: this.page.locator('.label-name', { hasText: exactly(label) }) }).first();
   }
 
+  /**
+   * Hovers a tree row and returns the text of its tooltip once one containing `text` shows. A hover that does not
+   * come (the pointer already rested there, or the row re-rendered under it) is tried again from elsewhere, 3 times.
+   */
+  async hoverTreeRow(label: string, text: string): Promise<string> {
+    const hover = this.page.locator('.monaco-hover, .workbench-hover', { hasText: text }).first();
+    for (let attempt = 1; ; attempt++) {
+      await this.page.mouse.move(0, 0);
+      await this.treeRow(label).hover();
+      try {
+        await hover.waitFor({ timeout: 5_000 });
+        return await hover.innerText();
+      } catch (err) {
+        if (attempt === 3) throw err;
+      }
+    }
+  }
+
   /** Expands a tree row (by its label) unless it is expanded already. */
   async expandTreeRow(label: string): Promise<void> {
     const row = this.treeRow(label);
