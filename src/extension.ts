@@ -53,7 +53,7 @@ export function activate(context: vscode.ExtensionContext): McpManagerApi {
       logger, notifier, tree,
       config: { config, secrets, globalStorageUri: context.globalStorageUri, log: logger.scoped('config'), servers: features.registry },
       servers: { servers: features, showServerLog, revealPendingInput: (id) => elicitations.reveal(id) },
-      remote: { remote, servers: features, config, secrets, log: logger.scoped('remote') },
+      remote: { remote, servers: features, config, secrets, forgetApprovals: () => features.manager.forgetApprovals(), log: logger.scoped('remote') },
       catalog: { servers: features.registry, requests: features.manager, documents, toolForms, log: catalogLog },
       reload: () => features.reloadAll(),
     })) push(command);

@@ -20,6 +20,8 @@ export interface RemoteCommandDeps {
   /** Definitions and the start gate (trust, first-connection consent, then URL and headers); Clear All Stored Data also forgets what the config feature keeps. */
   readonly config: Pick<ConfigFeatures, 'service' | 'prepareStart' | 'forgetStoredData'>;
   readonly secrets: Pick<SecretStore, 'clearAll'>;
+  /** Clear All Stored Data also forgets the approved tool definitions. */
+  readonly forgetApprovals: () => Promise<void>;
   readonly log: ComponentLogger;
 }
 
@@ -77,11 +79,12 @@ export function remoteCommands(deps: RemoteCommandDeps): Pick<CommandTable, 'sig
     clearAllData: async () => {
       const choice = await vscode.window.showWarningMessage('Clear all data MCP Manager stored?', {
         modal: true,
-        detail: 'This deletes every stored secret: input values, header values, OAuth tokens and client registrations, and remembered consent. Remote servers will ask you to sign in again.',
+        detail: 'This deletes every stored secret: input values, header values, OAuth tokens and client registrations, and remembered consent (first starts, approved tool definitions). Remote servers will ask you to sign in again.',
       }, 'Clear All');
       if (choice !== 'Clear All') return;
       const count = await deps.secrets.clearAll();
       await config.forgetStoredData();
+      await deps.forgetApprovals();
       remote.forgetAll();
       void vscode.window.showInformationMessage(`Cleared ${count} stored item(s).`);
     },

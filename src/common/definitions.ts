@@ -101,12 +101,81 @@ export function approvalOf(id: string, diff: DefinitionDiff): ApprovalStatus {
 
 export type CallDecision = { readonly allowed: true; readonly warn: boolean } | { readonly allowed: false; readonly reason: string };
 
-/** May this tool be called now? `block` refuses a changed or new tool until it is approved; `warn` lets it through, marked. */
-export function decideCall(policy: PinPolicy, tool: string, status: ApprovalStatus): CallDecision {
+/**
+ * May this tool be called now? `block` refuses a changed or new tool until it is approved; `warn` lets it through,
+ * marked; a definition the user kept blocked (Keep Blocked, for the very hash they saw) is refused under any policy.
+ */
+export function decideCall(policy: PinPolicy, tool: string, status: ApprovalStatus, keptBlocked = false): CallDecision {
+  if (keptBlocked) return { allowed: false, reason: `You kept the tool '${tool}' blocked after reviewing its change; approve it first (Review Tool Changes...)` };
   if (status === 'approved' || policy === 'off') return { allowed: true, warn: false };
   if (policy === 'warn') return { allowed: true, warn: true };
   return { allowed: false, reason: `The tool '${tool}' ${status === 'new' ? 'is new' : 'changed'} since you approved this server's tools; review and approve it first (Review Tool Changes...)` };
 }
+
+/** A server's approvals as stored (extension state, by server owner and name): never a secret, only definitions. */
+export interface ApprovalRecord {
+  readonly v: 1;
+  readonly approved: DefinitionSnapshot;
+  /** The approved definitions as the review shows them (definitionText, redacted and capped), by id. */
+  readonly texts: Readonly<Record<string, string>>;
+  /** Tools the user kept blocked: id → the hash of the definition they saw. */
+  readonly keptBlocked: Readonly<Record<string, string>>;
+}
+
+/** The longest definition text kept for a review (characters); a longer one is cut, with a note (its hash still counts). */
+export const MAX_DEFINITION_TEXT = 32_768;
+
+/** How a reviewer reads one definition: its tracked fields as indented JSON with sorted keys. */
+export function definitionText(kind: DefinitionKind, key: string, item: Readonly<Record<string, unknown>>): string {
+  const fields: Record<string, unknown> = {};
+  for (const field of TRACKED_FIELDS[kind]) if (item[field] !== undefined) fields[field] = item[field];
+  const text = JSON.stringify(JSON.parse(canonicalJson({ [kind]: key, ...fields })), null, 2);
+  return text.length > MAX_DEFINITION_TEXT ? `${text.slice(0, MAX_DEFINITION_TEXT)}\n… (${text.length - MAX_DEFINITION_TEXT} more characters not kept)` : text;
+}
+
+/**
+ * The record after approving these ids as they are in `current` (an id gone from it: its removal is approved).
+ * Approving clears a Keep Blocked of the same id.
+ */
+export function approveIds(record: ApprovalRecord | undefined, current: DefinitionSnapshot, texts: Readonly<Record<string, string>>, ids: readonly string[], now: number): ApprovalRecord {
+  const entries = { ...record?.approved.entries };
+  const kept = { ...record?.texts };
+  const keptBlocked = { ...record?.keptBlocked };
+  for (const id of ids) {
+    delete keptBlocked[id];
+    const entry = current.entries[id];
+    if (entry) { entries[id] = entry; kept[id] = texts[id] ?? ''; } else { delete entries[id]; delete kept[id]; }
+  }
+  return { v: 1, approved: { v: 1, takenAt: now, entries }, texts: kept, keptBlocked };
+}
+
+/** The record after the user kept these tools blocked as they are in `current`. */
+export function keepBlockedIds(record: ApprovalRecord | undefined, current: DefinitionSnapshot, ids: readonly string[], now: number): ApprovalRecord {
+  const keptBlocked = { ...record?.keptBlocked };
+  for (const id of ids) { const entry = current.entries[id]; if (entry?.kind === 'tool') keptBlocked[id] = entry.hash; }
+  return { v: 1, approved: record?.approved ?? { v: 1, takenAt: now, entries: {} }, texts: record?.texts ?? {}, keptBlocked };
+}
+
+const KIND_WORDS: Readonly<Record<DefinitionKind, string>> = { tool: 'tool', prompt: 'prompt', resource: 'resource', resourceTemplate: 'resource template' };
+
+/** `tool echo`, `resource template file:///{path}`: an item id as a reader names it. */
+export function itemLabel(id: string): string {
+  const i = id.indexOf(':');
+  return `${KIND_WORDS[id.slice(0, i) as DefinitionKind] ?? id.slice(0, i)} ${id.slice(i + 1)}`;
+}
+
+/** "1 changed (tool echo: description), 1 new (tool extra)": for logs and notifications. */
+export function describeDiff(diff: DefinitionDiff, max = 5): string {
+  const list = (items: readonly string[]) => `${items.slice(0, max).join(', ')}${items.length > max ? `, … ${items.length - max} more` : ''}`;
+  return [
+    diff.changed.length ? `${diff.changed.length} changed (${list(diff.changed.map((c) => `${itemLabel(c.id)}: ${c.fields.join(', ')}`))})` : undefined,
+    diff.added.length ? `${diff.added.length} new (${list(diff.added.map(itemLabel))})` : undefined,
+    diff.removed.length ? `${diff.removed.length} removed (${list(diff.removed.map(itemLabel))})` : undefined,
+  ].filter(Boolean).join(', ');
+}
+
+/** Whether a diff has nothing in it. */
+export const isEmptyDiff = (d: DefinitionDiff): boolean => !d.added.length && !d.removed.length && !d.changed.length;
 
 /** Bytes per token of the estimate: ≈ 4 UTF-8 bytes per token, the usual rule of thumb for English text and JSON with BPE tokenizers. */
 export const BYTES_PER_TOKEN = 4;
@@ -115,4 +184,16 @@ export const BYTES_PER_TOKEN = 4;
 export function definitionCost(item: object): { readonly bytes: number; readonly tokens: number } {
   const bytes = Buffer.byteLength(JSON.stringify(item), 'utf8');
   return { bytes, tokens: Math.ceil(bytes / BYTES_PER_TOKEN) };
+}
+
+/** What a server's tool list costs a model in every request that offers it: the sum over its tools. */
+export function toolsCost(tools: readonly object[]): { readonly bytes: number; readonly tokens: number } {
+  let bytes = 0;
+  for (const tool of tools) bytes += definitionCost(tool).bytes;
+  return { bytes, tokens: Math.ceil(bytes / BYTES_PER_TOKEN) };
+}
+
+/** "≈812 tokens", "≈12.3k tokens". */
+export function formatTokens(tokens: number): string {
+  return tokens < 1000 ? `≈${tokens} token${tokens === 1 ? '' : 's'}` : `≈${(tokens / 1000).toFixed(1)}k tokens`;
 }

@@ -14,6 +14,7 @@ import type { Logger } from '../log';
 import { ProcessLedger } from '../servers/ledger';
 import { ServerManager, stdioTransportFactory } from '../servers/serverManager';
 import type { TransportFactories } from '../servers/transport';
+import { MementoDefinitionStore } from '../vscode-adapters/definitionStore';
 import { ServerLogs } from '../vscode-adapters/serverLogs';
 
 export interface ServerFeatureDeps {
@@ -54,6 +55,7 @@ export class ServerFeatures extends Disposable {
       elicitation: deps.elicitation,
       clientInfo: { name: 'mcp-manager', version: (deps.context.extension.packageJSON as { version: string }).version },
       traceLevel: () => this.traceLevel,
+      definitionStore: new MementoDefinitionStore(deps.context.globalState),
     }));
     this._register(vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(settingId(SETTINGS.trace))) this.traceLevel = readTraceLevel();

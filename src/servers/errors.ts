@@ -70,3 +70,11 @@ export function describeExit(code: number | null | undefined, signal: string | n
   if (code !== undefined && code !== null) return `exited with code ${code}`;
   return 'closed its connection';
 }
+
+/** A tools/call the pinning policy refused (the tool changed or is new since approved, or the user kept it blocked). */
+export class ToolBlockedError extends UserFacingError {
+  constructor(readonly serverId: string, readonly tool: string, reason: string) {
+    super(reason);
+    this.name = 'ToolBlockedError';
+  }
+}

@@ -11,6 +11,8 @@ import { Redactor } from '../common/redact';
 import type { ServerId } from '../common/serverId';
 import { type RuntimeState, presentedState } from '../common/serverState';
 import { UserFacingError } from '../common/errors';
+import { type DefinitionChangeEvent, type DefinitionState, type DefinitionStore, DefinitionTracker } from './definitionTracker';
+import { ToolBlockedError } from './errors';
 import type { ProcessLedger } from './ledger';
 import { NULL_LOG_SINK, type LogLevel, type ServerLogSink } from './logSink';
 import { type ClientInfo, type RootsProvider, ServerSupervisor, type SupervisorTiming } from './serverSupervisor';
@@ -42,6 +44,18 @@ export interface ServerManagerOptions {
   readonly traceLevel?: () => TraceLevel;
   readonly timing?: Partial<SupervisorTiming>;
   readonly random?: () => number;
+  /** Where approved tool definitions are kept (the extension's global state). Absent: in memory, for this manager's life. */
+  readonly definitionStore?: DefinitionStore;
+}
+
+/** A DefinitionStore in memory (tests; a manager given none). */
+export function memoryDefinitionStore(): DefinitionStore {
+  const records = new Map<string, NonNullable<ReturnType<DefinitionStore['get']>>>();
+  return {
+    get: (key) => records.get(key),
+    set: (key, record) => { if (record) records.set(key, record); else records.delete(key); return Promise.resolve(); },
+    clear: () => { records.clear(); return Promise.resolve(); },
+  };
 }
 
 export function stdioTransportFactory(options?: StdioTransportOptions): TransportFactory {
@@ -75,7 +89,9 @@ export class UnknownServerError extends UserFacingError {
  * per definition, and exposes state and catalog as events. Implements the views' ServersModel.
  */
 export class ServerManager extends Disposable implements ServersModel {
-  private readonly supervisors = new Map<ServerId, { supervisor: ServerSupervisor; subscriptions: IDisposable[] }>();
+  private readonly supervisors = new Map<ServerId, { supervisor: ServerSupervisor; subscriptions: IDisposable[]; sink: ServerLogSink }>();
+  /** Tool-definition tracking and pinning: every listing is compared with what the user approved; calls are gated. */
+  readonly definitions: DefinitionTracker;
   private readonly transports: TransportFactories;
   private readonly redactor: Redactor;
 
@@ -89,11 +105,20 @@ export class ServerManager extends Disposable implements ServersModel {
   private readonly _onDidChange = this._register(new Emitter<readonly ServerId[] | 'all'>());
   /** ServersModel: fires the ids whose snapshot changed, or 'all' after a commit. */
   readonly onDidChange = this._onDidChange.event;
+  /** Tools or prompts of a server differ from what the user approved (each change once). */
+  readonly onDidDetectDefinitionChanges: (listener: (e: DefinitionChangeEvent) => void) => IDisposable;
 
   constructor(private readonly options: ServerManagerOptions) {
     super();
     this.transports = options.transports ?? { stdio: stdioTransportFactory() };
     this.redactor = options.redactor ?? new Redactor();
+    this.definitions = this._register(new DefinitionTracker({
+      store: options.definitionStore ?? memoryDefinitionStore(),
+      redact: (text) => this.redactor.redact(text),
+      log: (id, level, message) => { const sink = this.supervisors.get(id)?.sink; if (sink) logTo(sink, level, this.redactor.redact(message), 'definitions'); },
+    }));
+    this.onDidDetectDefinitionChanges = this.definitions.onDidDetectChanges;
+    this._register(this.definitions.onDidChange((id) => this._onDidChange.fire([id])));
     this._register(toDisposable(() => {
       for (const { supervisor, subscriptions } of this.supervisors.values()) { subscriptions.forEach((s) => s.dispose()); supervisor.dispose(); }
       this.supervisors.clear();
@@ -115,6 +140,7 @@ export class ServerManager extends Disposable implements ServersModel {
       if (!entry) return;
       this.supervisors.delete(id);
       entry.subscriptions.forEach((s) => s.dispose());
+      this.definitions.drop(id);
       removals.push(entry.supervisor.stop().finally(() => entry.supervisor.dispose()));
     };
     const put = (def: ServerDefinition): void => {
@@ -123,6 +149,7 @@ export class ServerManager extends Disposable implements ServersModel {
       const before = entry.supervisor.definition;
       if (deepEqual(before, def)) return;
       entry.supervisor.update(def);
+      this.definitions.update(def, entry.supervisor.catalog);
       const runtime = entry.supervisor.state.kind;
       if (runtime !== 'stopped' && runtime !== 'failed' && requiresRestart(before, def)) restart.push(def.id);
     };
@@ -189,11 +216,34 @@ export class ServerManager extends Disposable implements ServersModel {
   getHealth(id: ServerId): ServerHealth { return this.supervisors.get(id)?.supervisor.health ?? {}; }
   getPid(id: ServerId): number | undefined { return this.supervisors.get(id)?.supervisor.pid; }
   refreshCatalog(id: ServerId, kinds?: readonly CatalogKind[]): Promise<void> { return this.supervisor(id).refreshCatalog(kinds); }
+  /** A running server's definitions against what was approved (undefined: not listed, or pinTools off). */
+  getDefinitions(id: ServerId): DefinitionState | undefined { return this.definitions.get(id); }
+  /** The texts Review Tool Changes shows for one item: as approved, and as listed now. */
+  definitionTexts(id: ServerId, itemId: string): { readonly approved?: string; readonly current?: string } {
+    return this.definitions.reviewTexts(this.supervisor(id).definition, itemId);
+  }
+  /** Approves items as the user saw them (id → hash shown, null for a removal); returns the ids approved. */
+  approveDefinitions(id: ServerId, seen: Readonly<Record<string, string | null>>): readonly string[] {
+    return this.definitions.approve(this.supervisor(id).definition, seen);
+  }
+  /** Forgets every approval (Clear All Stored Data): each running server's lists are taken as they are now. */
+  async forgetApprovals(): Promise<void> {
+    await this.definitions.forgetAll();
+    for (const { supervisor } of this.supervisors.values()) this.definitions.update(supervisor.definition, supervisor.catalog);
+  }
+  /** Keeps tools blocked as the user saw them; returns the ids kept blocked. */
+  keepToolsBlocked(id: ServerId, seen: Readonly<Record<string, string | null>>): readonly string[] {
+    return this.definitions.keepBlocked(this.supervisor(id).definition, seen);
+  }
 
   // ---- requests ----------------------------------------------------------------------------------------------------
 
+  /** Refused with ToolBlockedError when the pinning policy blocks the tool (definitionTracker.ts). */
   callTool(id: ServerId, name: string, args?: Record<string, unknown>, options?: RequestCallOptions): Promise<CallToolResult> {
-    return this.supervisor(id).callTool(name, args, options);
+    const supervisor = this.supervisor(id);
+    const decision = this.definitions.decideCall(supervisor.definition, name);
+    if (!decision.allowed) return Promise.reject(new ToolBlockedError(id, name, decision.reason));
+    return supervisor.callTool(name, args, options);
   }
   readResource(id: ServerId, uri: string, options?: RequestCallOptions): Promise<ReadResourceResult> {
     return this.supervisor(id).readResource(uri, options);
@@ -219,7 +269,7 @@ export class ServerManager extends Disposable implements ServersModel {
     return entry.supervisor;
   }
 
-  private createSupervisor(definition: ServerDefinition): { supervisor: ServerSupervisor; subscriptions: IDisposable[] } {
+  private createSupervisor(definition: ServerDefinition): { supervisor: ServerSupervisor; subscriptions: IDisposable[]; sink: ServerLogSink } {
     const sink = this.options.sinkFor?.(definition) ?? NULL_LOG_SINK;
     const ledger = this.options.ledger;
     const supervisor = new ServerSupervisor({
@@ -244,11 +294,11 @@ export class ServerManager extends Disposable implements ServersModel {
     const id = definition.id;
     const subscriptions = [
       supervisor.onDidChangeState((state) => { this._onDidChangeState.fire({ id, state }); this._onDidChange.fire([id]); }),
-      supervisor.onDidChangeCatalog((catalog) => this._onDidChangeCatalog.fire({ id, catalog })),
+      supervisor.onDidChangeCatalog((catalog) => { this.definitions.update(supervisor.definition, catalog); this._onDidChangeCatalog.fire({ id, catalog }); }),
       supervisor.onDidPing((health) => this._onDidChangeHealth.fire({ id, health })),
       supervisor.onDidChangePendingInput(() => this._onDidChange.fire([id])),
     ];
-    return { supervisor, subscriptions };
+    return { supervisor, subscriptions, sink };
   }
 }
 
@@ -270,6 +320,6 @@ function snapshot(supervisor: ServerSupervisor): ServerSnapshot {
   };
 }
 
-function logTo(sink: ServerLogSink, level: LogLevel, message: string): void {
-  sink.append(level, [`[supervisor] ${message}`]);
+function logTo(sink: ServerLogSink, level: LogLevel, message: string, component = 'supervisor'): void {
+  sink.append(level, [`[${component}] ${message}`]);
 }

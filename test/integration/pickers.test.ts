@@ -54,6 +54,7 @@ describe('A command given a server id applies only where its picker would offer 
         forgetStoredData: () => Promise.resolve(),
       },
       secrets: { clearAll: () => Promise.resolve(0) },
+      forgetApprovals: () => Promise.resolve(),
       log: { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined } as never,
     });
     await assert.rejects(Promise.resolve(commands.signIn(remote.id)), (e: unknown) => e instanceof UserFacingError && /Cannot sign in to 'remote' \(needs workspace trust\)/.test(e.message));

@@ -35,9 +35,10 @@ export function isEmptyPlan(plan: ConfigPlan): boolean {
 
 /**
  * Options a running server picks up without a restart: `autoStart` matters only when the window opens, `restart` is
- * the supervisor's policy (it takes the new one at once), `startupTimeoutMs` applies to the next start.
+ * the supervisor's policy (it takes the new one at once), `startupTimeoutMs` applies to the next start, `pinTools` is
+ * the definition tracker's (it decides the next call by the new one).
  */
-const LIVE_OPTIONS: ReadonlySet<keyof ServerOptions> = new Set<keyof ServerOptions>(['autoStart', 'restart', 'startupTimeoutMs']);
+const LIVE_OPTIONS: ReadonlySet<keyof ServerOptions> = new Set<keyof ServerOptions>(['autoStart', 'restart', 'startupTimeoutMs', 'pinTools']);
 
 /**
  * Whether a running server must restart for a changed definition to take effect: anything in how it is launched

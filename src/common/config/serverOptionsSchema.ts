@@ -42,6 +42,10 @@ export const serverOptionsSchema = z.strictObject({
     default: 'auto',
     description: 'The MCP revision to speak: auto (2026-07-28 when the server offers it, else 2025-11-25 and earlier), or one pinned: 2025-11-25 (the initialize handshake, no probe) or 2026-07-28 (nothing else is accepted). SSE servers always speak 2025-11-25.',
   }),
+  pinTools: z.enum(['off', 'warn', 'block']).optional().meta({
+    default: 'warn',
+    description: "What happens when the server's tools, prompts, resources or templates differ from the ones you approved (the first listing is approved as it is, except with block): warn marks them in the tree and notifies once; block also refuses to call a changed or new tool until you approve it (Review Tool Changes...); off tracks nothing.",
+  }),
 });
 
 /** The JSON schema of one entry, in the draft-07 dialect VS Code's settings use (package.json's `additionalProperties`). */

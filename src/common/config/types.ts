@@ -1,4 +1,5 @@
 import type { ProtocolSetting } from '../protocolRevision';
+import type { PinPolicy } from '../definitions';
 import type { ServerId, ServerSource } from '../serverId';
 
 /** A server entry as written in `.vscode/mcp.json` `servers` / `mcpManager.servers` (VS Code's own format). */
@@ -58,6 +59,8 @@ export interface ServerOptions {
   readonly oauth?: { readonly clientId?: string; readonly scopes?: readonly string[]; readonly clientMetadataUrl?: string };
   /** The MCP revision to speak (default 'auto'). */
   readonly protocol?: ProtocolSetting;
+  /** Tool-definition pinning (default 'warn'; src/servers/definitionTracker.ts). */
+  readonly pinTools?: PinPolicy;
 }
 
 export const DEFAULT_STARTUP_TIMEOUT_MS = 30_000;
