@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import type { Tool } from '@modelcontextprotocol/client';
 import {
-  BYTES_PER_TOKEN, approvalOf, canonicalJson, decideCall, definitionCost, definitionEntry, diffSnapshots, snapshotOf,
+  BYTES_PER_TOKEN, MAX_DEFINITION_TEXT, approvalOf, approveIds, canonicalJson, decideCall, definitionCost, definitionEntry, definitionText,
+  describeDiff, diffSnapshots, formatTokens, keepBlockedIds, snapshotOf, toolsCost,
 } from '../../../src/common/definitions';
 
 const echo: Tool = {
@@ -61,6 +62,38 @@ describe('Definition snapshots (src/common/definitions.ts)', () => {
     assert.ok(!refused.allowed && /'echo' changed .*Review Tool Changes/.test(refused.reason));
     const refusedNew = decideCall('block', 'n', 'new');
     assert.ok(!refusedNew.allowed && /'n' is new/.test(refusedNew.reason));
+    for (const policy of ['off', 'warn', 'block'] as const) {
+      const kept = decideCall(policy, 'echo', 'approved', true);
+      assert.ok(!kept.allowed && /You kept the tool 'echo' blocked/.test(kept.reason), `Keep Blocked wins over ${policy}`);
+    }
+  });
+
+  it('approving takes the current entries of the ids given (a removal too) and clears their Keep Blocked; Keep Blocked is for tools only', () => {
+    const v1 = snapshotOf(catalog([echo, { name: 'old', inputSchema: { type: 'object' } }]), 1);
+    const v2 = snapshotOf(catalog([{ ...echo, description: 'x' }]), 2);
+    const first = approveIds(undefined, v1, { 'tool:echo': 'echo v1' }, Object.keys(v1.entries), 10);
+    assert.deepEqual(Object.keys(first.approved.entries).sort(), Object.keys(v1.entries).sort());
+    const kept = keepBlockedIds(first, v2, ['tool:echo', 'prompt:greet'], 11);
+    assert.deepEqual(kept.keptBlocked, { 'tool:echo': v2.entries['tool:echo']!.hash });
+    assert.equal(kept.approved, first.approved, 'Keep Blocked approves nothing');
+    const next = approveIds(kept, v2, { 'tool:echo': 'echo v2' }, ['tool:echo', 'tool:old'], 12);
+    assert.deepEqual(next.keptBlocked, {});
+    assert.equal(next.approved.entries['tool:echo']!.hash, v2.entries['tool:echo']!.hash);
+    assert.equal(next.texts['tool:echo'], 'echo v2');
+    assert.ok(!('tool:old' in next.approved.entries), 'the removal is approved');
+    assert.deepEqual(diffSnapshots(next.approved, v2), { added: [], removed: [], changed: [] });
+    assert.equal(next.approved.takenAt, 12);
+  });
+
+  it('a definition reads as sorted, indented JSON of its tracked fields, capped; a diff reads as one line', () => {
+    const text = definitionText('tool', 'echo', { ...echo, _meta: { private: 1 } });
+    assert.deepEqual(JSON.parse(text), { tool: 'echo', annotations: echo.annotations, description: echo.description, inputSchema: echo.inputSchema });
+    assert.ok(text.startsWith('{\n  "annotations"'), 'keys sorted, indented');
+    const huge = definitionText('tool', 'big', { description: 'x'.repeat(MAX_DEFINITION_TEXT * 2) });
+    assert.ok(huge.length < MAX_DEFINITION_TEXT + 100 && /more characters not kept\)$/.test(huge));
+    assert.equal(describeDiff({ added: ['tool:a', 'resourceTemplate:f://{x}'], removed: ['prompt:p'], changed: [{ id: 'tool:echo', kind: 'tool', key: 'echo', fields: ['description', 'inputSchema'] }] }),
+      '1 changed (tool echo: description, inputSchema), 2 new (tool a, resource template f://{x}), 1 removed (prompt p)');
+    assert.match(describeDiff({ added: ['tool:1', 'tool:2', 'tool:3'], removed: [], changed: [] }, 2), /3 new \(tool 1, tool 2, … 1 more\)/);
   });
 
   it('cost: the definition as listed, in bytes and estimated tokens', () => {
@@ -68,5 +101,11 @@ describe('Definition snapshots (src/common/definitions.ts)', () => {
     assert.equal(cost.bytes, Buffer.byteLength(JSON.stringify(echo)));
     assert.equal(cost.tokens, Math.ceil(cost.bytes / BYTES_PER_TOKEN));
     assert.equal(definitionCost({ name: 'é' }).bytes, 13, 'UTF-8 bytes, not characters');
+    const both = toolsCost([echo, { name: 'é' }]);
+    assert.deepEqual(both, { bytes: cost.bytes + 13, tokens: Math.ceil((cost.bytes + 13) / BYTES_PER_TOKEN) });
+    assert.deepEqual(toolsCost([]), { bytes: 0, tokens: 0 });
+    assert.equal(formatTokens(1), '≈1 token');
+    assert.equal(formatTokens(812), '≈812 tokens');
+    assert.equal(formatTokens(12_345), '≈12.3k tokens');
   });
 });
