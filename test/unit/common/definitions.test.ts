@@ -74,11 +74,11 @@ describe('Definition snapshots (src/common/definitions.ts)', () => {
     const first = approveIds(undefined, v1, { 'tool:echo': 'echo v1' }, Object.keys(v1.entries), 10);
     assert.deepEqual(Object.keys(first.approved.entries).sort(), Object.keys(v1.entries).sort());
     const kept = keepBlockedIds(first, v2, ['tool:echo', 'prompt:greet'], 11);
-    assert.deepEqual(kept.keptBlocked, { 'tool:echo': v2.entries['tool:echo']!.hash });
+    assert.deepEqual(kept.keptBlocked, { 'tool:echo': v2.entries['tool:echo'].hash });
     assert.equal(kept.approved, first.approved, 'Keep Blocked approves nothing');
     const next = approveIds(kept, v2, { 'tool:echo': 'echo v2' }, ['tool:echo', 'tool:old'], 12);
     assert.deepEqual(next.keptBlocked, {});
-    assert.equal(next.approved.entries['tool:echo']!.hash, v2.entries['tool:echo']!.hash);
+    assert.equal(next.approved.entries['tool:echo'].hash, v2.entries['tool:echo'].hash);
     assert.equal(next.texts['tool:echo'], 'echo v2');
     assert.ok(!('tool:old' in next.approved.entries), 'the removal is approved');
     assert.deepEqual(diffSnapshots(next.approved, v2), { added: [], removed: [], changed: [] });

@@ -49,13 +49,13 @@ describe('Definition tracking and pinning, with a real server whose tools change
     assert.deepEqual(first.diff, { added: [], removed: [], changed: [] });
     assert.ok(first.approved && 'tool:echo' in first.approved.entries && 'tool:mutate' in first.approved.entries);
     assert.ok(sink.has(/\[definitions\] first listing approved as it is: \d+ definition\(s\) \(pinTools: warn\)/), sink.text());
-    const approvedEcho = first.current.entries['tool:echo']!.hash;
+    const approvedEcho = first.current.entries['tool:echo'].hash;
 
     assert.equal(text(await m.callTool(d.id, 'mutate', {})), 'mutated');
     const changed = await until('the change is seen', () => { const s = m.getDefinitions(d.id); return s && s.diff.changed.length && s.diff.added.length ? s : undefined; });
     assert.deepEqual(changed.diff, { added: ['tool:extra'], removed: [], changed: [{ id: 'tool:echo', kind: 'tool', key: 'echo', fields: ['description'] }] });
     assert.equal(events.length, 1, 'announced once');
-    assert.deepEqual(events[0]!.diff, changed.diff);
+    assert.deepEqual(events[0].diff, changed.diff);
     assert.ok(sink.has(/\[definitions\] differs from what you approved \(pinTools: warn\): 1 changed \(tool echo: description\), 1 new \(tool extra\)/, 'warn'), sink.text());
     // The review's texts: the approved description on the left, the new one on the right.
     const texts = m.definitionTexts(d.id, 'tool:echo');
@@ -72,10 +72,10 @@ describe('Definition tracking and pinning, with a real server whose tools change
 
     // Approving what was seen: a stale hash approves nothing; the current one clears the mark, and is stored.
     assert.deepEqual(m.approveDefinitions(d.id, { 'tool:echo': approvedEcho }), []);
-    const seen = changed.current.entries['tool:echo']!.hash;
+    const seen = changed.current.entries['tool:echo'].hash;
     assert.deepEqual(m.approveDefinitions(d.id, { 'tool:echo': seen }), ['tool:echo']);
     assert.deepEqual(m.getDefinitions(d.id)!.diff, { added: ['tool:extra'], removed: [], changed: [] });
-    assert.equal(store.get(storeKey(d))!.approved.entries['tool:echo']!.hash, seen);
+    assert.equal(store.get(storeKey(d))!.approved.entries['tool:echo'].hash, seen);
     assert.ok(sink.has(/\[definitions\] approved: tool:echo/));
 
     // Another window (a new manager over the same store) starts the server afresh: echo is back to "Echoes", which now
@@ -101,7 +101,7 @@ describe('Definition tracking and pinning, with a real server whose tools change
     });
     assert.ok(sink.has(/\[definitions\] tools\/call 'echo' refused \(pinTools: block\)/, 'warn'), sink.text());
 
-    const seen = Object.fromEntries(state.diff.added.map((id) => [id, state.current.entries[id]!.hash]));
+    const seen = Object.fromEntries(state.diff.added.map((id) => [id, state.current.entries[id].hash]));
     assert.deepEqual([...m.approveDefinitions(d.id, seen)].sort(), [...state.diff.added].sort());
     assert.equal(text(await m.callTool(d.id, 'echo', { text: 'now' })), 'now');
 
@@ -110,14 +110,14 @@ describe('Definition tracking and pinning, with a real server whose tools change
     const changed = await until('echo changed', () => m.getDefinitions(d.id)?.diff.changed.length ? m.getDefinitions(d.id) : undefined);
     await assert.rejects(m.callTool(d.id, 'echo', { text: 'x' }), /The tool 'echo' changed since you approved/);
     // Keep Blocked, then pinning relaxed to warn (a live option: no restart): still refused, the user's own decision.
-    assert.deepEqual(m.keepToolsBlocked(d.id, { 'tool:echo': changed.current.entries['tool:echo']!.hash, 'prompt:x': null }), ['tool:echo']);
+    assert.deepEqual(m.keepToolsBlocked(d.id, { 'tool:echo': changed.current.entries['tool:echo'].hash, 'prompt:x': null }), ['tool:echo']);
     await m.setDefinitions([def({ pinTools: 'warn' })]);
     assert.equal(m.getState(d.id).kind, 'running', 'pinTools applies without a restart');
     assert.equal(m.getDefinitions(d.id)!.policy, 'warn');
     await assert.rejects(m.callTool(d.id, 'echo', { text: 'x' }), /You kept the tool 'echo' blocked/);
     assert.equal(text(await m.callTool(d.id, 'extra', {})), 'extra', 'warn lets the new extra through');
     // Approving it clears the Keep Blocked.
-    m.approveDefinitions(d.id, { 'tool:echo': changed.current.entries['tool:echo']!.hash });
+    m.approveDefinitions(d.id, { 'tool:echo': changed.current.entries['tool:echo'].hash });
     assert.equal(text(await m.callTool(d.id, 'echo', { text: 'ok' })), 'ok');
   });
 
