@@ -13,7 +13,7 @@ import { ElicitationPrompts } from './views/elicitationPanel';
 import { McpDocuments } from './views/mcpDocuments';
 import { ServersTree } from './views/serversTree';
 import { StatusItem } from './views/statusItem';
-import { Notifier, notifyFailures } from './vscode-adapters/notifier';
+import { Notifier, notifyDefinitionChanges, notifyFailures } from './vscode-adapters/notifier';
 import { SecretStore } from './vscode-adapters/secretStore';
 
 let servers: ServerFeatures | undefined;
@@ -49,12 +49,14 @@ export function activate(context: vscode.ExtensionContext): McpManagerApi {
     push(tree.onDidExpandServer((s) => features.onExpand(s.id)));
     push(new StatusItem(features.registry));
     push(notifyFailures(features.registry, notifier, (id) => vscode.commands.executeCommand(commandId('signIn'), id)));
+    push(notifyDefinitionChanges(features.manager.onDidDetectDefinitionChanges, notifier, (id) => vscode.commands.executeCommand(commandId('reviewToolChanges'), id)));
     for (const command of registerCommands({
       logger, notifier, tree,
       config: { config, secrets, globalStorageUri: context.globalStorageUri, log: logger.scoped('config'), servers: features.registry },
       servers: { servers: features, showServerLog, revealPendingInput: (id) => elicitations.reveal(id) },
       remote: { remote, servers: features, config, secrets, forgetApprovals: () => features.manager.forgetApprovals(), log: logger.scoped('remote') },
       catalog: { servers: features.registry, requests: features.manager, documents, toolForms, log: catalogLog },
+      definitions: { servers: features.registry, definitions: features.manager, documents, log: catalogLog },
       reload: () => features.reloadAll(),
     })) push(command);
     log.info('activated');

@@ -4,7 +4,7 @@ import { ServerActionError, UserCancelledError, UserFacingError, errorMessage, i
 import type { ServerSnapshot } from '../common/model';
 import { InvalidArgumentsError } from '../features/toolCall';
 import type { ComponentLogger } from '../log';
-import { ServerStartError } from '../servers/errors';
+import { ServerStartError, ToolBlockedError } from '../servers/errors';
 import type { Notifier } from '../vscode-adapters/notifier';
 
 export type CommandHandler = (...args: unknown[]) => unknown;
@@ -44,7 +44,9 @@ export function registerCommand(verb: CommandVerb, handler: CommandHandler, log:
       log.error(`${id}: ${errorMessage(err)}${err instanceof Error && err.stack && !(err instanceof UserFacingError) ? `\n${err.stack}` : ''}`);
       // A failed start, or a server that needs a sign-in, is shown once by notifyFailures when the server enters that state.
       const cause = err instanceof ServerActionError ? err.cause : err;
-      if (!(cause instanceof ServerStartError || isSignInRequired(cause))) {
+      if (cause instanceof ToolBlockedError) {
+        notifier.warn(message, cause.serverId, { title: COMMANDS.reviewToolChanges.replace(/\.\.\.$/, ''), run: () => vscode.commands.executeCommand(commandId('reviewToolChanges'), cause.serverId, { tool: cause.tool }) });
+      } else if (!(cause instanceof ServerStartError || isSignInRequired(cause))) {
         notifier.error(message, err instanceof ServerActionError ? err.serverId : undefined);
       }
       return undefined;

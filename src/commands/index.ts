@@ -7,6 +7,7 @@ import { addServer } from './addServer';
 import { type CatalogCommandDeps, catalogCommands } from './catalogCommands';
 import { type CommandTable, registerCommand } from './commandRunner';
 import { type ConfigCommandDeps, clearSecrets, importServers, setSecret } from './configCommands';
+import { type DefinitionCommandDeps, definitionCommands } from './definitionCommands';
 import { openConfiguration } from './openConfiguration';
 import { type RemoteCommandDeps, remoteCommands } from './remoteCommands';
 import { type ServerCommandDeps, serverCommands } from './serverCommands';
@@ -23,6 +24,8 @@ export interface CommandDeps {
   readonly catalog: CatalogCommandDeps;
   /** Remote servers: Sign In to Server, Sign Out of Server, Clear All Stored Data.... */
   readonly remote: RemoteCommandDeps;
+  /** Definition changes: Review Tool Changes..., Approve Tool Changes, Keep Tool Blocked. */
+  readonly definitions: DefinitionCommandDeps;
   /** Re-reads the configuration and every running server's catalog. */
   readonly reload: () => Promise<void>;
 }
@@ -41,6 +44,7 @@ export function commandTable(deps: CommandDeps): CommandTable {
     ...serverCommands(deps.servers),
     ...catalogCommands(deps.catalog),
     ...remoteCommands(deps.remote),
+    ...definitionCommands(deps.definitions),
   };
 }
 

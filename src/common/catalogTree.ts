@@ -1,4 +1,5 @@
 import type { Prompt, Resource, ResourceTemplateType as ResourceTemplate, Tool } from '@modelcontextprotocol/client';
+import { type ItemMark, definitionCost, formatTokens } from './definitions';
 import type { CatalogList, CatalogView } from './model';
 import type { ServerCapabilities, ServerState } from './serverState';
 
@@ -84,6 +85,7 @@ export function toolRow(tool: Tool): TreeRow {
     tool.description ? oneLine(tool.description, 500) : undefined,
     notes.length ? `Annotations: ${notes.join(', ')}` : undefined,
     params.length ? `Parameters:\n${params.map((p) => `  ${p}`).join('\n')}` : 'No parameters',
+    costLine(tool),
   ].filter(Boolean).join('\n');
   return {
     label: title ?? tool.name,
@@ -133,6 +135,34 @@ export function promptRow(prompt: Prompt): TreeRow {
     tooltip: [label, prompt.description && oneLine(prompt.description, 500), args.length ? `Arguments:\n${args.join('\n')}` : 'No arguments'].filter(Boolean).join('\n'),
     contextValue: 'mcpPrompt;',
     collapsible: false,
+  };
+}
+
+/** What a definition costs a model, as a tooltip line (the estimate is BYTES_PER_TOKEN, named in the README). */
+function costLine(item: object): string {
+  const { bytes, tokens } = definitionCost(item);
+  return `Definition: ${bytes} bytes, ${formatTokens(tokens)} (estimated)`;
+}
+
+/**
+ * An item row marked as not approved (issue 15): `changed` / `new` first in its description (and `blocked` when calls
+ * are refused), a diff icon, the tooltip saying what changed, and `changed;` / `new;` in its context value (the
+ * Review Tool Changes... menu item).
+ */
+export function markedRow(row: TreeRow, mark: ItemMark | undefined): TreeRow {
+  if (!mark) return row;
+  const word = mark.blocked ? `${mark.status}, blocked` : mark.status;
+  const what = mark.status === 'new' ? 'New since you approved this server\'s definitions' : `Changed since you approved it: ${mark.fields.join(', ')}`;
+  const blocked = mark.blocked === 'kept' ? 'Blocked: you kept it blocked after reviewing the change.'
+    : mark.blocked === 'policy' ? 'Blocked: calls are refused until you approve it (pinTools: block).' : undefined;
+  return {
+    ...row,
+    description: [word, row.description].filter(Boolean).join(' · '),
+    icon: mark.blocked ? 'circle-slash' : mark.status === 'new' ? 'diff-added' : 'diff-modified',
+    iconColor: mark.blocked ? 'problemsErrorIcon.foreground' : 'problemsWarningIcon.foreground',
+    accessibilityLabel: `${row.accessibilityLabel}, ${word}`,
+    tooltip: [row.tooltip, '', `${what}.`, blocked, 'Run Review Tool Changes... to see the difference and approve it.'].filter((l) => l !== undefined).join('\n'),
+    contextValue: `${row.contextValue}${mark.status};${mark.blocked ? 'blocked;' : ''}`,
   };
 }
 

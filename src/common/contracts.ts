@@ -39,6 +39,9 @@ export const COMMANDS = {
   copyToolSchema: 'Copy Tool Schema',
   copyResourceUri: 'Copy Resource URI',
   showPendingInput: 'Show Pending Input',
+  reviewToolChanges: 'Review Tool Changes...',
+  approveToolChanges: 'Approve Tool Changes',
+  keepToolBlocked: 'Keep Tool Blocked',
 } as const;
 
 export type CommandVerb = keyof typeof COMMANDS;

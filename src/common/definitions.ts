@@ -112,6 +112,38 @@ export function decideCall(policy: PinPolicy, tool: string, status: ApprovalStat
   return { allowed: false, reason: `The tool '${tool}' ${status === 'new' ? 'is new' : 'changed'} since you approved this server's tools; review and approve it first (Review Tool Changes...)` };
 }
 
+/** One running server's definitions against what the user approved (read-only; the public API hands it out as is). */
+export interface DefinitionState {
+  readonly policy: PinPolicy;
+  /** Undefined until something was approved (`block` approves nothing implicitly). */
+  readonly approved?: DefinitionSnapshot;
+  readonly current: DefinitionSnapshot;
+  readonly diff: DefinitionDiff;
+  /** Tool ids (`tool:<name>`) the user kept blocked, as they are now. */
+  readonly keptBlocked: readonly string[];
+}
+
+/** How one item shows in the tree when it is not as approved. */
+export interface ItemMark {
+  readonly status: 'changed' | 'new';
+  /** The fields that changed (empty for a new item). */
+  readonly fields: readonly string[];
+  /** Calls are refused: `block`, or the user kept this tool blocked. */
+  readonly blocked: false | 'policy' | 'kept';
+}
+
+export function itemMark(state: DefinitionState | undefined, id: string): ItemMark | undefined {
+  if (!state) return undefined;
+  const status = approvalOf(id, state.diff);
+  const kept = state.keptBlocked.includes(id);
+  if (status === 'approved' && !kept) return undefined;
+  const blocked = !id.startsWith('tool:') ? false : kept ? 'kept' : state.policy === 'block' ? 'policy' : false;
+  return { status: status === 'new' ? 'new' : 'changed', fields: state.diff.changed.find((c) => c.id === id)?.fields ?? [], blocked };
+}
+
+/** How many items differ from what was approved. */
+export const changeCount = (d: DefinitionDiff): number => d.added.length + d.removed.length + d.changed.length;
+
 /** A server's approvals as stored (extension state, by server owner and name): never a secret, only definitions. */
 export interface ApprovalRecord {
   readonly v: 1;
@@ -196,4 +228,13 @@ export function toolsCost(tools: readonly object[]): { readonly bytes: number; r
 /** "≈812 tokens", "≈12.3k tokens". */
 export function formatTokens(tokens: number): string {
   return tokens < 1000 ? `≈${tokens} token${tokens === 1 ? '' : 's'}` : `≈${(tokens / 1000).toFixed(1)}k tokens`;
+}
+
+/**
+ * The two sides of a review (the diff editor's left and right), JSONC: per item a `// <kind> <key>` header, then its
+ * text as approved (left) and as listed now (right); a side that has none says why.
+ */
+export function reviewSides(items: readonly { readonly id: string; readonly approved?: string; readonly current?: string }[]): { readonly approved: string; readonly current: string } {
+  const side = (pick: (i: (typeof items)[number]) => string | undefined, none: string) => items.map((i) => `// ${itemLabel(i.id)}\n${pick(i) ?? `// ${none}`}\n`).join('\n');
+  return { approved: side((i) => i.approved, 'not approved: new since you approved this server\'s definitions'), current: side((i) => i.current, 'removed: the server no longer lists it') };
 }

@@ -1,5 +1,7 @@
 import { maskSecretArgs } from './config/secretsInArgs';
 import type { CommandVerb } from './contracts';
+import { type DefinitionState, changeCount, describeDiff, formatTokens } from './definitions';
+import { formatSize } from './catalogDocuments';
 import { formatCommandLine } from './config/startConfirmation';
 import type { ServerConfig } from './config/types';
 import type { PendingInput, ServerSnapshot } from './model';
@@ -23,14 +25,18 @@ export interface TreeRow {
   readonly collapsible: boolean;
 }
 
-/** `mcpServer;<shown state>;` then the actions that apply (serverPredicates), `pendingInput`, then the transport. */
-export function serverContextValue(s: ServerSnapshot): string {
+/**
+ * `mcpServer;<shown state>;` then the actions that apply (serverPredicates), `pendingInput`, `definitionChanges`, then
+ * the transport.
+ */
+export function serverContextValue(s: ServerSnapshot, definitions?: DefinitionState): string {
   const tokens = ['mcpServer', s.state.kind];
   if (canStart(s)) tokens.push('canStart');
   if (canStop(s)) tokens.push('canStop');
   if (canRestart(s)) tokens.push('canRestart');
   if (canSignIn(s)) tokens.push('canSignIn');
   if (s.pendingInput) tokens.push('pendingInput');
+  if (definitions && changeCount(definitions.diff)) tokens.push('definitionChanges');
   if (s.transport) tokens.push(s.transport);
   return `${tokens.join(';')};`;
 }
@@ -45,6 +51,12 @@ export interface ServerRowDetails {
   readonly restarts?: number;
   readonly lastExit?: string;
   readonly now?: number;
+  /** Its definitions against what was approved (running, pinTools not off). */
+  readonly definitions?: DefinitionState;
+  /** What its tool list costs a model per request (toolsCost). */
+  readonly toolCost?: { readonly bytes: number; readonly tokens: number };
+  /** Its process tree's CPU and memory, formatted (stdio, while sampled). */
+  readonly processUsage?: string;
 }
 
 export function formatDuration(ms: number): string {
@@ -90,8 +102,13 @@ export function serverRow(s: ServerSnapshot, details: ServerRowDetails = {}): Tr
   const now = details.now ?? Date.now();
   const quiet = s.state.kind === 'running' || s.state.kind === 'stopped';
   const waiting = s.pendingInput;
-  const description = [s.transport ?? 'invalid', quiet ? undefined : p.word, waiting ? WAITING_FOR_INPUT.word : undefined, s.state.kind === 'running' ? details.summary : undefined]
-    .filter(Boolean).join(' · ');
+  const running = s.state.kind === 'running';
+  const changes = details.definitions ? changeCount(details.definitions.diff) : 0;
+  const description = [
+    s.transport ?? 'invalid', quiet ? undefined : p.word, waiting ? WAITING_FOR_INPUT.word : undefined, running ? details.summary : undefined,
+    running && changes ? `${changes} change${changes === 1 ? '' : 's'}` : undefined,
+    running && details.toolCost?.tokens ? formatTokens(details.toolCost.tokens) : undefined,
+  ].filter(Boolean).join(' · ');
   const tooltip = [
     `${s.name} — ${p.word}${waiting ? `, ${WAITING_FOR_INPUT.word}` : ''}`,
     waiting ? pendingInputLine(waiting, now) : undefined,
@@ -102,6 +119,9 @@ export function serverRow(s: ServerSnapshot, details: ServerRowDetails = {}): Tr
     details.restarts ? `Restarts: ${details.restarts}` : undefined,
     details.lastExit && s.state.kind !== 'failed' ? `Last exit: ${details.lastExit}` : undefined,
     details.lastPingLatencyMs !== undefined ? `Last ping: ${details.lastPingLatencyMs} ms` : undefined,
+    running && details.processUsage ? `Process tree: ${details.processUsage}` : undefined,
+    running && details.toolCost ? `Tool definitions: ${formatTokens(details.toolCost.tokens)} (${formatSize(details.toolCost.bytes)}) in every request that offers them (estimated)` : undefined,
+    running && details.definitions ? definitionsLine(details.definitions) : undefined,
   ].filter(Boolean).join('\n');
   return {
     label: s.name,
@@ -110,11 +130,17 @@ export function serverRow(s: ServerSnapshot, details: ServerRowDetails = {}): Tr
     ...(waiting ? { iconColor: WAITING_FOR_INPUT.color } : p.color ? { iconColor: p.color } : {}),
     accessibilityLabel: `${s.name}, ${s.transport ?? 'invalid'} server, ${p.word}${waiting ? `, ${WAITING_FOR_INPUT.word}` : ''}`,
     tooltip,
-    contextValue: serverContextValue(s),
+    contextValue: serverContextValue(s, running ? details.definitions : undefined),
     ...(waiting ? { command: 'showPendingInput' as const } : {}),
     // Starting and restarting rows stay expandable (with a pending child), so an expansion survives the way to running.
     collapsible: s.state.kind === 'running' || s.state.kind === 'stopped' || s.state.kind === 'starting' || s.state.kind === 'restarting',
   };
+}
+
+function definitionsLine(d: DefinitionState): string {
+  const policy = `pinTools: ${d.policy}`;
+  if (!changeCount(d.diff)) return `Definitions: as you approved them (${policy})`;
+  return `Definitions since you approved them: ${describeDiff(d.diff)} (${policy}). Run Review Tool Changes... to see and approve them.`;
 }
 
 /** Stable ordering: by name, then by source precedence key. */

@@ -1,6 +1,6 @@
 import type { ServerDefinition } from '../common/config/types';
 import {
-  type ApprovalRecord, type CallDecision, type DefinitionDiff, type DefinitionKind, type DefinitionSnapshot, type PinPolicy,
+  type ApprovalRecord, type CallDecision, type DefinitionDiff, type DefinitionKind, type DefinitionSnapshot, type DefinitionState, type PinPolicy,
   approvalOf, approveIds, decideCall, definitionText, describeDiff, diffSnapshots, isEmptyDiff, keepBlockedIds, snapshotOf,
 } from '../common/definitions';
 import { Disposable, Emitter } from '../common/lifecycle';
@@ -8,23 +8,14 @@ import type { ServerCatalog } from '../common/model';
 import { type ServerId, credentialId } from '../common/serverId';
 import type { LogLevel } from './logSink';
 
+export type { DefinitionState };
+
 /** Where approvals live (the extension's global state; tests use a Map). Keys are a server's owner and name. */
 export interface DefinitionStore {
   get(key: string): ApprovalRecord | undefined;
   set(key: string, record: ApprovalRecord | undefined): Promise<void>;
   /** Forgets every server's approvals (Clear All Stored Data). */
   clear(): Promise<void>;
-}
-
-/** One server's definitions against what the user approved (read-only; the public API hands it out as is). */
-export interface DefinitionState {
-  readonly policy: PinPolicy;
-  /** Undefined until something was approved (`block` approves nothing implicitly). */
-  readonly approved?: DefinitionSnapshot;
-  readonly current: DefinitionSnapshot;
-  readonly diff: DefinitionDiff;
-  /** Tool ids (`tool:<name>`) the user kept blocked, as they are now. */
-  readonly keptBlocked: readonly string[];
 }
 
 /** Changes of tools or prompts (what a model reads) that were not announced yet. */

@@ -33,11 +33,17 @@ export class McpDocuments extends Disposable implements vscode.TextDocumentConte
    * path-safe); a counter in the query keeps every request its own document.
    */
   async open(kind: 'resource' | 'prompt' | 'tool-result', server: string, name: string, doc: VirtualDocument): Promise<vscode.Uri> {
-    const uri = vscode.Uri.from({ scheme: MCP_DOCUMENT_SCHEME, path: `/${kind}/${pathSegment(server)}/${pathSegment(name)}`, query: `n=${++this.counter}` });
-    this.contents.set(uri.toString(), doc);
+    const uri = this.register(kind, server, name, doc);
     let textDoc = await vscode.workspace.openTextDocument(uri);
     if (textDoc.languageId !== doc.language) textDoc = await vscode.languages.setTextDocumentLanguage(textDoc, doc.language).then((d) => d, () => textDoc);
     await vscode.window.showTextDocument(textDoc, { preview: false });
+    return uri;
+  }
+
+  /** Keeps `doc` under a new URI (as `open` names it) without showing it: for a diff editor's two sides. */
+  register(kind: 'resource' | 'prompt' | 'tool-result' | 'definitions', server: string, name: string, doc: VirtualDocument): vscode.Uri {
+    const uri = vscode.Uri.from({ scheme: MCP_DOCUMENT_SCHEME, path: `/${kind}/${pathSegment(server)}/${pathSegment(name)}`, query: `n=${++this.counter}` });
+    this.contents.set(uri.toString(), doc);
     return uri;
   }
 }

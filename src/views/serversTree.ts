@@ -1,6 +1,7 @@
 import type { Prompt, Resource, ResourceTemplateType as ResourceTemplate, Tool } from '@modelcontextprotocol/client';
 import * as vscode from 'vscode';
-import { type CatalogGroup, type CatalogView, catalogGroups, catalogSummary, pendingRow, promptRow, resourceRow, resourceTemplateRow, toolRow } from '../common/catalogTree';
+import { type CatalogGroup, type CatalogView, catalogGroups, catalogSummary, markedRow, pendingRow, promptRow, resourceRow, resourceTemplateRow, toolRow } from '../common/catalogTree';
+import { type DefinitionState, itemMark, toolsCost } from '../common/definitions';
 import { COMMANDS, CONTEXT_KEYS, SERVERS_VIEW_ID, commandId } from '../common/contracts';
 import { Disposable, type IDisposable } from '../common/lifecycle';
 import type { ServerHealth, ServerSnapshot, ServersModel } from '../common/model';
@@ -14,6 +15,8 @@ export interface CatalogSource {
   readonly onDidChangeCatalog: (listener: (e: { readonly id: ServerId }) => void) => IDisposable;
   /** A ping answered: the server's row (tooltip: last ping, uptime) is refreshed. */
   readonly onDidChangeHealth?: (listener: (e: { readonly id: ServerId }) => void) => IDisposable;
+  /** Its definitions against what was approved (changes come as the model's onDidChange). */
+  getDefinitions?(id: ServerId): DefinitionState | undefined;
 }
 
 /** A server node keeps its identity across refreshes (VS Code matches nodes by object); its snapshot is replaced. */
@@ -102,20 +105,28 @@ export class ServersTree extends Disposable implements vscode.TreeDataProvider<S
       case 'server': {
         const s = node.server;
         const catalog = this.catalogs?.getCatalog(s.id);
+        const listed = catalog && s.state.kind === 'running' && catalog.updatedAt > 0;
         const details: ServerRowDetails = {
           summary: catalog && s.state.kind === 'running' ? catalogSummary(s.state.capabilities, catalog) : undefined,
           endpoint: this.endpointOf?.(s.id),
           ...this.catalogs?.getHealth(s.id),
+          definitions: this.catalogs?.getDefinitions?.(s.id),
+          ...(listed && s.state.capabilities?.tools ? { toolCost: toolsCost(catalog.tools) } : {}),
         };
         return toTreeItem(serverRow(s, details), s.id);
       }
       case 'pending': return toTreeItem(node.row, `${node.serverId}/pending`);
       case 'group': return toTreeItem(node.row, `${node.serverId}/${node.group}`);
-      case 'tool': return toTreeItem(toolRow(node.tool), `${node.serverId}/tool/${node.tool.name}`);
-      case 'resource': return toTreeItem(resourceRow(node.resource), `${node.serverId}/resource/${node.resource.uri}`);
-      case 'resourceTemplate': return toTreeItem(resourceTemplateRow(node.template), `${node.serverId}/template/${node.template.uriTemplate}`);
-      case 'prompt': return toTreeItem(promptRow(node.prompt), `${node.serverId}/prompt/${node.prompt.name}`);
+      case 'tool': return toTreeItem(this.marked(node.serverId, `tool:${node.tool.name}`, toolRow(node.tool)), `${node.serverId}/tool/${node.tool.name}`);
+      case 'resource': return toTreeItem(this.marked(node.serverId, `resource:${node.resource.uri}`, resourceRow(node.resource)), `${node.serverId}/resource/${node.resource.uri}`);
+      case 'resourceTemplate': return toTreeItem(this.marked(node.serverId, `resourceTemplate:${node.template.uriTemplate}`, resourceTemplateRow(node.template)), `${node.serverId}/template/${node.template.uriTemplate}`);
+      case 'prompt': return toTreeItem(this.marked(node.serverId, `prompt:${node.prompt.name}`, promptRow(node.prompt)), `${node.serverId}/prompt/${node.prompt.name}`);
     }
+  }
+
+  /** An item's row, marked when it differs from what was approved (definitions.ts ids: `<kind>:<key>`). */
+  private marked(serverId: ServerId, itemId: string, row: TreeRow): TreeRow {
+    return markedRow(row, itemMark(this.catalogs?.getDefinitions?.(serverId), itemId));
   }
 
   getChildren(node?: ServersTreeNode): ServersTreeNode[] {

@@ -1,9 +1,11 @@
 import * as vscode from 'vscode';
+import { describeDiff } from '../common/definitions';
 import type { IDisposable } from '../common/lifecycle';
 import type { ServersModel } from '../common/model';
 import type { Redactor } from '../common/redact';
 import type { ServerId } from '../common/serverId';
 import { notificationText } from '../common/sanitize';
+import type { DefinitionChangeEvent } from '../servers/definitionTracker';
 
 /** How long the same message is not shown again. */
 const DEDUPE_WINDOW_MS = 30_000;
@@ -53,4 +55,17 @@ export function notifyFailures(servers: Pick<ServersModel, 'list' | 'onDidChange
       else notifier.warn(`MCP server '${s.name}' needs you to sign in${s.state.reason ? ` (${s.state.reason})` : ''}.`, s.id, { title: 'Sign In', run: () => signIn(s.id) });
     }
   });
+}
+
+/**
+ * One warning per change of a server's tools or prompts against what the user approved (the tracker announces each
+ * change once), with "Review Changes" (Review Tool Changes... on that server) and "Open Log".
+ */
+export function notifyDefinitionChanges(
+  onDidDetect: (listener: (e: DefinitionChangeEvent) => void) => IDisposable, notifier: Notifier, review: (id: ServerId) => unknown,
+): IDisposable {
+  return onDidDetect((e) => notifier.warn(
+    `MCP server '${e.name}' differs from the definitions you approved: ${describeDiff(e.diff)}.${e.policy === 'block' ? ' Changed and new tools are blocked until you approve them.' : ''}`,
+    e.id, { title: 'Review Changes', run: () => review(e.id) },
+  ));
 }
