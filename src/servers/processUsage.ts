@@ -13,9 +13,10 @@ import { isProcessAlive, procStatFields } from './processTree';
 
 /**
  * One sample of the tree led by `rootPid`; undefined when the root is gone. A process that exits between listing the
- * tree and measuring it is left out. CPU is the share since pidusage last measured that pid (it keeps each pid's
- * previous reading for 60 s after its last sample, in a timer that does not keep the process alive), so a process's
- * first sample counts 0 %.
+ * tree and measuring it is left out. CPU is the share since pidusage last measured that pid: it keeps each pid's
+ * previous reading (on Linux with its /proc stat file open) until 60 s after its last sample, dropped by an unref'd
+ * timer that never keeps the process alive. Its `clear()` is not called: it would forget those files without closing
+ * them. On Linux and Windows a process's first sample counts 0 %; on macOS it is the average since the process started.
  */
 export async function sampleProcessTree(rootPid: number): Promise<ProcessUsage | undefined> {
   try {
