@@ -37,7 +37,7 @@ const LAYERS = [
   ['common'],
 ];
 /** The modules of src/common that turn the model into text and rows for the UI. */
-const COMMON_PRESENTATION = ['treeModel', 'elicitation', 'argumentValidation', 'catalogTree', 'catalogDocuments', 'callToolProtocol', 'mime', 'schemaForm', 'serverText', 'toolResults'];
+const COMMON_PRESENTATION = ['treeModel', 'elicitation', 'argumentValidation', 'catalogTree', 'catalogDocuments', 'callToolProtocol', 'mime', 'processUsageText', 'schemaForm', 'serverText', 'toolResults'];
 
 /** Imports of any layer above `layer`, written from a file in a folder of src/ (`../x`) or in src/ itself (`./x`). */
 function upwardImports(layer, fromRoot) {

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { isGroupAlive, isProcessAlive, killTree, signalGroup } from './processTree';
+import { isGroupAlive, isProcessAlive, killTree, procStatFields, signalGroup } from './processTree';
 
 /**
  * The orphan ledger: a JSON file listing the process groups this extension spawned, with enough identity to reap them
@@ -38,16 +38,7 @@ export interface ProcessProbe {
 const REAP_GRACE_MS = 500;
 
 export async function processStartTime(pid: number): Promise<string | undefined> {
-  if (process.platform === 'linux') {
-    try {
-      const stat = await fs.readFile(`/proc/${pid}/stat`, 'utf8');
-      // Field 2 (comm) may contain spaces and parentheses: split after the last ')'. Fields from 3 on follow.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return fields[22 - 3];
-    } catch {
-      return undefined;
-    }
-  }
+  if (process.platform === 'linux') return (await procStatFields(pid))?.[22 - 3];
   if (process.platform === 'darwin' || process.platform === 'freebsd' || process.platform === 'openbsd') {
     return new Promise((resolve) => {
       execFile('ps', ['-o', 'lstart=', '-p', String(pid)], { timeout: 5_000 }, (err, stdout) => {
