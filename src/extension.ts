@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { EXTENSION_LOG_NAME, commandId } from './common/contracts';
+import type { DefinitionState } from './common/definitions';
 import type { ServerSnapshot, ServersModel } from './common/model';
+import type { ServerId } from './common/serverId';
 import { Redactor } from './common/redact';
 import { describeEndpoint } from './common/treeModel';
 import { registerCommands } from './commands';
@@ -21,6 +23,14 @@ let servers: ServerFeatures | undefined;
 /** What activate() returns: a read-only view of the servers (used by the in-host tests; stable for other extensions). */
 export interface McpManagerApi {
   readonly servers: ServersModel;
+  /**
+   * Each running server's definitions against what the user approved (issue 15): the approved and current snapshots
+   * (hashes per item and field), their diff, the pinning policy and the tools kept blocked. A copy per call.
+   */
+  readonly definitions: {
+    get(id: ServerId): DefinitionState | undefined;
+    readonly onDidChange: ServersModel['onDidChange'];
+  };
 }
 
 /**
@@ -45,9 +55,9 @@ export function activate(context: vscode.ExtensionContext): McpManagerApi {
     const documents = push(new McpDocuments());
     const catalogLog = logger.scoped('catalog');
     const toolForms = push(new CallToolPanels({ extensionUri: context.extensionUri, requests: features.manager, documents, showServerLog, log: catalogLog }));
-    const tree = push(new ServersTree(features.registry, features.manager, (id) => describeEndpoint(config.service.definition(id)?.config, redactor)));
+    const tree = push(new ServersTree(features.registry, features.manager, (id) => describeEndpoint(config.service.definition(id)?.config, redactor), features.processes));
     push(tree.onDidExpandServer((s) => features.onExpand(s.id)));
-    push(new StatusItem(features.registry));
+    push(new StatusItem(features.registry, features.manager, features.processes));
     push(notifyFailures(features.registry, notifier, (id) => vscode.commands.executeCommand(commandId('signIn'), id)));
     push(notifyDefinitionChanges(features.manager.onDidDetectDefinitionChanges, notifier, (id) => vscode.commands.executeCommand(commandId('reviewToolChanges'), id)));
     for (const command of registerCommands({
@@ -60,7 +70,10 @@ export function activate(context: vscode.ExtensionContext): McpManagerApi {
       reload: () => features.reloadAll(),
     })) push(command);
     log.info('activated');
-    return { servers: features.registry };
+    return {
+      servers: features.registry,
+      definitions: { get: (id) => { const state = features.manager.getDefinitions(id); return state && structuredClone(state); }, onDidChange: features.manager.onDidChange },
+    };
   } catch (err) {
     log.error(err instanceof Error ? err : String(err));
     void vscode.window.showErrorMessage('MCP Manager failed to start. See the "MCP Manager" log for details.');

@@ -12,6 +12,7 @@ import type { ServerId } from '../common/serverId';
 import { canStart } from '../common/serverPredicates';
 import type { Logger } from '../log';
 import { ProcessLedger } from '../servers/ledger';
+import { ProcessSampler } from '../servers/processUsage';
 import { ServerManager, stdioTransportFactory } from '../servers/serverManager';
 import type { TransportFactories } from '../servers/transport';
 import { MementoDefinitionStore } from '../vscode-adapters/definitionStore';
@@ -37,6 +38,8 @@ export class ServerFeatures extends Disposable {
   readonly registry: ConfiguredServersModel;
   readonly logs = this._register(new ServerLogs());
   readonly manager: ServerManager;
+  /** CPU and memory of the running stdio servers' process trees, sampled while something shows them (a hold). */
+  readonly processes: ProcessSampler;
   private readonly log;
   /** `mcpManager.trace`, kept current: every server's trace reads it per message. */
   private traceLevel = readTraceLevel();
@@ -60,6 +63,7 @@ export class ServerFeatures extends Disposable {
     this._register(vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(settingId(SETTINGS.trace))) this.traceLevel = readTraceLevel();
     }));
+    this.processes = this._register(new ProcessSampler({ pids: () => this.runningPids() }));
     this.registry = deps.config.createServersModel(this.manager);
     this._register(vscode.workspace.onDidChangeWorkspaceFolders(() => { void this.manager.notifyRootsChanged(); }));
     this._register(deps.config.service.onDidChange(async (change) => {
@@ -92,6 +96,15 @@ export class ServerFeatures extends Disposable {
     } catch (err) {
       this.log.error(`could not load the configured servers: ${errorMessage(err)}`);
     }
+  }
+
+  private runningPids(): ReadonlyMap<string, number> {
+    const pids = new Map<string, number>();
+    for (const s of this.manager.list()) {
+      const pid = s.transport === 'stdio' && s.state.kind === 'running' ? this.manager.getPid(s.id) : undefined;
+      if (pid) pids.set(s.id, pid);
+    }
+    return pids;
   }
 
   private definitionOf(id: ServerId): ServerDefinition | undefined {

@@ -2,6 +2,7 @@ import type { Prompt, Resource, ResourceTemplateType as ResourceTemplate, Tool }
 import * as vscode from 'vscode';
 import { type CatalogGroup, type CatalogView, catalogGroups, catalogSummary, markedRow, pendingRow, promptRow, resourceRow, resourceTemplateRow, toolRow } from '../common/catalogTree';
 import { type DefinitionState, itemMark, toolsCost } from '../common/definitions';
+import { type ProcessUsage, formatProcessUsage } from '../common/processUsageText';
 import { COMMANDS, CONTEXT_KEYS, SERVERS_VIEW_ID, commandId } from '../common/contracts';
 import { Disposable, type IDisposable } from '../common/lifecycle';
 import type { ServerHealth, ServerSnapshot, ServersModel } from '../common/model';
@@ -17,6 +18,13 @@ export interface CatalogSource {
   readonly onDidChangeHealth?: (listener: (e: { readonly id: ServerId }) => void) => IDisposable;
   /** Its definitions against what was approved (changes come as the model's onDidChange). */
   getDefinitions?(id: ServerId): DefinitionState | undefined;
+}
+
+/** Process-tree samples of running stdio servers, taken while held (src/servers/processUsage.ts). */
+export interface ProcessUsageSource {
+  get(id: ServerId): ProcessUsage | undefined;
+  hold(): IDisposable;
+  readonly onDidSample?: (listener: (ids: readonly string[]) => void) => IDisposable;
 }
 
 /** A server node keeps its identity across refreshes (VS Code matches nodes by object); its snapshot is replaced. */
@@ -56,9 +64,18 @@ export class ServersTree extends Disposable implements vscode.TreeDataProvider<S
   /** Server nodes last handed to VS Code, by id (so a refresh can name the exact node). */
   private readonly serverNodes = new Map<ServerId, ServerNode>();
 
-  constructor(private readonly model: ServersModel, private readonly catalogs?: CatalogSource, private readonly endpointOf?: (id: ServerId) => string | undefined) {
+  constructor(
+    private readonly model: ServersModel, private readonly catalogs?: CatalogSource, private readonly endpointOf?: (id: ServerId) => string | undefined,
+    private readonly usage?: ProcessUsageSource,
+  ) {
     super();
     this.view = this._register(vscode.window.createTreeView(SERVERS_VIEW_ID, { treeDataProvider: this, showCollapseAll: true }));
+    // Process trees are sampled only while the view is visible: a server row's tooltip shows the latest sample.
+    let sampling: IDisposable | undefined;
+    const sample = (visible: boolean) => { if (visible) sampling ??= usage?.hold(); else { sampling?.dispose(); sampling = undefined; } };
+    sample(this.view.visible);
+    this._register(this.view.onDidChangeVisibility((e) => sample(e.visible)));
+    this._register({ dispose: () => sample(false) });
     this._register(model.onDidChange((changed) => this.schedule(changed === 'all' ? 'all' : changed)));
     if (catalogs) this._register(catalogs.onDidChangeCatalog(({ id }) => this.schedule([id])));
     if (catalogs?.onDidChangeHealth) this._register(catalogs.onDidChangeHealth(({ id }) => this.schedule([id])));
@@ -103,17 +120,10 @@ export class ServersTree extends Disposable implements vscode.TreeDataProvider<S
   getTreeItem(node: ServersTreeNode): vscode.TreeItem {
     switch (node.kind) {
       case 'server': {
-        const s = node.server;
-        const catalog = this.catalogs?.getCatalog(s.id);
-        const listed = catalog && s.state.kind === 'running' && catalog.updatedAt > 0;
-        const details: ServerRowDetails = {
-          summary: catalog && s.state.kind === 'running' ? catalogSummary(s.state.capabilities, catalog) : undefined,
-          endpoint: this.endpointOf?.(s.id),
-          ...this.catalogs?.getHealth(s.id),
-          definitions: this.catalogs?.getDefinitions?.(s.id),
-          ...(listed && s.state.capabilities?.tools ? { toolCost: toolsCost(catalog.tools) } : {}),
-        };
-        return toTreeItem(serverRow(s, details), s.id);
+        // The tooltip is made when it is shown (resolveTreeItem), with the latest process sample and uptime.
+        const item = toTreeItem(serverRow(node.server, this.serverDetails(node.server)), node.server.id);
+        item.tooltip = undefined;
+        return item;
       }
       case 'pending': return toTreeItem(node.row, `${node.serverId}/pending`);
       case 'group': return toTreeItem(node.row, `${node.serverId}/${node.group}`);
@@ -122,6 +132,27 @@ export class ServersTree extends Disposable implements vscode.TreeDataProvider<S
       case 'resourceTemplate': return toTreeItem(this.marked(node.serverId, `resourceTemplate:${node.template.uriTemplate}`, resourceTemplateRow(node.template)), `${node.serverId}/template/${node.template.uriTemplate}`);
       case 'prompt': return toTreeItem(this.marked(node.serverId, `prompt:${node.prompt.name}`, promptRow(node.prompt)), `${node.serverId}/prompt/${node.prompt.name}`);
     }
+  }
+
+  resolveTreeItem(item: vscode.TreeItem, node: ServersTreeNode): vscode.TreeItem {
+    if (node.kind === 'server') {
+      const s = this.model.get(node.server.id) ?? node.server;
+      const usage = this.usage?.get(s.id);
+      item.tooltip = serverRow(s, { ...this.serverDetails(s), ...(usage ? { processUsage: formatProcessUsage(usage) } : {}) }).tooltip;
+    }
+    return item;
+  }
+
+  private serverDetails(s: ServerSnapshot): ServerRowDetails {
+    const catalog = this.catalogs?.getCatalog(s.id);
+    const listed = catalog && s.state.kind === 'running' && catalog.updatedAt > 0;
+    return {
+      summary: catalog && s.state.kind === 'running' ? catalogSummary(s.state.capabilities, catalog) : undefined,
+      endpoint: this.endpointOf?.(s.id),
+      ...this.catalogs?.getHealth(s.id),
+      definitions: this.catalogs?.getDefinitions?.(s.id),
+      ...(listed && s.state.capabilities?.tools ? { toolCost: toolsCost(catalog.tools) } : {}),
+    };
   }
 
   /** An item's row, marked when it differs from what was approved (definitions.ts ids: `<kind>:<key>`). */
