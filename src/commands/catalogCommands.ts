@@ -129,6 +129,7 @@ export function catalogCommands(deps: CatalogCommandDeps): Pick<CommandTable, 'c
   const callTool: CommandHandler = async (arg, options) => {
     const opts = optionsFrom(options);
     const { s, tool } = await toolTarget(arg, opts, 'Call a tool of which server?');
+    requests.checkToolCall?.(s.id, tool.name);
     if (opts.arguments === undefined) { deps.toolForms.show(s, tool); return undefined; }
     const { result, elapsedMs } = await withServer(s, `call '${cleanServerText(tool.name, 80)}' on '${s.name}'`, () => invokeTool(requests, s, tool, opts.arguments));
     deps.log.info(`${s.id}: tools/call ${tool.name} → ${result.isError ? 'error result' : 'ok'} in ${elapsedMs} ms`);

@@ -13,6 +13,8 @@ import { validateToolArguments } from './argumentValidator';
 export interface CatalogRequests {
   getCatalog(id: ServerId): CatalogView;
   callTool(id: ServerId, name: string, args?: Record<string, unknown>, options?: RequestCallOptions): Promise<CallToolResult>;
+  /** Throws (ToolBlockedError) when the pinning policy would refuse calling this tool now. */
+  checkToolCall?(id: ServerId, name: string): void;
   readResource(id: ServerId, uri: string, options?: RequestCallOptions): Promise<ReadResourceResult>;
   getPrompt(id: ServerId, name: string, args?: Record<string, string>, options?: RequestCallOptions): Promise<GetPromptResult>;
   complete(id: ServerId, params: CompleteRequest['params'], options?: RequestCallOptions): Promise<CompleteResult>;

@@ -89,14 +89,14 @@ export class DefinitionTracker extends Disposable {
     this.publish(def, policy, current, record);
   }
 
-  /** May `tool` be called now? The decision is logged when it is not a plain yes. */
-  decideCall(def: ServerDefinition, tool: string): CallDecision {
+  /** May `tool` be called now? A refusal is logged; so is a marked call let through, unless it is only a `check`. */
+  decideCall(def: ServerDefinition, tool: string, check = false): CallDecision {
     const state = this.states.get(def.id);
     if (!state) return { allowed: true, warn: false };
     const id = `tool:${tool}`;
     const decision = decideCall(state.policy, tool, approvalOf(id, state.diff), state.keptBlocked.includes(id));
     if (!decision.allowed) this.options.log(def.id, 'warn', `tools/call '${tool}' refused (pinTools: ${state.policy}): ${decision.reason}`);
-    else if (decision.warn) this.options.log(def.id, 'warn', `tools/call '${tool}', which ${approvalOf(id, state.diff) === 'new' ? 'is new' : 'changed'} since approved: allowed (pinTools: ${state.policy})`);
+    else if (decision.warn && !check) this.options.log(def.id, 'warn', `tools/call '${tool}', which ${approvalOf(id, state.diff) === 'new' ? 'is new' : 'changed'} since approved: allowed (pinTools: ${state.policy})`);
     return decision;
   }
 

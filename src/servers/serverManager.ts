@@ -245,6 +245,12 @@ export class ServerManager extends Disposable implements ServersModel {
     if (!decision.allowed) return Promise.reject(new ToolBlockedError(id, name, decision.reason));
     return supervisor.callTool(name, args, options);
   }
+
+  /** Throws ToolBlockedError when a call of this tool would be refused now (Call Tool... asks before opening its form). */
+  checkToolCall(id: ServerId, name: string): void {
+    const decision = this.definitions.decideCall(this.supervisor(id).definition, name, true);
+    if (!decision.allowed) throw new ToolBlockedError(id, name, decision.reason);
+  }
   readResource(id: ServerId, uri: string, options?: RequestCallOptions): Promise<ReadResourceResult> {
     return this.supervisor(id).readResource(uri, options);
   }
