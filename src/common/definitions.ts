@@ -190,6 +190,12 @@ export function keepBlockedIds(record: ApprovalRecord | undefined, current: Defi
 
 const KIND_WORDS: Readonly<Record<DefinitionKind, string>> = { tool: 'tool', prompt: 'prompt', resource: 'resource', resourceTemplate: 'resource template' };
 
+/** Tools first, then prompts, resources and templates: what a model reads comes first in a list. */
+function kindRank(label: string): number {
+  const rank = ['tool ', 'prompt '].findIndex((k) => label.startsWith(k));
+  return rank < 0 ? 2 : rank;
+}
+
 /** `tool echo`, `resource template file:///{path}`: an item id as a reader names it. */
 export function itemLabel(id: string): string {
   const i = id.indexOf(':');
@@ -198,7 +204,10 @@ export function itemLabel(id: string): string {
 
 /** "1 changed (tool echo: description), 1 new (tool extra)": for logs and notifications. */
 export function describeDiff(diff: DefinitionDiff, max = 5): string {
-  const list = (items: readonly string[]) => `${items.slice(0, max).join(', ')}${items.length > max ? `, … ${items.length - max} more` : ''}`;
+  const list = (items: readonly string[]) => {
+    const sorted = [...items].sort((a, b) => kindRank(a) - kindRank(b));
+    return `${sorted.slice(0, max).join(', ')}${items.length > max ? `, … ${items.length - max} more` : ''}`;
+  };
   return [
     diff.changed.length ? `${diff.changed.length} changed (${list(diff.changed.map((c) => `${itemLabel(c.id)}: ${c.fields.join(', ')}`))})` : undefined,
     diff.added.length ? `${diff.added.length} new (${list(diff.added.map(itemLabel))})` : undefined,
