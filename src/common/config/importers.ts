@@ -37,6 +37,15 @@ export function importLocations(
   ];
 }
 
+/** The portable project file at a workspace folder's root (VS Code 1.140's MCP: Add Server, Claude Code): `mcpServers` or a bare map. */
+export const ROOT_MCP_JSON = '.mcp.json';
+
+/** The Copilot user-level server list (VS Code 1.140's user target, the Copilot CLI): `$COPILOT_HOME/mcp-config.json`, else `~/.copilot/mcp-config.json`. */
+export function copilotMcpConfigPath(platform: NodeJS.Platform, home: string, env: Readonly<Record<string, string | undefined>>): string {
+  const p = platform === 'win32' ? path.win32 : path.posix;
+  return p.join(env['COPILOT_HOME'] || p.join(home, '.copilot'), 'mcp-config.json');
+}
+
 export interface ImportCandidate {
   readonly name: string;
   /** In VS Code's format, secrets still in place. */
