@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { EXTENSION_LOG_NAME, commandId } from './common/contracts';
+import { CONTEXT_KEYS, EXTENSION_LOG_NAME, commandId } from './common/contracts';
 import type { DefinitionState } from './common/definitions';
 import type { ServerSnapshot, ServersModel } from './common/model';
 import type { ServerId } from './common/serverId';
@@ -8,6 +8,7 @@ import { describeEndpoint } from './common/treeModel';
 import { registerCommands } from './commands';
 import { registerConfigFeatures } from './config';
 import { RemoteFeatures } from './features/remote';
+import { ChatSharing, chatApiAvailable } from './features/chatSharing';
 import { ServerFeatures } from './features/servers';
 import { Logger } from './log';
 import { CallToolPanels } from './views/callToolPanel';
@@ -55,7 +56,12 @@ export function activate(context: vscode.ExtensionContext): McpManagerApi {
     const documents = push(new McpDocuments());
     const catalogLog = logger.scoped('catalog');
     const toolForms = push(new CallToolPanels({ extensionUri: context.extensionUri, requests: features.manager, documents, showServerLog, log: catalogLog }));
-    const tree = push(new ServersTree(features.registry, features.manager, (id) => describeEndpoint(config.service.definition(id)?.config, redactor), features.processes));
+    const sharing = push(new ChatSharing(features.registry, features.manager, logger.scoped('chat')));
+    const tree = push(new ServersTree(features.registry, features.manager, {
+      endpointOf: (id) => describeEndpoint(config.service.definition(id)?.config, redactor), usage: features.processes, sharedWithChat: (id) => sharing.isShared(id),
+    }));
+    push(sharing.onDidChangeShared(() => tree.refresh()));
+    void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.chatApi, chatApiAvailable());
     push(tree.onDidExpandServer((s) => features.onExpand(s.id)));
     push(new StatusItem(features.registry, features.manager, features.processes));
     push(notifyFailures(features.registry, notifier, (id) => vscode.commands.executeCommand(commandId('signIn'), id)));
@@ -67,6 +73,7 @@ export function activate(context: vscode.ExtensionContext): McpManagerApi {
       remote: { remote, servers: features, config, secrets, forgetApprovals: () => features.manager.forgetApprovals(), log: logger.scoped('remote') },
       catalog: { servers: features.registry, requests: features.manager, documents, toolForms, log: catalogLog },
       definitions: { servers: features.registry, definitions: features.manager, documents, log: catalogLog },
+      chat: { servers: features.registry, sharing },
       reload: () => features.reloadAll(),
     })) push(command);
     log.info('activated');

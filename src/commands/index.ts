@@ -5,6 +5,7 @@ import type { Notifier } from '../vscode-adapters/notifier';
 import type { ServersTree } from '../views/serversTree';
 import { addServer } from './addServer';
 import { type CatalogCommandDeps, catalogCommands } from './catalogCommands';
+import { type ChatCommandDeps, chatCommands } from './chatCommands';
 import { type CommandTable, registerCommand } from './commandRunner';
 import { type ConfigCommandDeps, clearSecrets, importServers, setSecret } from './configCommands';
 import { type DefinitionCommandDeps, definitionCommands } from './definitionCommands';
@@ -26,6 +27,8 @@ export interface CommandDeps {
   readonly remote: RemoteCommandDeps;
   /** Definition changes: Review Tool Changes..., Approve Tool Changes, Keep Tool Blocked. */
   readonly definitions: DefinitionCommandDeps;
+  /** Sharing with VS Code's chat: Share with VS Code Chat, Stop Sharing with VS Code Chat. */
+  readonly chat: ChatCommandDeps;
   /** Re-reads the configuration and every running server's catalog. */
   readonly reload: () => Promise<void>;
 }
@@ -45,6 +48,7 @@ export function commandTable(deps: CommandDeps): CommandTable {
     ...catalogCommands(deps.catalog),
     ...remoteCommands(deps.remote),
     ...definitionCommands(deps.definitions),
+    ...chatCommands(deps.chat),
   };
 }
 

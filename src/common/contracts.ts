@@ -42,11 +42,16 @@ export const COMMANDS = {
   reviewToolChanges: 'Review Tool Changes...',
   approveToolChanges: 'Approve Tool Changes',
   keepToolBlocked: 'Keep Tool Blocked',
+  shareWithChat: 'Share with VS Code Chat',
+  stopSharingWithChat: 'Stop Sharing with VS Code Chat',
 } as const;
 
 export type CommandVerb = keyof typeof COMMANDS;
 export type CommandId = `mcpManager.${CommandVerb}`;
 export const commandId = (verb: CommandVerb): CommandId => `mcpManager.${verb}`;
+
+/** The MCP server definition provider through which shared servers reach VS Code's chat (package.json `mcpServerDefinitionProviders`). */
+export const CHAT_PROVIDER_ID = 'mcpManager.sharedServers';
 
 /** Setting keys (without the `mcpManager.` section prefix where noted). */
 export const SETTINGS_SECTION = 'mcpManager';
@@ -59,6 +64,7 @@ export const SETTINGS = {
   confirmFirstStart: 'confirmFirstStart',
   trace: 'trace',
   oauthRedirect: 'oauth.redirect',
+  shareWithChat: 'shareWithChat',
 } as const;
 export type SettingKey = (typeof SETTINGS)[keyof typeof SETTINGS];
 export const settingId = (key: SettingKey): string => `${SETTINGS_SECTION}.${key}`;
@@ -70,4 +76,6 @@ export type OAuthRedirectMode = 'auto' | 'uriHandler' | 'loopback';
 /** Context keys the extension sets for `when` clauses (serverCount: the number of configured servers; no manifest clause reads it yet). */
 export const CONTEXT_KEYS = {
   serverCount: 'mcpManager.serverCount',
+  /** Whether this editor lets extensions give its chat MCP servers (the Share with VS Code Chat menu items). */
+  chatApi: 'mcpManager.chatApi',
 } as const;

@@ -26,10 +26,11 @@ export interface TreeRow {
 }
 
 /**
- * `mcpServer;<shown state>;` then the actions that apply (serverPredicates), `pendingInput`, `definitionChanges`, then
- * the transport.
+ * `mcpServer;<shown state>;` then the actions that apply (serverPredicates), `pendingInput`, `definitionChanges`,
+ * `sharedWithChat`, then the transport.
  */
-export function serverContextValue(s: ServerSnapshot, definitions?: DefinitionState): string {
+export function serverContextValue(s: ServerSnapshot, details: Pick<ServerRowDetails, 'definitions' | 'sharedWithChat'> = {}): string {
+  const { definitions } = details;
   const tokens = ['mcpServer', s.state.kind];
   if (canStart(s)) tokens.push('canStart');
   if (canStop(s)) tokens.push('canStop');
@@ -37,6 +38,7 @@ export function serverContextValue(s: ServerSnapshot, definitions?: DefinitionSt
   if (canSignIn(s)) tokens.push('canSignIn');
   if (s.pendingInput) tokens.push('pendingInput');
   if (definitions && changeCount(definitions.diff)) tokens.push('definitionChanges');
+  if (details.sharedWithChat) tokens.push('sharedWithChat');
   if (s.transport) tokens.push(s.transport);
   return `${tokens.join(';')};`;
 }
@@ -57,6 +59,8 @@ export interface ServerRowDetails {
   readonly toolCost?: { readonly bytes: number; readonly tokens: number };
   /** Its process tree's CPU and memory, formatted (stdio, while sampled). */
   readonly processUsage?: string;
+  /** Offered to VS Code's chat while it runs (mcpManager.shareWithChat). */
+  readonly sharedWithChat?: boolean;
 }
 
 export function formatDuration(ms: number): string {
@@ -122,6 +126,7 @@ export function serverRow(s: ServerSnapshot, details: ServerRowDetails = {}): Tr
     running && details.processUsage ? `Process tree: ${details.processUsage}` : undefined,
     running && details.toolCost ? `Tool definitions: ${formatTokens(details.toolCost.tokens)} (${formatSize(details.toolCost.bytes)}) in every request that offers them (estimated)` : undefined,
     running && details.definitions ? definitionsLine(details.definitions) : undefined,
+    details.sharedWithChat ? `Shared with VS Code chat${running ? ': chat uses this process' : ' (offered to chat while it runs)'}` : undefined,
   ].filter(Boolean).join('\n');
   return {
     label: s.name,
@@ -130,7 +135,7 @@ export function serverRow(s: ServerSnapshot, details: ServerRowDetails = {}): Tr
     ...(waiting ? { iconColor: WAITING_FOR_INPUT.color } : p.color ? { iconColor: p.color } : {}),
     accessibilityLabel: `${s.name}, ${s.transport ?? 'invalid'} server, ${p.word}${waiting ? `, ${WAITING_FOR_INPUT.word}` : ''}`,
     tooltip,
-    contextValue: serverContextValue(s, running ? details.definitions : undefined),
+    contextValue: serverContextValue(s, { definitions: running ? details.definitions : undefined, sharedWithChat: details.sharedWithChat }),
     ...(waiting ? { command: 'showPendingInput' as const } : {}),
     // Starting and restarting rows stay expandable (with a pending child), so an expansion survives the way to running.
     collapsible: s.state.kind === 'running' || s.state.kind === 'stopped' || s.state.kind === 'starting' || s.state.kind === 'restarting',

@@ -115,7 +115,7 @@ export class ServerManager extends Disposable implements ServersModel {
     this.definitions = this._register(new DefinitionTracker({
       store: options.definitionStore ?? memoryDefinitionStore(),
       redact: (text) => this.redactor.redact(text),
-      log: (id, level, message) => { const sink = this.supervisors.get(id)?.sink; if (sink) logTo(sink, level, this.redactor.redact(message), 'definitions'); },
+      log: (id, level, message) => this.logTo(id, level, message, 'definitions'),
     }));
     this.onDidDetectDefinitionChanges = this.definitions.onDidDetectChanges;
     this._register(this.definitions.onDidChange((id) => this._onDidChange.fire([id])));
@@ -261,6 +261,12 @@ export class ServerManager extends Disposable implements ServersModel {
     return this.supervisor(id).complete(params, options);
   }
   setLogLevel(id: ServerId, level: LoggingLevel): Promise<void> { return this.supervisor(id).setLogLevel(level); }
+
+  /** Appends a line to one server's log, redacted (features acting on a server through the manager: the chat bridge). */
+  logTo(id: ServerId, level: LogLevel, message: string, component: string): void {
+    const sink = this.supervisors.get(id)?.sink;
+    if (sink) logTo(sink, level, this.redactor.redact(message), component);
+  }
 
   /** Workspace folders changed: every running server with roots is told. */
   async notifyRootsChanged(): Promise<void> {

@@ -27,6 +27,13 @@ export interface ProcessUsageSource {
   readonly onDidSample?: (listener: (ids: readonly string[]) => void) => IDisposable;
 }
 
+/** Facts of a server row from elsewhere than the catalog: its command line or URL, process samples, chat sharing. */
+export interface ServerRowSources {
+  readonly endpointOf?: (id: ServerId) => string | undefined;
+  readonly usage?: ProcessUsageSource;
+  readonly sharedWithChat?: (id: ServerId) => boolean;
+}
+
 /** A server node keeps its identity across refreshes (VS Code matches nodes by object); its snapshot is replaced. */
 export interface ServerNode { readonly kind: 'server'; server: ServerSnapshot }
 
@@ -64,11 +71,11 @@ export class ServersTree extends Disposable implements vscode.TreeDataProvider<S
   /** Server nodes last handed to VS Code, by id (so a refresh can name the exact node). */
   private readonly serverNodes = new Map<ServerId, ServerNode>();
 
-  constructor(
-    private readonly model: ServersModel, private readonly catalogs?: CatalogSource, private readonly endpointOf?: (id: ServerId) => string | undefined,
-    private readonly usage?: ProcessUsageSource,
-  ) {
+  private readonly usage: ProcessUsageSource | undefined;
+
+  constructor(private readonly model: ServersModel, private readonly catalogs?: CatalogSource, private readonly extras: ServerRowSources = {}) {
     super();
+    const usage = this.usage = extras.usage;
     this.view = this._register(vscode.window.createTreeView(SERVERS_VIEW_ID, { treeDataProvider: this, showCollapseAll: true }));
     // Process trees are sampled only while the view is visible: a server row's tooltip shows the latest sample.
     let sampling: IDisposable | undefined;
@@ -148,7 +155,8 @@ export class ServersTree extends Disposable implements vscode.TreeDataProvider<S
     const listed = catalog && s.state.kind === 'running' && catalog.updatedAt > 0;
     return {
       summary: catalog && s.state.kind === 'running' ? catalogSummary(s.state.capabilities, catalog) : undefined,
-      endpoint: this.endpointOf?.(s.id),
+      endpoint: this.extras.endpointOf?.(s.id),
+      sharedWithChat: this.extras.sharedWithChat?.(s.id),
       ...this.catalogs?.getHealth(s.id),
       definitions: this.catalogs?.getDefinitions?.(s.id),
       ...(listed && s.state.capabilities?.tools ? { toolCost: toolsCost(catalog.tools) } : {}),
