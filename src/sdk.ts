@@ -166,6 +166,8 @@ export interface ForwardTarget {
   /** The supervised server's identity and capabilities (from its initialize / discover result). */
   info(): { readonly name: string; readonly version: string; readonly title?: string; readonly instructions?: string; readonly capabilities: ForwardCapabilities };
   listTools(): Promise<ListToolsResult['tools']>;
+  /** One listed tool (its output schema shapes the call's result), without a listing of its own. */
+  tool(name: string): ListToolsResult['tools'][number] | undefined;
   listResources(): Promise<ListResourcesResult['resources']>;
   listResourceTemplates(): Promise<ListResourceTemplatesResult['resourceTemplates']>;
   listPrompts(): Promise<ListPromptsResult['prompts']>;
@@ -194,9 +196,8 @@ export function forwardingHandler(target: ForwardTarget, onerror: (error: Error)
     if (c.tools) {
       server.setRequestHandler('tools/list', async () => ({ tools: await target.listTools() }));
       server.setRequestHandler('tools/call', async (request, ctx) => {
-        const tools = await target.listTools();
         const result = await target.callTool(request.params.name, request.params.arguments, ctx.mcpReq.signal);
-        return server.projectCallToolResult(result, tools.find((t) => t.name === request.params.name)?.outputSchema);
+        return server.projectCallToolResult(result, target.tool(request.params.name)?.outputSchema);
       });
     }
     if (c.resources) {

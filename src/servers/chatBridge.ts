@@ -150,7 +150,8 @@ export class ChatBridge extends Disposable {
           capabilities: running?.capabilities ?? {},
         };
       },
-      listTools: () => Promise.resolve([...catalog().tools]),
+      listTools: () => { const tools = catalog().tools; from(`tools/list: ${tools.length} tools`); return Promise.resolve([...tools]); },
+      tool: (name) => catalog().tools.find((t) => t.name === name),
       listResources: () => Promise.resolve([...catalog().resources]),
       listResourceTemplates: () => Promise.resolve([...catalog().resourceTemplates]),
       listPrompts: () => Promise.resolve([...catalog().prompts]),
