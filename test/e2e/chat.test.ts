@@ -16,6 +16,8 @@ describe('Sharing a server with VS Code chat in a real VS Code', () => {
     workspace: join(REPO_ROOT, 'test', 'fixtures', 'workspaces', 'empty'),
     label: 'chat',
     settings: {
+      // VS Code's MCP UI (MCP: List Servers) is part of its AI features, which the quiet harness turns off.
+      'chat.disableAIFeatures': false,
       'mcpManager.servers': { shared: { type: 'stdio', command: process.execPath, args: [fixtureServer('mcpServer.mjs')], env: { FIXTURE_PID_FILE: pidFile, FIXTURE_REQUEST_LOG: requestLog } } },
     },
   });
