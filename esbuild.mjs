@@ -44,13 +44,14 @@ const zodEnglishOnly = {
  * start, a sign-in): the activation bundle neither parses nor evaluates the SDK. In dist/extension.js the dynamic
  * import of src/sdk.ts stays a require of './sdk.js'.
  */
-const SDK_ENTRY = resolve('src/sdk.ts');
+const APART = { sdk: resolve('src/sdk.ts'), bridgeSdk: resolve('src/bridgeSdk.ts') };
 const sdkApart = {
   name: 'sdk-apart',
   setup(build) {
-    build.onResolve({ filter: /(^|[\\/])sdk\.js$/ }, (args) => {
+    build.onResolve({ filter: /(^|[\\/])(sdk|bridgeSdk)\.js$/ }, (args) => {
       const file = resolve(args.resolveDir, args.path).replace(/\.js$/, '.ts');
-      return file === SDK_ENTRY && args.kind === 'dynamic-import' ? { path: './sdk.js', external: true } : undefined;
+      const name = Object.keys(APART).find((k) => APART[k] === file);
+      return name && args.kind === 'dynamic-import' ? { path: `./${name}.js`, external: true } : undefined;
     });
   },
 };
@@ -60,10 +61,13 @@ function checkBundles(metafile) {
   const inputs = (out) => Object.keys(metafile.outputs[out]?.inputs ?? {});
   // No MCP SDK file, v1 (sdk/) or v2 (client/, core/), in the activation bundle; dist/sdk.js holds them.
   const sdkInActivation = inputs('dist/extension.js').filter((f) => /@modelcontextprotocol[\\/](sdk|client|core)[\\/]/.test(f));
-  const oursInSdk = inputs('dist/sdk.js').filter((f) => f.startsWith('src/') && f !== 'src/sdk.ts');
+  const oursInSdk = ['sdk', 'bridgeSdk'].flatMap((b) => inputs(`dist/${b}.js`).filter((f) => f.startsWith('src/') && f !== `src/${b}.ts`).map((f) => [b, f]));
+  // The server SDK only in dist/bridgeSdk.js (loaded when a server is first shared with chat).
+  const serverSdkElsewhere = ['extension', 'sdk'].flatMap((b) => inputs(`dist/${b}.js`).filter((f) => /@modelcontextprotocol[\\/]server[\\/]/.test(f)).map((f) => [b, f]));
   const problems = [
     ...sdkInActivation.map((f) => `dist/extension.js includes ${f}: import the SDK through src/sdk.ts (loadSdk()), not statically`),
-    ...oursInSdk.map((f) => `dist/sdk.js includes ${f}: src/sdk.ts may import only the SDK (our modules would exist twice)`),
+    ...oursInSdk.map(([b, f]) => `dist/${b}.js includes ${f}: src/${b}.ts may import only the SDK (our modules would exist twice)`),
+    ...serverSdkElsewhere.map(([b, f]) => `dist/${b}.js includes ${f}: the server SDK belongs in src/bridgeSdk.ts (loadBridgeSdk())`),
   ];
   if (problems.length) throw new Error(`[esbuild] ${problems.join('\n[esbuild] ')}`);
 }
@@ -87,7 +91,7 @@ if (tests) {
   writeFileSync(`${outDir}/package.json`, '{ "type": "commonjs" }\n');
 } else {
   const result = await esbuild.build({
-    entryPoints: { extension: 'src/extension.ts', sdk: 'src/sdk.ts' },
+    entryPoints: { extension: 'src/extension.ts', sdk: 'src/sdk.ts', bridgeSdk: 'src/bridgeSdk.ts' },
     bundle: true,
     outdir: 'dist',
     external: ['vscode'],
@@ -113,5 +117,5 @@ if (tests) {
   });
   checkBundles(result.metafile);
   const kib = (out) => `${out} ${(result.metafile.outputs[out].bytes / 1024).toFixed(1)} KiB`;
-  console.log(`[esbuild] ${kib('dist/extension.js')}, ${kib('dist/sdk.js')} (loaded at first use)${production ? ' (production)' : ''}`);
+  console.log(`[esbuild] ${kib('dist/extension.js')}, ${kib('dist/sdk.js')} (loaded at first use), ${kib('dist/bridgeSdk.js')} (when sharing with chat)${production ? ' (production)' : ''}`);
 }

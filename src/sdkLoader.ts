@@ -15,3 +15,14 @@ export async function loadSdk(): Promise<McpSdk> {
     throw new Error(`could not load the MCP SDK: ${errorMessage(err)}`, { cause: err });
   }
 }
+
+/** The server side of the MCP SDK (./bridgeSdk.ts, dist/bridgeSdk.js), loaded when a server is first shared with chat. */
+export type BridgeSdk = typeof import('./bridgeSdk.js');
+
+export async function loadBridgeSdk(): Promise<BridgeSdk> {
+  try {
+    return await import('./bridgeSdk.js');
+  } catch (err) {
+    throw new Error(`could not load the MCP server SDK: ${errorMessage(err)}`, { cause: err });
+  }
+}

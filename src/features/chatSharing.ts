@@ -9,7 +9,7 @@ import type { ServerId } from '../common/serverId';
 import type { ComponentLogger } from '../log';
 import { ChatBridge } from '../servers/chatBridge';
 import type { ServerManager } from '../servers/serverManager';
-import { loadSdk } from '../sdkLoader';
+import { loadBridgeSdk } from '../sdkLoader';
 
 /** Whether this editor lets extensions give its chat MCP servers (VS Code 1.101+; not every editor built on VS Code). */
 export const chatApiAvailable = (): boolean => typeof vscode.lm?.registerMcpServerDefinitionProvider === 'function';
@@ -32,7 +32,7 @@ export class ChatSharing extends Disposable {
 
   constructor(private readonly servers: ServersModel, private readonly manager: ServerManager, private readonly log: ComponentLogger) {
     super();
-    this.bridge = this._register(new ChatBridge({ manager, loadSdk, log: (level, message) => log[level](message) }));
+    this.bridge = this._register(new ChatBridge({ manager, loadSdk: loadBridgeSdk, log: (level, message) => log[level](message) }));
     this._register(vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration(settingId(SETTINGS.shareWithChat))) this.sharedChanged.fire(); }));
     if (!chatApiAvailable()) { log.info('this editor has no MCP server definition API: sharing with chat is unavailable'); return; }
     this._register(vscode.lm.registerMcpServerDefinitionProvider(CHAT_PROVIDER_ID, {

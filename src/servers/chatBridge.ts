@@ -4,8 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { errorMessage } from '../common/errors';
 import { Disposable, type IDisposable, toDisposable } from '../common/lifecycle';
 import type { ServerId } from '../common/serverId';
-import type { McpSdk } from '../sdkLoader';
-import type { ForwardTarget } from '../sdk';
+import type { ForwardTarget } from '../bridgeSdk';
+import type { BridgeSdk } from '../sdkLoader';
 import { ToolBlockedError } from './errors';
 import type { LogLevel } from './logSink';
 import type { ServerManager } from './serverManager';
@@ -15,12 +15,12 @@ const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 export interface ChatBridgeOptions {
   readonly manager: Pick<ServerManager, 'getState' | 'getCatalog' | 'callTool' | 'readResource' | 'getPrompt' | 'complete' | 'onDidChangeCatalog' | 'logTo'>;
-  readonly loadSdk: () => Promise<McpSdk>;
+  readonly loadSdk: () => Promise<BridgeSdk>;
   /** The extension's log (the endpoint's own lifecycle; never the bearer). */
   readonly log: (level: LogLevel, message: string) => void;
 }
 
-type Route = { readonly id: ServerId; readonly handler: ReturnType<McpSdk['forwardingHandler']>; readonly subscription: IDisposable };
+type Route = { readonly id: ServerId; readonly handler: ReturnType<BridgeSdk['forwardingHandler']>; readonly subscription: IDisposable };
 
 /**
  * Serves shared servers to VS Code's chat (issue 16) without a second process: one Streamable HTTP endpoint per shared

@@ -7,7 +7,7 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import type { ServerDefinition } from '../../../src/common/config/types';
 import { ChatBridge } from '../../../src/servers/chatBridge';
 import { ServerManager, launchesFrom, stdioTransportFactory } from '../../../src/servers/serverManager';
-import { loadSdk } from '../../../src/sdkLoader';
+import { loadBridgeSdk } from '../../../src/sdkLoader';
 import { readFileSync, existsSync } from 'node:fs';
 import { isAlive } from '../../shared/process';
 import { MemorySink, TEST_CLIENT_INFO, readPids, stdioDefinition, testResolver } from './helpers';
@@ -37,7 +37,7 @@ describe('ChatBridge: the supervised server over a loopback Streamable HTTP endp
     });
     await manager.setDefinitions([def]);
     await manager.start(def.id);
-    bridge = new ChatBridge({ manager, loadSdk, log: () => undefined });
+    bridge = new ChatBridge({ manager, loadSdk: loadBridgeSdk, log: () => undefined });
   });
 
   afterEach(async () => {
