@@ -92,20 +92,34 @@ export function readJsoncText(text: string): JsoncText {
   return { ok: true, value, locate };
 }
 
-/** Parses the text of an mcp.json file (VS Code's format). */
-export function parseMcpJsonText(text: string, source: ServerSource, file?: string): ParsedSource {
+/**
+ * A configuration file down to its root object: a syntax error, an empty file and a root that is not an object
+ * (`notAnObject` says what it must be) are answered here; `parseRoot` reads the object.
+ */
+export function parseFileObject(
+  text: string, source: ServerSource, file: string | undefined, notAnObject: string,
+  parseRoot: (root: Record<string, unknown>, locate: Locator) => ParsedSource,
+): ParsedSource {
   const read = readJsoncText(text);
   if (!read.ok) return { source, file, entries: [], inputs: [], diagnostics: read.diagnostics, fileError: read.fileError };
-  const { value, locate } = read;
-  if (value === undefined) return { source, file, entries: [], inputs: [], diagnostics: [] };
-  if (!isObject(value)) {
-    const reason = 'The file must contain a JSON object with a "servers" property.';
-    return { source, file, entries: [], inputs: [], diagnostics: [{ severity: 'error', message: reason, range: locate([]) }], fileError: reason };
-  }
+  if (read.value === undefined) return { source, file, entries: [], inputs: [], diagnostics: [] };
+  return isObject(read.value) ? parseRoot(read.value, read.locate) : unusableFile(source, file, notAnObject, read.locate([]));
+}
+
+/** A file none of whose servers can be taken: its one error, at `range`. */
+export function unusableFile(source: ServerSource, file: string | undefined, reason: string, range: TextRange | undefined): ParsedSource {
+  return { source, file, entries: [], inputs: [], diagnostics: [{ severity: 'error', message: reason, range }], fileError: reason };
+}
+
+/** Parses the text of an mcp.json file (VS Code's format). */
+export function parseMcpJsonText(text: string, source: ServerSource, file?: string): ParsedSource {
+  return parseFileObject(text, source, file, 'The file must contain a JSON object with a "servers" property.', (value, locate) => parseMcpJsonObject(value, locate, source, file));
+}
+
+function parseMcpJsonObject(value: Record<string, unknown>, locate: Locator, source: ServerSource, file: string | undefined): ParsedSource {
   const diagnostics: ConfigDiagnostic[] = [];
   if (value['servers'] !== undefined && !isObject(value['servers'])) {
-    const reason = '"servers" must be an object mapping server names to their configuration.';
-    return { source, file, entries: [], inputs: [], diagnostics: [{ severity: 'error', message: reason, range: locate(['servers']) }], fileError: reason };
+    return unusableFile(source, file, '"servers" must be an object mapping server names to their configuration.', locate(['servers']));
   }
   if (value['servers'] === undefined && isObject(value['mcpServers'])) {
     diagnostics.push({ severity: 'warning', message: '"mcpServers" is the Claude Desktop / Cursor format; VS Code and MCP Manager read "servers". Use "Import Servers..." to convert.', range: locate(['mcpServers'], true) });

@@ -2,7 +2,9 @@ import { applyEdits, modify } from 'jsonc-parser';
 import { UserFacingError } from '../errors';
 import { type ServerSource, describeSource, usesVariables } from '../serverId';
 import { applyImportToMcpJson, detectFormatting, prepareImport } from './importers';
-import { type ConfigDiagnostic, type JsonPath, type ParsedSource, isObject, parseMcpJsonText, parseServersAndInputs, readJsoncText } from './parse';
+import {
+  type ConfigDiagnostic, type JsonPath, type Locator, type ParsedSource, isObject, parseFileObject, parseMcpJsonText, parseServersAndInputs, readJsoncText, unusableFile,
+} from './parse';
 import { findPlaintextSecrets, findSecretsInArgs } from './secretsInArgs';
 import type { ServerConfig, ServerDefinition } from './types';
 import { secretForms } from './variables';
@@ -40,20 +42,15 @@ const VSCODE_FORMAT_KEYS: Readonly<Record<string, { severity: 'error' | 'warning
 
 /** Parses `.mcp.json` or the Copilot user file (a literal source). */
 export function parsePortableText(text: string, source: ServerSource, file?: string): ParsedSource {
-  const read = readJsoncText(text);
-  if (!read.ok) return { source, file, entries: [], inputs: [], diagnostics: read.diagnostics, fileError: read.fileError };
-  const { value, locate } = read;
-  if (value === undefined) return { source, file, entries: [], inputs: [], diagnostics: [] };
-  if (!isObject(value)) {
-    const reason = source.kind === 'workspaceRootMcpJson'
-      ? 'The file must contain a JSON object: the servers by name, or under "mcpServers".'
-      : 'The file must contain a JSON object with an "mcpServers" property.';
-    return { source, file, entries: [], inputs: [], diagnostics: [{ severity: 'error', message: reason, range: locate([]) }], fileError: reason };
-  }
+  const notAnObject = source.kind === 'workspaceRootMcpJson'
+    ? 'The file must contain a JSON object: the servers by name, or under "mcpServers".'
+    : 'The file must contain a JSON object with an "mcpServers" property.';
+  return parseFileObject(text, source, file, notAnObject, (value, locate) => parsePortableObject(value, locate, source, file));
+}
+
+function parsePortableObject(value: Record<string, unknown>, locate: Locator, source: ServerSource, file: string | undefined): ParsedSource {
   const shape = shapeOf(value, source);
-  if ('problem' in shape) {
-    return { source, file, entries: [], inputs: [], diagnostics: [{ severity: 'error', message: shape.problem, range: locate(shape.path) }], fileError: shape.problem };
-  }
+  if ('problem' in shape) return unusableFile(source, file, shape.problem, locate(shape.path));
   const diagnostics: ConfigDiagnostic[] = [];
   let servers = shape.servers;
   if (shape.path.length === 0) {
