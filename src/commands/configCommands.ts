@@ -191,7 +191,9 @@ export async function moveSecrets(deps: ConfigCommandDeps, uriArg?: unknown, nam
   for (const note of plan.notes) deps.log.info(`move secrets: ${note}`);
   deps.log.info(`move secrets: "${name}" moved from ${describeSource(source)} to ${describeSource(target)}; ${plan.secrets.length} secret(s) stored in SecretStorage`);
   await deps.config.service.reload();
-  void vscode.window.showInformationMessage(safeNotificationText(`"${name}" now lives in ${describeSource(target)}; its ${plan.secrets.length} secret value(s) are in SecretStorage.`));
+  const OPEN = 'Open File';
+  void vscode.window.showInformationMessage(safeNotificationText(`"${name}" now lives in ${describeSource(target)}; its ${plan.secrets.length} secret value(s) are in SecretStorage.`), OPEN)
+    .then((answer) => (answer === OPEN ? vscode.window.showTextDocument(targetDoc, { preview: false }) : undefined));
 }
 
 /** Every entry of a portable file with a plaintext secret (from the last read), for the palette. */

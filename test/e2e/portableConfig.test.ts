@@ -46,7 +46,7 @@ describe('Portable .mcp.json: a workspace with only .mcp.json (bare map) in a re
     assert.equal(rows.length, 2, 'both copies are listed');
     assert.deepEqual(rows.map((r) => /running/.test(r.aria) ? 'running' : /shadowed/.test(r.aria) ? 'shadowed' : r.aria).sort(), ['running', 'shadowed']);
     const tip = await wb().hoverTreeRow('dup', 'Shadowed by', 'shadowed');
-    assert.match(tip, /Shadowed by "dup" from .+\/\.vscode\/mcp\.json/);
+    assert.match(tip, /Shadowed by: workspace:[^#\s]+#dup/);
     assert.match(tip, /Source: .+\/\.mcp\.json/);
     await wb().waitForServer('solo', /running/);
     await wb().screenshot('portable-02-shadowed');
