@@ -5,14 +5,15 @@ import { UserCancelledError, UserFacingError } from '../common/errors';
 import {
   EMPTY_MCP_JSON_TEXT, type ImportCandidate, type PreparedImport, applyImportToMcpJson, applyImportToSettings, importLocations, parseImportFile, prepareImport,
 } from '../common/config/importers';
-import { inputSecretId, isObject, parseMcpJsonText } from '../common/config/parse';
+import { PLAINTEXT_SECRET_CODE, inputSecretId, isObject, parseMcpJsonText } from '../common/config/parse';
+import { planSecretMove, secretMoveTarget } from '../common/config/portable';
 import { maskSecretArgs } from '../common/config/secretsInArgs';
 import { referencedInputs } from '../common/config/variables';
 import type { ServersModel } from '../common/model';
 import { REDACTED } from '../common/redact';
 import { isLive } from '../common/serverPredicates';
 import { type SecretPurpose, staticClientSecretKey } from '../common/secretKeys';
-import { type ServerSource, credentialId, describeSource, sourceKey } from '../common/serverId';
+import { type ServerSource, credentialId, describeSource, sourceKey, usesVariables } from '../common/serverId';
 import { safeNotificationText } from '../common/sanitize';
 import type { ConfigFeatures } from '../config';
 import { folderSource, userMcpJsonUri, workspaceSettingsSource } from '../config/configService';
@@ -128,19 +129,82 @@ export async function writeTarget(target: ImportTarget, prepared: PreparedImport
     await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(target.uri, '..'));
     await vscode.workspace.fs.writeFile(target.uri, new TextEncoder().encode(EMPTY_MCP_JSON_TEXT));
   }
-  // Edit through the document, so unsaved changes in an open editor are kept and the edit can be undone.
   const doc = await vscode.workspace.openTextDocument(target.uri);
-  const before = doc.getText();
-  const after = applyImportToMcpJson(before, prepared);
-  const edit = new vscode.WorkspaceEdit();
-  edit.replace(target.uri, new vscode.Range(doc.positionAt(0), doc.positionAt(before.length)), after);
-  if (!(await vscode.workspace.applyEdit(edit))) throw new UserFacingError(`Could not edit ${target.label}.`);
-  await doc.save();
+  await replaceTexts([{ doc, text: applyImportToMcpJson(doc.getText(), prepared) }], target.label);
   await vscode.window.showTextDocument(doc, { preview: false });
+}
+
+/**
+ * Replaces whole documents in one workspace edit and saves them. Through the documents, so unsaved changes in an open
+ * editor are what is edited (never lost), and the edit can be undone.
+ */
+async function replaceTexts(changes: readonly { doc: vscode.TextDocument; text: string }[], label: string): Promise<void> {
+  const edit = new vscode.WorkspaceEdit();
+  for (const { doc, text } of changes) edit.replace(doc.uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), text);
+  if (!(await vscode.workspace.applyEdit(edit))) throw new UserFacingError(`Could not edit ${label}.`);
+  for (const { doc } of changes) await doc.save();
 }
 
 async function readText(uri: vscode.Uri): Promise<string | undefined> {
   try { return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)); } catch { return undefined; }
+}
+
+/**
+ * Move Secrets to SecretStorage... (the Quick Fix of a plaintext secret in `.mcp.json` or the Copilot user file, and a
+ * palette command that lists every such entry): after a modal consent that says what will happen, the entry leaves
+ * the portable file and is written, under the same name, into the VS Code-format file of the same owner (the folder's
+ * .vscode/mcp.json, created if missing; the user mcp.json for the Copilot file), which outranks it; each plaintext
+ * secret becomes a password input whose value goes to SecretStorage first (nothing is written if that fails).
+ */
+export async function moveSecrets(deps: ConfigCommandDeps, uriArg?: unknown, nameArg?: unknown): Promise<void> {
+  const { file, name } = uriArg instanceof vscode.Uri && typeof nameArg === 'string' ? { file: uriArg, name: nameArg } : await pickPlaintextSecret(deps);
+  const source = deps.config.service.sourceOfFile(file);
+  if (!source || usesVariables(source)) throw new UserFacingError(`${file.fsPath} is not a .mcp.json or Copilot file MCP Manager reads.`);
+  const target = secretMoveTarget(source);
+  const targetUri = target.kind === 'workspaceMcpJson'
+    ? vscode.Uri.joinPath(vscode.Uri.parse(target.folderUri), '.vscode', 'mcp.json')
+    : userMcpJsonUri(deps.globalStorageUri);
+  const sourceDoc = await vscode.workspace.openTextDocument(file);
+  const existing = await readText(targetUri) === undefined ? undefined : await vscode.workspace.openTextDocument(targetUri);
+  const plan = planSecretMove(sourceDoc.getText(), source, name, existing?.getText());
+
+  const MOVE = 'Move Secrets';
+  const detail = [
+    'MCP Manager will:',
+    `• store the value${plan.movedKeys.length === 1 ? '' : 's'} of ${plan.movedKeys.join(', ')} in VS Code's SecretStorage (on this machine; Clear Secrets... deletes them),`,
+    `• write "${name}" into ${describeSource(target)}${existing ? '' : ' (created)'}, with \${input:…} password references in their place,`,
+    `• remove "${name}" from ${describeSource(source)}.`,
+    '',
+    `Other tools that read ${source.kind === 'copilotMcpConfig' ? 'the Copilot user file (the Copilot CLI)' : '.mcp.json (Claude Code, other editors)'} will no longer see this server. If it is running it stops; start it again from its new place. Both files can be edited back (Undo).`,
+  ].join('\n');
+  const choice = await vscode.window.showWarningMessage(safeNotificationText(`Move the secrets of "${name}" to SecretStorage?`), { modal: true, detail }, MOVE);
+  if (choice !== MOVE) throw new UserCancelledError();
+
+  // Secrets first: if SecretStorage fails, nothing is written and no reference dangles.
+  for (const s of plan.secrets) await deps.secrets.store('input', inputSecretId(target, s.inputId), s.value);
+  if (!existing) {
+    await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(targetUri, '..'));
+    await vscode.workspace.fs.writeFile(targetUri, new TextEncoder().encode(EMPTY_MCP_JSON_TEXT));
+  }
+  const targetDoc = existing ?? await vscode.workspace.openTextDocument(targetUri);
+  await replaceTexts([{ doc: targetDoc, text: plan.targetText }, { doc: sourceDoc, text: plan.sourceText }], `${describeSource(target)} and ${describeSource(source)}`);
+  for (const note of plan.notes) deps.log.info(`move secrets: ${note}`);
+  deps.log.info(`move secrets: "${name}" moved from ${describeSource(source)} to ${describeSource(target)}; ${plan.secrets.length} secret(s) stored in SecretStorage`);
+  await deps.config.service.reload();
+  const OPEN = 'Open File';
+  void vscode.window.showInformationMessage(safeNotificationText(`"${name}" now lives in ${describeSource(target)}; its ${plan.secrets.length} secret value(s) are in SecretStorage.`), OPEN)
+    .then((answer) => (answer === OPEN ? vscode.window.showTextDocument(targetDoc, { preview: false }) : undefined));
+}
+
+/** Every entry of a portable file with a plaintext secret (from the last read), for the palette. */
+async function pickPlaintextSecret(deps: ConfigCommandDeps): Promise<{ file: vscode.Uri; name: string }> {
+  const found = deps.config.service.parsedSources.filter((s) => s.file !== undefined && !usesVariables(s.source)).flatMap((s) => [
+    ...new Set(s.diagnostics.flatMap((d) => (d.code === PLAINTEXT_SECRET_CODE && d.serverName !== undefined ? [d.serverName] : []))),
+  ].map((name) => ({ label: name, description: describeSource(s.source), detail: s.file, file: vscode.Uri.file(s.file!), name })));
+  if (found.length === 0) throw new UserFacingError('No plaintext secrets found in a .mcp.json or the Copilot user file.');
+  const choice = found.length === 1 ? found[0] : await vscode.window.showQuickPick(found, { title: 'Move Secrets to SecretStorage', placeHolder: 'Which server\'s secrets?' });
+  if (!choice) throw new UserCancelledError();
+  return choice;
 }
 
 /**

@@ -7,7 +7,7 @@ import { addServer } from './addServer';
 import { type CatalogCommandDeps, catalogCommands } from './catalogCommands';
 import { type ChatCommandDeps, chatCommands } from './chatCommands';
 import { type CommandTable, registerCommand } from './commandRunner';
-import { type ConfigCommandDeps, clearSecrets, importServers, setSecret } from './configCommands';
+import { type ConfigCommandDeps, clearSecrets, importServers, moveSecrets, setSecret } from './configCommands';
 import { type DefinitionCommandDeps, definitionCommands } from './definitionCommands';
 import { openConfiguration } from './openConfiguration';
 import { type RemoteCommandDeps, remoteCommands } from './remoteCommands';
@@ -17,7 +17,7 @@ export interface CommandDeps {
   readonly logger: Logger;
   readonly notifier: Notifier;
   readonly tree: ServersTree;
-  /** Server configuration: Add Server..., Import Servers..., Set Secret..., Clear Secrets.... */
+  /** Server configuration: Add Server..., Import Servers..., Set Secret..., Clear Secrets..., Move Secrets to SecretStorage.... */
   readonly config: ConfigCommandDeps;
   /** Server lifecycle: Start / Stop / Restart Server, Show Server Log. */
   readonly servers: ServerCommandDeps;
@@ -52,12 +52,13 @@ export function commandTable(deps: CommandDeps): CommandTable {
   };
 }
 
-function configCommandTable(config: ConfigCommandDeps): Pick<CommandTable, 'addServer' | 'importServers' | 'setSecret' | 'clearSecrets'> {
+function configCommandTable(config: ConfigCommandDeps): Pick<CommandTable, 'addServer' | 'importServers' | 'setSecret' | 'clearSecrets' | 'moveSecrets'> {
   return {
     addServer: () => addServer(config),
     importServers: () => importServers(config),
     setSecret: () => setSecret(config),
     clearSecrets: () => clearSecrets(config),
+    moveSecrets: (uri, name) => moveSecrets(config, uri, name),
   };
 }
 

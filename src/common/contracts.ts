@@ -34,6 +34,7 @@ export const COMMANDS = {
   signOut: 'Sign Out of Server',
   setSecret: 'Set Secret...',
   clearSecrets: 'Clear Secrets...',
+  moveSecrets: 'Move Secrets to SecretStorage...',
   clearAllData: 'Clear All Stored Data...',
   refresh: 'Refresh',
   copyToolSchema: 'Copy Tool Schema',

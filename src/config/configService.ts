@@ -1,9 +1,13 @@
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { SETTINGS, SETTINGS_SECTION, settingId } from '../common/contracts';
 import { errorMessage } from '../common/errors';
 import { Disposable, type IDisposable, toDisposable } from '../common/lifecycle';
 import { type ConfiguredServer, type MergedConfig, mergeSources, parseServerOptions, runnableDefinitions } from '../common/config/merge';
-import { type ConfigDiagnostic, type ParsedSource, parseMcpJsonText, parseSettingsValues } from '../common/config/parse';
+import { ROOT_MCP_JSON, copilotMcpConfigPath } from '../common/config/importers';
+import { type ConfigDiagnostic, type ParsedSource, parseSettingsValues } from '../common/config/parse';
+import { parseConfigFileText } from '../common/config/portable';
 import { type ConfigPlan, computePlan, isEmptyPlan } from '../common/config/plan';
 import { ReloadQueue } from '../common/config/reloadQueue';
 import type { InputDefinition, ServerDefinition } from '../common/config/types';
@@ -21,17 +25,32 @@ export interface ConfigChange {
 export type ConfigChangeListener = (change: ConfigChange) => void | Promise<void>;
 
 export const MCP_JSON_RELATIVE = '.vscode/mcp.json';
-const DIAGNOSTIC_SOURCE = 'MCP Manager';
+/** The files a workspace folder's servers are read from, relative to it: VS Code's format, and the portable `.mcp.json`. */
+const FOLDER_FILES = [MCP_JSON_RELATIVE, ROOT_MCP_JSON] as const;
+/** The `source` of every diagnostic the configuration publishes. */
+export const DIAGNOSTIC_SOURCE = 'MCP Manager';
 
 /** The user profile's mcp.json: `<profile>/mcp.json`, where globalStorageUri is `<profile>/globalStorage/<extension id>`. */
 export function userMcpJsonUri(globalStorageUri: vscode.Uri): vscode.Uri {
   return vscode.Uri.joinPath(globalStorageUri, '..', '..', 'mcp.json');
 }
 
+/** The Copilot user file of this machine: `$COPILOT_HOME/mcp-config.json`, else `~/.copilot/mcp-config.json`. */
+export function copilotMcpConfigUri(): vscode.Uri {
+  return vscode.Uri.file(copilotMcpConfigPath(process.platform, os.homedir(), process.env));
+}
+
+/** The user-level files read besides settings (absent: not read). */
+export interface UserConfigFiles {
+  readonly userMcpJson?: vscode.Uri;
+  readonly copilotMcpConfig?: vscode.Uri;
+}
+
 /**
- * Reads every configuration source (workspace-folder mcp.json files, settings, the user mcp.json), merges them, shows
- * problems as diagnostics, and re-reads on every edit. Reloads are serialized and coalesced; each one computes a plan
- * against the last applied configuration and waits for listeners to apply it before the next one starts.
+ * Reads every configuration source (per workspace folder its .vscode/mcp.json and .mcp.json, settings, the user
+ * mcp.json, the Copilot user file), merges them, shows problems as diagnostics, and re-reads on every edit. Reloads
+ * are serialized and coalesced; each one computes a plan against the last applied configuration and waits for
+ * listeners to apply it before the next one starts.
  */
 export class ConfigService extends Disposable {
   private merged: MergedConfig = { servers: [], inputs: new Map() };
@@ -46,13 +65,15 @@ export class ConfigService extends Disposable {
   /** Resolves after the first load. */
   readonly ready: Promise<void>;
 
-  constructor(private readonly userMcpJson: vscode.Uri | undefined, private readonly log: ComponentLogger) {
+  constructor(private readonly files: UserConfigFiles, private readonly log: ComponentLogger) {
     super();
     this._register(toDisposable(() => { for (const w of this.folderWatchers.splice(0)) w.dispose(); }));
     this.watchFolders();
-    if (userMcpJson) {
-      const dir = vscode.Uri.joinPath(userMcpJson, '..');
-      for (const d of this.watch(new vscode.RelativePattern(dir, 'mcp.json'))) this._register(d);
+    // A file outside the workspace is watched through a pattern on its own folder.
+    for (const file of [files.userMcpJson, files.copilotMcpConfig]) {
+      if (!file) continue;
+      const dir = vscode.Uri.joinPath(file, '..');
+      for (const d of this.watch(new vscode.RelativePattern(dir, path.posix.basename(file.path)))) this._register(d);
     }
     this._register(vscode.workspace.onDidChangeConfiguration((e) => {
       if ([SETTINGS.servers, SETTINGS.inputs, SETTINGS.serverOptions].some((k) => e.affectsConfiguration(settingId(k)))) void this.reload();
@@ -71,6 +92,10 @@ export class ConfigService extends Disposable {
   inputsFor(source: ServerSource): readonly InputDefinition[] { return this.merged.inputs.get(sourceKey(source)) ?? []; }
   /** Each read source with its inputs (for Set Secret...). */
   get parsedSources(): readonly ParsedSource[] { return this.sources; }
+  /** The source a file was read as, if it is one of the configuration files read (by its path). */
+  sourceOfFile(uri: vscode.Uri): ServerSource | undefined {
+    return uri.scheme === 'file' ? this.sources.find((s) => s.file === uri.fsPath)?.source : undefined;
+  }
 
   onDidChange(listener: ConfigChangeListener): IDisposable {
     this.listeners.add(listener);
@@ -117,9 +142,14 @@ export class ConfigService extends Disposable {
 
   private async readSources(): Promise<ParsedSource[]> {
     const folders = vscode.workspace.workspaceFolders ?? [];
+    const { userMcpJson, copilotMcpConfig } = this.files;
     const fileSources = await Promise.all([
-      ...folders.map((f) => this.readFileSource(vscode.Uri.joinPath(f.uri, '.vscode', 'mcp.json'), folderSource(f))),
-      this.userMcpJson ? this.readFileSource(this.userMcpJson, { kind: 'userMcpJson' }) : Promise.resolve(undefined),
+      ...folders.flatMap((f) => [
+        this.readFileSource(vscode.Uri.joinPath(f.uri, '.vscode', 'mcp.json'), folderSource(f)),
+        this.readFileSource(vscode.Uri.joinPath(f.uri, ROOT_MCP_JSON), folderRootSource(f)),
+      ]),
+      userMcpJson ? this.readFileSource(userMcpJson, { kind: 'userMcpJson' }) : Promise.resolve(undefined),
+      copilotMcpConfig ? this.readFileSource(copilotMcpConfig, { kind: 'copilotMcpConfig' }) : Promise.resolve(undefined),
     ]);
     const config = vscode.workspace.getConfiguration(SETTINGS_SECTION);
     const servers = config.inspect(SETTINGS.servers);
@@ -143,7 +173,7 @@ export class ConfigService extends Disposable {
       const reason = `Cannot read ${file}: ${errorMessage(err)}`;
       return { source, file, entries: [], inputs: [], diagnostics: [], fileError: reason };
     }
-    const parsed = parseMcpJsonText(text, source, file);
+    const parsed = parseConfigFileText(text, source, file);
     if (parsed.fileError === undefined) { this.lastGood.set(file, parsed); return parsed; }
     const good = this.lastGood.get(file);
     return good ? { ...good, diagnostics: parsed.diagnostics, fileError: `${parsed.fileError} (servers from the last valid version are kept)` } : parsed;
@@ -163,7 +193,7 @@ export class ConfigService extends Disposable {
   private watchFolders(): void {
     for (const w of this.folderWatchers.splice(0)) w.dispose();
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
-      this.folderWatchers.push(...this.watch(new vscode.RelativePattern(folder, MCP_JSON_RELATIVE)));
+      for (const rel of FOLDER_FILES) this.folderWatchers.push(...this.watch(new vscode.RelativePattern(folder, rel)));
     }
   }
 
@@ -184,6 +214,11 @@ export function folderSource(folder: vscode.WorkspaceFolder): ServerSource {
   return { kind: 'workspaceMcpJson', folder: folder.name, folderUri: folder.uri.toString() };
 }
 
+/** The source of a folder's root .mcp.json; like its .vscode/mcp.json, its owner is the folder's URI. */
+export function folderRootSource(folder: vscode.WorkspaceFolder): ServerSource {
+  return { kind: 'workspaceRootMcpJson', folder: folder.name, folderUri: folder.uri.toString() };
+}
+
 /** Workspace settings; their owner is where they live: the .code-workspace file, else the single folder. */
 export function workspaceSettingsSource(): ServerSource {
   const owner = vscode.workspace.workspaceFile ?? vscode.workspace.workspaceFolders?.[0]?.uri;
@@ -198,5 +233,6 @@ function toDiagnostic(d: ConfigDiagnostic): vscode.Diagnostic {
     d.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning,
   );
   diag.source = DIAGNOSTIC_SOURCE;
+  if (d.code) diag.code = d.code;
   return diag;
 }

@@ -6,21 +6,26 @@ import { Disposable } from '../common/lifecycle';
 import type { Redactor } from '../common/redact';
 import type { Logger } from '../log';
 import type { SecretStore } from '../vscode-adapters/secretStore';
-import { ConfigService, userMcpJsonUri } from './configService';
+import { literalSecretValues } from '../common/config/portable';
+import { ConfigService, copilotMcpConfigUri, userMcpJsonUri } from './configService';
 import { InputValues, StartGate, createLaunchResolver } from './launch';
+import { PlaintextSecretQuickFix, quickFixSelector } from './secretQuickFix';
 
-export { ConfigService, type ConfigChange, type ConfigChangeListener } from './configService';
+export { ConfigService, type ConfigChange, type ConfigChangeListener, type UserConfigFiles } from './configService';
 export { InputValues, StartGate, type StartPreparation } from './launch';
 
 export interface ConfigFeatureDeps {
   readonly context: Pick<vscode.ExtensionContext, 'globalState' | 'globalStorageUri'>;
   readonly logger: Logger;
   readonly secrets: SecretStore;
+  /** The Copilot user file (default: this machine's, copilotMcpConfigUri); `null`: not read. */
+  readonly copilotMcpConfig?: vscode.Uri | null;
 }
 
 /**
  * Server configuration as one feature: the service (servers, definitions, plans), the LaunchResolver, the trust /
- * first-start gate, and the input values used by the Set Secret... / Clear Secrets... commands.
+ * first-start gate, the input values used by the Set Secret... / Clear Secrets... commands, and the Quick Fix of a
+ * plaintext secret in the portable files (whose values are registered with the redactor as soon as they are read).
  */
 export class ConfigFeatures extends Disposable {
   readonly service: ConfigService;
@@ -41,7 +46,15 @@ export class ConfigFeatures extends Disposable {
     super();
     const log = deps.logger.scoped('config');
     this.redactor = deps.logger.redactor;
-    this.service = this._register(new ConfigService(userMcpJsonUri(deps.context.globalStorageUri), log));
+    const copilotMcpConfig = deps.copilotMcpConfig === null ? undefined : deps.copilotMcpConfig ?? copilotMcpConfigUri();
+    this.service = this._register(new ConfigService({ userMcpJson: userMcpJsonUri(deps.context.globalStorageUri), copilotMcpConfig }, log));
+    // First of the listeners: a literal secret is masked before any view or log line can show it.
+    this._register(this.service.onDidChange((change) => {
+      this.redactor.add(...literalSecretValues(change.servers.flatMap((s) => (s.definition ? [s.definition] : []))));
+    }));
+    this._register(vscode.languages.registerCodeActionsProvider(
+      quickFixSelector(copilotMcpConfig), new PlaintextSecretQuickFix((uri) => this.service.sourceOfFile(uri)), PlaintextSecretQuickFix.metadata,
+    ));
     this.inputs = new InputValues(deps.secrets, log);
     this.resolveLaunch = createLaunchResolver(this.service, this.inputs, this.redactor, log);
     this.gate = new StartGate(this.resolveLaunch, this.service, deps.context.globalState, this.redactor, deps.logger.scoped('trust'));

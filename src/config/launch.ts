@@ -8,7 +8,7 @@ import { confirmationFingerprint, describeRemote, formatCommandLine, pathChange,
 import type { InputDefinition, LaunchPreparation, LaunchResolver, RemoteServerConfig, ResolvedLaunch, ServerDefinition } from '../common/config/types';
 import { ConfigResolutionError, resolveDefinition } from '../common/config/variables';
 import { REDACTED, type Redactor } from '../common/redact';
-import { type ServerSource, describeSource, ownerOf } from '../common/serverId';
+import { type ServerSource, describeSource, ownerOf, usesVariables } from '../common/serverId';
 import type { ComponentLogger } from '../log';
 import type { SecretStore } from '../vscode-adapters/secretStore';
 import type { ConfigService } from './configService';
@@ -205,7 +205,7 @@ export class StartGate {
   }
 
   private async confirmRemote(def: ServerDefinition, config: RemoteServerConfig): Promise<boolean> {
-    const { host, headerNames, variables } = describeRemote(config);
+    const { host, headerNames, variables } = describeRemote(config, !usesVariables(def.source));
     const detail = [
       `It connects to ${this.redactor.redact(host)} (${config.type === 'sse' ? 'SSE' : 'Streamable HTTP'}).`,
       headerNames.length ? `Headers it sends: ${headerNames.join(', ')} (values hidden)` : 'It sends no configured headers.',

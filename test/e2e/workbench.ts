@@ -149,20 +149,21 @@ export class Workbench {
     })));
   }
 
-  /** The Servers tree row whose label is exactly `label`. */
-  treeRow(label: string): Locator {
-    return this.sidebar.locator('.pane-body .monaco-list-row', { has: this.page.locator('.label-name', { hasText: exactly(label) }) }).first();
+  /** The Servers tree row whose label is exactly `label` (of rows with one name: the one whose accessibility label contains `ariaPart`, e.g. a state's word). */
+  treeRow(label: string, ariaPart?: string): Locator {
+    const rows = this.sidebar.locator('.pane-body .monaco-list-row', { has: this.page.locator('.label-name', { hasText: exactly(label) }) });
+    return (ariaPart ? rows.and(this.page.locator(`[aria-label*=${JSON.stringify(ariaPart)}]`)) : rows).first();
   }
 
   /**
    * Hovers a tree row and returns the text of its tooltip once one containing `text` shows. A hover that does not
    * come (the pointer already rested there, or the row re-rendered under it) is tried again from elsewhere, 3 times.
    */
-  async hoverTreeRow(label: string, text: string): Promise<string> {
+  async hoverTreeRow(label: string, text: string, ariaPart?: string): Promise<string> {
     const hover = this.page.locator('.monaco-hover, .workbench-hover', { hasText: text }).first();
     for (let attempt = 1; ; attempt++) {
       await this.page.mouse.move(0, 0);
-      await this.treeRow(label).hover();
+      await this.treeRow(label, ariaPart).hover();
       try {
         await hover.waitFor({ timeout: 5_000 });
         return await hover.innerText();

@@ -1,9 +1,10 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { inputSecretId } from '../../src/common/config/parse';
+import { PLAINTEXT_SECRET_CODE, inputSecretId } from '../../src/common/config/parse';
 import { Redactor } from '../../src/common/redact';
-import { type ServerId, makeServerId } from '../../src/common/serverId';
+import { type ServerId, type ServerSource, makeServerId } from '../../src/common/serverId';
 import { type ConfigFeatures, registerConfigFeatures } from '../../src/config';
+import { copilotMcpConfigUri } from '../../src/config/configService';
 import { Logger } from '../../src/log';
 import type { ServersModel } from '../../src/common/model';
 import { toDisposable } from '../../src/common/lifecycle';
@@ -41,7 +42,63 @@ function recordingLogger(redactor: Redactor): { logger: Logger; lines: string[] 
   return { logger, lines };
 }
 
+/** The configuration feature on the fixture workspace, with in-memory SecretStorage and state and a recording log. */
+interface ConfigFixture {
+  readonly folder: vscode.WorkspaceFolder;
+  /** The folder's .vscode/mcp.json and its content before the tests. */
+  readonly mcpJson: vscode.Uri;
+  readonly original: Uint8Array;
+  readonly features: ConfigFeatures;
+  /** Every configured entry with its config-derived state (no server manager here). */
+  readonly registry: ServersModel & vscode.Disposable;
+  readonly secrets: MemorySecretStorage;
+  readonly globalState: MemoryMemento;
+  readonly lines: string[];
+  readonly logger: Logger;
+  /** Waits re-check on every change of the model (events, no polling). */
+  readonly onRegistryChange: UntilOptions;
+}
+
+/** Registers before/after hooks that set up (and restore the workspace, and dispose) one ConfigFixture. */
+function useConfigFixture(): () => ConfigFixture {
+  let fixture: ConfigFixture | undefined;
+  before(async () => {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder, 'the fixture workspace is open');
+    const mcpJson = vscode.Uri.joinPath(folder.uri, '.vscode', 'mcp.json');
+    const original = await vscode.workspace.fs.readFile(mcpJson);
+    const redactor = new Redactor();
+    const { logger, lines } = recordingLogger(redactor);
+    const secrets = new MemorySecretStorage();
+    const globalState = new MemoryMemento();
+    const storage = vscode.Uri.joinPath(folder.uri, '.test-global-storage', 'globalStorage', 'mcpkit.mcp-manager');
+    const features = registerConfigFeatures({
+      context: { globalState, globalStorageUri: storage },
+      logger,
+      secrets: new SecretStore(secrets, redactor, logger.scoped('secrets')),
+    });
+    const registry = features.createServersModel({ onDidChange: () => toDisposable(() => undefined), list: () => [], get: () => undefined });
+    await features.ready;
+    fixture = {
+      folder, mcpJson, original, features, registry, secrets, globalState, lines, logger,
+      onRegistryChange: { on: (listener) => registry.onDidChange(listener), timeoutMs: 10_000 },
+    };
+  });
+  after(async () => {
+    if (!fixture) return;
+    await vscode.workspace.fs.writeFile(fixture.mcpJson, fixture.original);
+    fixture.features.dispose();
+    fixture.registry.dispose();
+    fixture.logger.dispose();
+  });
+  return () => {
+    assert.ok(fixture, 'the config fixture is set up');
+    return fixture;
+  };
+}
+
 describe('Server configuration (issue #3) in the extension host', () => {
+  const fx = useConfigFixture();
   let folder: vscode.WorkspaceFolder;
   let mcpJson: vscode.Uri;
   let original: Uint8Array;
@@ -51,37 +108,12 @@ describe('Server configuration (issue #3) in the extension host', () => {
   let globalState: MemoryMemento;
   let lines: string[];
   let logger: Logger;
+  let onRegistryChange: UntilOptions;
   const id = (name: string): ServerId => makeServerId({ kind: 'workspaceMcpJson', folder: folder.name, folderUri: folder.uri.toString() }, name);
   const has = (name: string) => registry.get(id(name)) !== undefined;
-  /** Waits re-check on every change of the model (events, no polling). */
-  const onRegistryChange: UntilOptions = { on: (listener) => registry.onDidChange(listener), timeoutMs: 10_000 };
 
-  before(async () => {
-    const first = vscode.workspace.workspaceFolders?.[0];
-    assert.ok(first, 'the fixture workspace is open');
-    folder = first;
-    mcpJson = vscode.Uri.joinPath(folder.uri, '.vscode', 'mcp.json');
-    original = await vscode.workspace.fs.readFile(mcpJson);
-    const redactor = new Redactor();
-    ({ logger, lines } = recordingLogger(redactor));
-    secrets = new MemorySecretStorage();
-    globalState = new MemoryMemento();
-    const storage = vscode.Uri.joinPath(folder.uri, '.test-global-storage', 'globalStorage', 'mcpkit.mcp-manager');
-    features = registerConfigFeatures({
-      context: { globalState, globalStorageUri: storage },
-      logger,
-      secrets: new SecretStore(secrets, redactor, logger.scoped('secrets')),
-    });
-    // No server manager here: every configured entry shows its config-derived state.
-    registry = features.createServersModel({ onDidChange: () => toDisposable(() => undefined), list: () => [], get: () => undefined });
-    await features.ready;
-  });
-
-  after(async () => {
-    await vscode.workspace.fs.writeFile(mcpJson, original);
-    features.dispose();
-    registry.dispose();
-    logger.dispose();
+  before(() => {
+    ({ folder, mcpJson, original, registry, features, secrets, globalState, lines, logger, onRegistryChange } = fx());
   });
 
   it('shows the servers of .vscode/mcp.json in the model, tagged with their source', () => {
@@ -139,5 +171,95 @@ describe('Server configuration (issue #3) in the extension host', () => {
     for (const [where, text] of places) assert.ok(!text.includes(SEEDED_SECRET), `the secret leaked into ${where}`);
     assert.ok(lines.some((l) => l.includes('a line that mentions ••••')), 'the log redacts it');
     assert.deepEqual([...secrets.data.values()].filter((v) => v === SEEDED_SECRET).length, 1, 'it lives in SecretStorage only');
+  });
+});
+
+describe('Portable configuration files (issue 16): .mcp.json in the extension host', () => {
+  const fx = useConfigFixture();
+  /** A fake credential written in plain text into .mcp.json. */
+  const PLAINTEXT = 'ghp_portable_fixture_0123456789abcdef';
+  let rootMcpJson: vscode.Uri;
+  const source = (): ServerSource => ({ kind: 'workspaceRootMcpJson', folder: fx().folder.name, folderUri: fx().folder.uri.toString() });
+  const portableId = (name: string): ServerId => makeServerId(source(), name);
+  const workspaceId = (name: string): ServerId => makeServerId({ kind: 'workspaceMcpJson', folder: fx().folder.name, folderUri: fx().folder.uri.toString() }, name);
+  const write = (uri: vscode.Uri, value: unknown) => vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(typeof value === 'string' ? value : JSON.stringify(value, null, 2)));
+  const ids = () => fx().registry.list().map((s) => s.id);
+
+  before(() => { rootMcpJson = vscode.Uri.joinPath(fx().folder.uri, '.mcp.json'); });
+  after(async () => {
+    await vscode.workspace.fs.delete(rootMcpJson).then(undefined, () => undefined);
+    await vscode.workspace.fs.writeFile(fx().mcpJson, fx().original);
+  });
+
+  it('a folder with only .mcp.json (a bare map) shows its servers, source mcpJson:<folder>', async () => {
+    await vscode.workspace.fs.delete(fx().mcpJson);
+    await write(rootMcpJson, { solo: { command: 'node', args: ['--version'] } });
+    await until('the .mcp.json server to be listed, and none of .vscode/mcp.json', () => ids().includes(portableId('solo')) && !ids().some((i) => i.startsWith('workspace:')), fx().onRegistryChange);
+    const solo = fx().registry.get(portableId('solo'));
+    assert.equal(portableId('solo'), `mcpJson:${fx().folder.name}#solo`);
+    assert.equal(solo?.source.kind, 'workspaceRootMcpJson');
+    assert.equal(solo?.file, rootMcpJson.fsPath);
+    assert.equal(solo?.state.kind, vscode.workspace.isTrusted ? 'stopped' : 'needsTrust');
+  });
+
+  it('adds and removes servers live when .mcp.json is edited (the mcpServers shape too)', async () => {
+    await write(rootMcpJson, { mcpServers: { other: { type: 'local', command: 'node', tools: ['*'] } } });
+    await until('"other" to replace "solo"', () => ids().includes(portableId('other')) && !ids().includes(portableId('solo')), fx().onRegistryChange);
+    assert.equal(fx().registry.get(portableId('other'))?.transport, 'stdio');
+    // A save with a syntax error keeps the last good servers, and says where the error is.
+    await write(rootMcpJson, '{ "mcpServers": { "other": ');
+    await until('a syntax error on .mcp.json', () => vscode.languages.getDiagnostics(rootMcpJson).some((d) => /Syntax error/.test(d.message)), { on: (l) => vscode.languages.onDidChangeDiagnostics(l), timeoutMs: 10_000 });
+    assert.ok(ids().includes(portableId('other')), 'the last good servers are kept');
+    await vscode.workspace.fs.delete(rootMcpJson);
+    await until('the servers of .mcp.json to go', () => !ids().some((i) => i.startsWith('mcpJson:')), fx().onRegistryChange);
+  });
+
+  it('a server in both files: .vscode/mcp.json\'s copy runs, the .mcp.json copy is shadowed by it', async () => {
+    await vscode.workspace.fs.writeFile(fx().mcpJson, fx().original);
+    await write(rootMcpJson, { echo: { command: 'node', args: ['-e', '0'] } });
+    await until('both copies of echo', () => ids().includes(portableId('echo')) && ids().includes(workspaceId('echo')), fx().onRegistryChange);
+    assert.deepEqual(fx().registry.get(portableId('echo'))?.state, { kind: 'shadowed', by: workspaceId('echo') });
+    assert.deepEqual(fx().features.service.definitions.filter((d) => d.name === 'echo').map((d) => d.id), [workspaceId('echo')], 'one runs');
+    assert.match(fx().features.service.servers.find((s) => s.id === portableId('echo'))?.note ?? '', /Shadowed by "echo" from .*\/\.vscode\/mcp\.json/);
+  });
+
+  it('reads the Copilot user file live, even when its folder did not exist at start', async function () {
+    const file = copilotMcpConfigUri();
+    const dir = vscode.Uri.joinPath(file, '..');
+    const copilotId = makeServerId({ kind: 'copilotMcpConfig' }, 'cli-tool');
+    // Only where nobody's Copilot configuration is (the code-server run's own HOME): never touch a real one.
+    if (await vscode.workspace.fs.stat(dir).then(() => true, () => false)) this.skip();
+    try {
+      await vscode.workspace.fs.createDirectory(dir);
+      await write(file, { mcpServers: { 'cli-tool': { type: 'local', command: 'node', tools: ['*'] } } });
+      await until('the Copilot file\'s server', () => ids().includes(copilotId), fx().onRegistryChange);
+      const server = fx().registry.get(copilotId);
+      assert.equal(server?.file, file.fsPath, 'its tooltip names the real path');
+      assert.equal(server?.state.kind, 'stopped', 'owned by the user: no trust needed');
+      await vscode.workspace.fs.delete(file);
+      await until('the Copilot file\'s server to go', () => !ids().includes(copilotId), fx().onRegistryChange);
+    } finally {
+      await vscode.workspace.fs.delete(dir, { recursive: true }).then(undefined, () => undefined);
+    }
+  });
+
+  it('warns on a plaintext secret with a Quick Fix, and masks the value before anything starts', async () => {
+    const text = `{\n  "mcpServers": {\n    "gh": { "command": "node", "env": { "GITHUB_TOKEN": "${PLAINTEXT}" } }\n  }\n}\n`;
+    await write(rootMcpJson, text);
+    await until('the plaintext-secret warning', () => vscode.languages.getDiagnostics(rootMcpJson).some((d) => d.code === PLAINTEXT_SECRET_CODE), { on: (l) => vscode.languages.onDidChangeDiagnostics(l), timeoutMs: 10_000 });
+    const warning = vscode.languages.getDiagnostics(rootMcpJson).find((d) => d.code === PLAINTEXT_SECRET_CODE);
+    assert.ok(warning);
+    assert.equal(warning.severity, vscode.DiagnosticSeverity.Warning);
+    assert.equal(warning.message, 'Plaintext secret in .mcp.json: move it to SecretStorage (Quick Fix)');
+    assert.equal(warning.range.start.line, 2);
+    assert.equal(warning.range.start.character, text.split('\n')[2].indexOf(`"${PLAINTEXT}"`));
+    assert.equal(fx().features.redactor.redact(`a ${PLAINTEXT} b`), 'a •••• b', 'registered with the redactor when read');
+
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', rootMcpJson, warning.range, vscode.CodeActionKind.QuickFix.value);
+    const fix = actions.find((a) => a.title === 'Move secrets of "gh" to SecretStorage');
+    assert.ok(fix, `the Quick Fix is offered (got ${JSON.stringify(actions.map((a) => a.title))})`);
+    assert.equal(fix.command?.command, 'mcpManager.moveSecrets');
+    assert.deepEqual((fix.command?.arguments as unknown[] | undefined)?.[1], 'gh');
+    assert.ok(!fx().lines.some((l) => l.includes(PLAINTEXT)), 'the log never has it');
   });
 });

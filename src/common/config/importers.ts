@@ -1,9 +1,8 @@
 import * as path from 'node:path';
 import { type FormattingOptions, type ParseError, applyEdits, modify, parse } from 'jsonc-parser';
 import { UserFacingError } from '../errors';
-import { looksLikeSecretName } from '../redact';
-import { JSONC_OPTIONS, isObject } from './parse';
-import { findSecretsInArgs } from './secretsInArgs';
+import { JSONC_OPTIONS, PORTABLE_TYPE_ALIASES, isObject } from './parse';
+import { findPlaintextSecrets, findSecretsInArgs } from './secretsInArgs';
 import type { PromptStringInput, ServerConfig } from './types';
 
 /**
@@ -54,6 +53,8 @@ export interface ImportCandidate {
   readonly from: string;
   /** The env or header keys whose values are secret, when the user said so (otherwise guessed from the key names). */
   readonly secretKeys?: readonly string[];
+  /** From a literal source (the portable files): a `${…}` in a secret is part of it, not a reference. */
+  readonly literal?: boolean;
 }
 
 /** Reads an `mcpServers` file. Invalid entries are reported (by name, never by value) and skipped. */
@@ -81,7 +82,8 @@ const stringRecord = (v: unknown): v is Record<string, string> => isObject(v) &&
 /** One `mcpServers` entry → VS Code format, or the reason it cannot be converted. */
 export function convertEntry(raw: unknown): ServerConfig | string {
   if (!isObject(raw)) return 'not an object';
-  const type = raw['type'];
+  const rawType = raw['type'];
+  const type = typeof rawType === 'string' && Object.hasOwn(PORTABLE_TYPE_ALIASES, rawType) ? PORTABLE_TYPE_ALIASES[rawType] : rawType;
   if (typeof raw['command'] === 'string' && raw['command'] && (type === undefined || type === 'stdio')) {
     if (raw['args'] !== undefined && !strings(raw['args'])) return '"args" is not an array of strings';
     if (raw['env'] !== undefined && !stringRecord(raw['env'])) return '"env" is not an object of strings';
@@ -91,11 +93,11 @@ export function convertEntry(raw: unknown): ServerConfig | string {
   }
   const url = raw['url'] ?? raw['serverUrl'];
   if (typeof url === 'string' && url) {
-    if (type !== undefined && type !== 'http' && type !== 'sse' && type !== 'streamable-http' && type !== 'streamableHttp') return `unsupported type ${JSON.stringify(type)}`;
+    if (type !== undefined && type !== 'http' && type !== 'sse') return `unsupported type ${JSON.stringify(rawType)}`;
     if (raw['headers'] !== undefined && !stringRecord(raw['headers'])) return '"headers" is not an object of strings';
     return { type: type === 'sse' ? 'sse' : 'http', url, headers: (raw['headers']) ?? {} };
   }
-  return typeof type === 'string' && type !== 'stdio' ? `unsupported type ${JSON.stringify(type)}` : 'needs "command" or "url"';
+  return typeof type === 'string' && type !== 'stdio' ? `unsupported type ${JSON.stringify(rawType)}` : 'needs "command" or "url"';
 }
 
 /** A server as it will be written: VS Code's JSON shape (empty fields left out). */
@@ -123,11 +125,6 @@ export interface PreparedImport {
 }
 
 const AUTH_SCHEME = /^(bearer|basic|token)\s+(\S.*)$/i;
-
-/** A plaintext secret worth moving: not empty and not already a variable reference. */
-function isPlainSecret(c: ImportCandidate, key: string, value: string): boolean {
-  return (c.secretKeys ? c.secretKeys.includes(key) : looksLikeSecretName(key)) && value.trim() !== '' && !value.includes('${');
-}
 
 /** `base`, or the first of `base-2`, `base-3`… that is not taken. */
 export function uniqueName(base: string, taken: ReadonlySet<string>): string {
@@ -165,14 +162,15 @@ export function prepareImport(candidates: readonly ImportCandidate[], existingNa
       return scheme ? `${scheme[1]} \${input:${inputId}}` : `\${input:${inputId}}`;
     };
     let config: ServerConfig = c.config;
+    const secretKeys = new Set(findPlaintextSecrets(config, c.literal ?? false, c.secretKeys).map((f) => f.key));
     if (config.type === 'stdio') {
       const env: Record<string, string | null> = {};
-      for (const [k, v] of Object.entries(config.env)) env[k] = v !== null && isPlainSecret(c, k, v) ? moveSecret(k, v) : v;
+      for (const [k, v] of Object.entries(config.env)) env[k] = v !== null && secretKeys.has(k) ? moveSecret(k, v) : v;
       config = { ...config, env };
       for (const f of findSecretsInArgs(config.args, [])) notes.push(`"${name}": argument ${f.index + 1} ${f.reason}; consider moving it to "env".`);
     } else {
       const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(config.headers)) headers[k] = isPlainSecret(c, k, v) ? moveSecret(k, v) : v;
+      for (const [k, v] of Object.entries(config.headers)) headers[k] = secretKeys.has(k) ? moveSecret(k, v) : v;
       config = { ...config, headers };
     }
     servers.push({ name, originalName: c.name, json: toVsCodeJson(config) });

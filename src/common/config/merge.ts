@@ -9,13 +9,20 @@ import type { InputDefinition, ServerDefinition, ServerOptions, Transport } from
  * the highest precedence wins and the others are `shadowed` by it.
  */
 
-/** Lower wins: workspace-folder mcp.json > workspace settings > user settings > user mcp.json. */
+/**
+ * Lower wins: a folder's .vscode/mcp.json > its .mcp.json > workspace settings > user settings > user mcp.json > the
+ * Copilot user file. Each VS Code-format file outranks the portable file of its owner: the former can reference inputs
+ * and SecretStorage, the latter cannot, so a server written in both keeps its secret-backed definition (and Move
+ * Secrets to SecretStorage... moves an entry up by writing it there under the same name).
+ */
 export function sourceRank(source: ServerSource): number {
   switch (source.kind) {
     case 'workspaceMcpJson': return 0;
-    case 'workspaceSettings': return 1;
-    case 'userSettings': return 2;
-    case 'userMcpJson': return 3;
+    case 'workspaceRootMcpJson': return 1;
+    case 'workspaceSettings': return 2;
+    case 'userSettings': return 3;
+    case 'userMcpJson': return 4;
+    case 'copilotMcpConfig': return 5;
   }
 }
 

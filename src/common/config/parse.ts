@@ -1,14 +1,15 @@
 import { type Node, type ParseError, findNodeAtLocation, parse, parseTree, printParseErrorCode } from 'jsonc-parser';
-import { type ServerId, type ServerSource, isWorkspaceDefined, makeServerId, secretScope, sourceKey } from '../serverId';
+import { type ServerId, type ServerSource, isWorkspaceDefined, makeServerId, secretScope, sourceKey, usesVariables } from '../serverId';
 import type { InputDefinition, ServerConfig, Transport } from './types';
 import { KNOWN_VARIABLES, findVariables } from './variables';
 import { checkServerUrl } from './addServer';
-import { findSecretsInArgs } from './secretsInArgs';
+import { findPlaintextSecrets, findSecretsInArgs } from './secretsInArgs';
 
 /**
  * Parsing of server configuration: `.vscode/mcp.json` / user `mcp.json` text (JSONC) and the `mcpManager.servers` /
- * `mcpManager.inputs` setting values. Pure: never throws on any input, reports every problem with a reason and, for
- * files, a line/column range.
+ * `mcpManager.inputs` setting values; the portable files (`.mcp.json`, the Copilot user file) are read by the same
+ * entry parser (src/common/config/portable.ts). Pure: never throws on any input, reports every problem with a reason
+ * and, for files, a line/column range.
  */
 
 export interface TextPosition { readonly line: number; readonly character: number }
@@ -21,7 +22,12 @@ export interface ConfigDiagnostic {
   readonly range?: TextRange;
   /** The server the diagnostic is about, if any. */
   readonly serverName?: string;
+  /** What kind of finding it is, where a Quick Fix acts on it. */
+  readonly code?: typeof PLAINTEXT_SECRET_CODE;
 }
+
+/** The code of the warning on a plaintext secret in a literal source (its Quick Fix: Move Secrets to SecretStorage...). */
+export const PLAINTEXT_SECRET_CODE = 'plaintextSecret';
 
 /** One entry of `servers`, valid or not. */
 export interface ParsedEntry {
@@ -49,12 +55,17 @@ export interface ParsedSource {
 
 export const JSONC_OPTIONS = { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true } as const;
 
-type JsonPath = (string | number)[];
+export type JsonPath = (string | number)[];
 /** Locates a JSON path: the range of the value, or (keyOnly) of the property key. Undefined for settings. */
-type Locator = (path: JsonPath, keyOnly?: boolean) => TextRange | undefined;
+export type Locator = (path: JsonPath, keyOnly?: boolean) => TextRange | undefined;
 
-/** Parses the text of an mcp.json file (VS Code's format). */
-export function parseMcpJsonText(text: string, source: ServerSource, file?: string): ParsedSource {
+/** A JSONC text read: its value and a locator, or its syntax errors (as diagnostics and the file's one-line reason). */
+export type JsoncText =
+  | { readonly ok: true; readonly value: unknown; readonly locate: Locator }
+  | { readonly ok: false; readonly diagnostics: readonly ConfigDiagnostic[]; readonly fileError: string };
+
+/** Reads a JSONC text (comments and trailing commas allowed) with positions for every path in it. */
+export function readJsoncText(text: string): JsoncText {
   const errors: ParseError[] = [];
   const value: unknown = parse(text, errors, JSONC_OPTIONS);
   const lines = lineStarts(text);
@@ -63,7 +74,7 @@ export function parseMcpJsonText(text: string, source: ServerSource, file?: stri
     const diagnostics = errors.map((e): ConfigDiagnostic => ({ severity: 'error', message: `Syntax error: ${describeParseError(e)}`, range: rangeOf(e.offset, Math.max(e.length, 1)) }));
     const first = errors[0];
     const at = offsetToPosition(lines, first.offset);
-    return { source, file, entries: [], inputs: [], diagnostics, fileError: `Syntax error at line ${at.line + 1}, column ${at.character + 1}: ${describeParseError(first)}` };
+    return { ok: false, diagnostics, fileError: `Syntax error at line ${at.line + 1}, column ${at.character + 1}: ${describeParseError(first)}` };
   }
   const root = parseTree(text, undefined, JSONC_OPTIONS);
   const locate: Locator = (path, keyOnly) => {
@@ -78,15 +89,37 @@ export function parseMcpJsonText(text: string, source: ServerSource, file?: stri
       if (p.length === 0) return undefined;
     }
   };
-  if (value === undefined) return { source, file, entries: [], inputs: [], diagnostics: [] };
-  if (!isObject(value)) {
-    const reason = 'The file must contain a JSON object with a "servers" property.';
-    return { source, file, entries: [], inputs: [], diagnostics: [{ severity: 'error', message: reason, range: locate([]) }], fileError: reason };
-  }
+  return { ok: true, value, locate };
+}
+
+/**
+ * A configuration file down to its root object: a syntax error, an empty file and a root that is not an object
+ * (`notAnObject` says what it must be) are answered here; `parseRoot` reads the object.
+ */
+export function parseFileObject(
+  text: string, source: ServerSource, file: string | undefined, notAnObject: string,
+  parseRoot: (root: Record<string, unknown>, locate: Locator) => ParsedSource,
+): ParsedSource {
+  const read = readJsoncText(text);
+  if (!read.ok) return { source, file, entries: [], inputs: [], diagnostics: read.diagnostics, fileError: read.fileError };
+  if (read.value === undefined) return { source, file, entries: [], inputs: [], diagnostics: [] };
+  return isObject(read.value) ? parseRoot(read.value, read.locate) : unusableFile(source, file, notAnObject, read.locate([]));
+}
+
+/** A file none of whose servers can be taken: its one error, at `range`. */
+export function unusableFile(source: ServerSource, file: string | undefined, reason: string, range: TextRange | undefined): ParsedSource {
+  return { source, file, entries: [], inputs: [], diagnostics: [{ severity: 'error', message: reason, range }], fileError: reason };
+}
+
+/** Parses the text of an mcp.json file (VS Code's format). */
+export function parseMcpJsonText(text: string, source: ServerSource, file?: string): ParsedSource {
+  return parseFileObject(text, source, file, 'The file must contain a JSON object with a "servers" property.', (value, locate) => parseMcpJsonObject(value, locate, source, file));
+}
+
+function parseMcpJsonObject(value: Record<string, unknown>, locate: Locator, source: ServerSource, file: string | undefined): ParsedSource {
   const diagnostics: ConfigDiagnostic[] = [];
   if (value['servers'] !== undefined && !isObject(value['servers'])) {
-    const reason = '"servers" must be an object mapping server names to their configuration.';
-    return { source, file, entries: [], inputs: [], diagnostics: [{ severity: 'error', message: reason, range: locate(['servers']) }], fileError: reason };
+    return unusableFile(source, file, '"servers" must be an object mapping server names to their configuration.', locate(['servers']));
   }
   if (value['servers'] === undefined && isObject(value['mcpServers'])) {
     diagnostics.push({ severity: 'warning', message: '"mcpServers" is the Claude Desktop / Cursor format; VS Code and MCP Manager read "servers". Use "Import Servers..." to convert.', range: locate(['mcpServers'], true) });
@@ -107,7 +140,8 @@ export function parseSettingsValues(servers: unknown, inputs: unknown, source: S
   return { ...result, diagnostics: [...diagnostics, ...result.diagnostics] };
 }
 
-function parseServersAndInputs(
+/** The entries of a `servers` map (and its `inputs`), each problem located under `serversPath` / `inputsPath`. */
+export function parseServersAndInputs(
   servers: unknown, inputsValue: unknown, source: ServerSource, file: string | undefined, locate: Locator,
   serversPath: JsonPath, inputsPath: JsonPath,
 ): ParsedSource {
@@ -116,15 +150,15 @@ function parseServersAndInputs(
   const entries: ParsedEntry[] = [];
   if (isObject(servers)) {
     for (const [name, raw] of Object.entries(servers)) {
-      const report = (severity: 'error' | 'warning', message: string, path: JsonPath, keyOnly = false) =>
-        diagnostics.push({ severity, message, range: locate([...serversPath, name, ...path], keyOnly), serverName: name });
+      const report: Report = (severity, message, path, keyOnly = false, code) =>
+        diagnostics.push({ severity, message, range: locate([...serversPath, name, ...path], keyOnly), serverName: name, ...(code ? { code } : {}) });
       entries.push(parseEntry(name, raw, source, inputs, report));
     }
   }
   return { source, file, entries, inputs, diagnostics };
 }
 
-type Report = (severity: 'error' | 'warning', message: string, path: JsonPath, keyOnly?: boolean) => void;
+type Report = (severity: 'error' | 'warning', message: string, path: JsonPath, keyOnly?: boolean, code?: typeof PLAINTEXT_SECRET_CODE) => void;
 
 class EntryProblem extends Error {
   constructor(message: string, readonly path: JsonPath, readonly keyOnly = false) { super(message); }
@@ -132,26 +166,56 @@ class EntryProblem extends Error {
 
 const TYPES: readonly Transport[] = ['stdio', 'http', 'sse'];
 
-/** Validates one server entry; the first problem makes it unusable. */
+/**
+ * The `type` values of the portable format (`.mcp.json`, the Copilot user file, Claude Desktop, Cursor) beyond
+ * VS Code's own: `local` is stdio (Copilot), `streamable-http` / `streamableHttp` are http.
+ */
+export const PORTABLE_TYPE_ALIASES: Readonly<Record<string, Transport>> = { local: 'stdio', 'streamable-http': 'http', streamableHttp: 'http' };
+
+/** The file name a literal source's messages use. */
+function literalFileName(source: ServerSource): string {
+  return source.kind === 'copilotMcpConfig' ? 'mcp-config.json' : '.mcp.json';
+}
+
+/** The message of the warning on a plaintext secret in a literal source (on the value's range). */
+export function plaintextSecretMessage(source: ServerSource): string {
+  return `Plaintext secret in ${literalFileName(source)}: move it to SecretStorage (Quick Fix)`;
+}
+
+/**
+ * Validates one server entry; the first problem makes it unusable. In a literal source (usesVariables false: the
+ * portable files) `${…}` is text, not a variable, the portable `type` aliases are accepted, and every secret-named env
+ * or header value is a plaintext secret (a warning with a Quick Fix).
+ */
 export function parseEntry(name: string, raw: unknown, source: ServerSource, inputs: readonly InputDefinition[], report: Report): ParsedEntry {
   const id = makeServerId(source, name);
+  const literal = !usesVariables(source);
   let transport: Transport | undefined;
   try {
     if (!name.trim()) throw new EntryProblem('A server name must not be empty.', [], true);
     if (!isObject(raw)) throw new EntryProblem(`Server "${name}" must be an object with "command" (stdio) or "url" (http, sse).`, []);
     const type = raw['type'];
+    const alias = literal && typeof type === 'string' && Object.hasOwn(PORTABLE_TYPE_ALIASES, type) ? PORTABLE_TYPE_ALIASES[type] : undefined;
     if (type === undefined) {
       if (raw['command'] !== undefined) transport = 'stdio';
       else if (raw['url'] !== undefined) transport = 'http';
       else throw new EntryProblem(`Server "${name}" needs "command" (a local stdio server) or "url" (a remote http/sse server).`, [], true);
+    } else if (alias) {
+      transport = alias;
     } else if (typeof type === 'string' && (TYPES as readonly string[]).includes(type)) {
       transport = type as Transport;
     } else {
-      throw new EntryProblem(`Server "${name}" has unknown type ${JSON.stringify(type)}; expected "stdio", "http" or "sse".`, ['type']);
+      throw new EntryProblem(`Server "${name}" has unknown type ${JSON.stringify(type)}; expected ${literal ? '"local", ' : ''}"stdio", "http" or "sse".`, ['type']);
     }
-    const config = transport === 'stdio' ? parseStdio(name, raw) : parseRemote(name, raw, transport);
-    checkVariables(name, config, inputs);
+    const config = transport === 'stdio' ? parseStdio(name, raw) : parseRemote(name, raw, transport, literal);
+    if (!literal) checkVariables(name, config, inputs);
     const warnings: string[] = [];
+    if (literal) {
+      for (const secret of findPlaintextSecrets(config, true)) {
+        warnings.push(`Server "${name}": "${secret.field}.${secret.key}" is a plaintext secret in ${literalFileName(source)}; its Quick Fix (Move Secrets to SecretStorage...) moves it to SecretStorage.`);
+        report('warning', plaintextSecretMessage(source), [secret.field, secret.key], false, PLAINTEXT_SECRET_CODE);
+      }
+    }
     if (config.type === 'stdio') {
       for (const finding of findSecretsInArgs(config.args, inputs)) {
         const message = `Server "${name}": argument ${finding.index + 1} ${finding.reason}. Arguments are visible in process lists and logs; pass secrets in "env" instead.`;
@@ -178,12 +242,12 @@ function parseStdio(name: string, raw: Record<string, unknown>): ServerConfig {
   return { type: 'stdio', command, args, env, ...(envFile !== undefined ? { envFile } : {}), ...(cwd !== undefined ? { cwd } : {}) };
 }
 
-function parseRemote(name: string, raw: Record<string, unknown>, type: 'http' | 'sse'): ServerConfig {
+function parseRemote(name: string, raw: Record<string, unknown>, type: 'http' | 'sse', literal: boolean): ServerConfig {
   const url = raw['url'];
   if (url === undefined) throw new EntryProblem(`Server "${name}" (${type}) is missing "url".`, [], true);
   if (typeof url !== 'string' || !url.trim()) throw new EntryProblem(`Server "${name}": "url" must be a non-empty string.`, ['url']);
-  // A URL with variables is checked once they are substituted (resolveDefinition).
-  const problem = url.includes('${') ? undefined : checkServerUrl(url);
+  // A URL with variables is checked once they are substituted (resolveDefinition); a literal one now.
+  const problem = url.includes('${') && !literal ? undefined : checkServerUrl(url);
   if (problem) throw new EntryProblem(`Server "${name}": "url" cannot be used. ${problem}`, ['url']);
   const headers = optionalRecord(name, raw, 'headers', false) as Record<string, string>;
   return { type, url, headers };
@@ -291,7 +355,8 @@ export function inputSecretId(source: ServerSource, inputId: string): string {
  * sources, whose ids did not change.
  */
 export function legacyInputSecretId(source: ServerSource, inputId: string): string | undefined {
-  return isWorkspaceDefined(source) ? `${sourceKey(source)}/${inputId}` : undefined;
+  // The literal sources came after owners (and have no inputs): nothing of theirs was ever stored owner-less.
+  return isWorkspaceDefined(source) && usesVariables(source) ? `${sourceKey(source)}/${inputId}` : undefined;
 }
 
 function describeParseError(e: ParseError): string {

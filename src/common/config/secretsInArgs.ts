@@ -1,5 +1,5 @@
 import { looksLikeSecretName } from '../redact';
-import type { InputDefinition } from './types';
+import type { InputDefinition, ServerConfig } from './types';
 
 /** Prefixes of well-known credential formats (GitHub, OpenAI/Anthropic, Slack, AWS, GitLab, Stripe). */
 const TOKEN_SHAPES = /^(gh[pousr]_[A-Za-z0-9]{16,}|github_pat_\w{20,}|sk-[A-Za-z0-9_-]{16,}|xox[abprs]-[A-Za-z0-9-]{10,}|AKIA[0-9A-Z]{16}|glpat-[A-Za-z0-9_-]{16,}|[rs]k_live_[A-Za-z0-9]{16,})$/;
@@ -47,4 +47,24 @@ export function maskSecretArgs(args: readonly string[], inputs: readonly InputDe
     const flag = /^(--?[A-Za-z][\w.-]*=)/.exec(a);
     return flag ? `${flag[1]}${mask}` : mask;
   });
+}
+
+/** An env or header value of an entry that holds a credential in plain text. */
+export interface PlaintextSecret {
+  readonly field: 'env' | 'headers';
+  readonly key: string;
+  /** As written (an Authorization header's scheme included). */
+  readonly value: string;
+}
+
+/**
+ * The env and header values that are credentials in plain text: named like one (`looksLikeSecretName`, or listed in
+ * `secretKeys` when the user said which), not empty, and, where `${…}` is a variable (`literal` false), no reference.
+ */
+export function findPlaintextSecrets(config: ServerConfig, literal: boolean, secretKeys?: readonly string[]): PlaintextSecret[] {
+  const field = config.type === 'stdio' ? 'env' : 'headers';
+  const values: Readonly<Record<string, string | null>> = config.type === 'stdio' ? config.env : config.headers;
+  return Object.entries(values).flatMap(([key, value]) =>
+    value !== null && (secretKeys ? secretKeys.includes(key) : looksLikeSecretName(key)) && value.trim() !== '' && (literal || !value.includes('${'))
+      ? [{ field, key, value }] : []);
 }

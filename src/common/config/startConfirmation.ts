@@ -42,15 +42,15 @@ export interface RemoteDisclosure {
   /** The URL's origin as configured (a `${…}` stays as written). */
   readonly host: string;
   readonly headerNames: readonly string[];
-  /** Every `${env:NAME}` / `${input:id}` the url and headers use, as written. */
+  /** Every `${env:NAME}` / `${input:id}` the url and headers use, as written (none in a literal source: `literal`). */
   readonly variables: readonly string[];
 }
 
-export function describeRemote(config: RemoteServerConfig): RemoteDisclosure {
+export function describeRemote(config: RemoteServerConfig, literal = false): RemoteDisclosure {
   let host: string;
   try { host = new URL(config.url).host || config.url; } catch { host = config.url.replace(/^[a-z]+:\/\//i, '').split(/[/?#]/)[0] ?? config.url; }
   const variables = new Set<string>();
-  for (const v of [config.url, ...Object.values(config.headers)]) {
+  for (const v of literal ? [] : [config.url, ...Object.values(config.headers)]) {
     for (const ref of findVariables(v)) if (ref.kind === 'env' || ref.kind === 'input') variables.add(`\${${ref.raw}}`);
   }
   return { host, headerNames: Object.keys(config.headers), variables: [...variables] };

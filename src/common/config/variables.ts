@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { UserFacingError } from '../errors';
 import { looksLikeSecretName } from '../redact';
-import { isWorkspaceDefined } from '../serverId';
+import { isWorkspaceDefined, sourceFolder, usesVariables } from '../serverId';
 import { checkServerUrl } from './addServer';
 import type { InputDefinition, ResolvedLaunch, ServerConfig, ServerDefinition } from './types';
 
@@ -84,16 +84,13 @@ export interface ResolveContext {
 const pathApi = (platform: NodeJS.Platform) => (platform === 'win32' ? path.win32 : path.posix);
 
 /**
- * The folder `${workspaceFolder}` names for a definition: its mcp.json's folder, else the first folder. For a server of
+ * The folder `${workspaceFolder}` names for a definition: its file's folder (.vscode/mcp.json, .mcp.json), else the
+ * first folder. For a server of
  * the user's profile this is only ever used where the user wrote `${workspaceFolder}`; it is never a default.
  */
 export function definingFolder(def: ServerDefinition, folders: readonly WorkspaceFolderInfo[]): WorkspaceFolderInfo | undefined {
-  if (def.source.kind === 'workspaceMcpJson') {
-    const name = def.source.folder;
-    const own = folders.find((f) => f.name === name);
-    if (own) return own;
-  }
-  return folders[0];
+  const name = sourceFolder(def.source);
+  return (name !== undefined ? folders.find((f) => f.name === name) : undefined) ?? folders[0];
 }
 
 /**
@@ -105,17 +102,21 @@ export function baseDirectory(def: ServerDefinition, folders: readonly Workspace
   return (isWorkspaceDefined(def.source) ? definingFolder(def, folders)?.path : undefined) ?? home;
 }
 
-/** Resolves every variable of a definition, reads its envFile and builds the complete child environment. */
+/**
+ * Resolves every variable of a definition, reads its envFile and builds the complete child environment. A definition
+ * from a literal source (`.mcp.json`, the Copilot user file: usesVariables false) keeps every `${…}` as written.
+ */
 export async function resolveDefinition(def: ServerDefinition, ctx: ResolveContext): Promise<ResolvedLaunch> {
   const p = pathApi(ctx.platform);
   const folder = definingFolder(def, ctx.folders);
   const baseDir = baseDirectory(def, ctx.folders, ctx.home);
   const inputValues = new Map<string, string>();
   const passwordValues = new Set<string>();
+  const literal = !usesVariables(def.source);
 
   /** `secret`: every `${env:…}`/`${input:…}` value substituted is registered as a secret, whatever the name. */
   const substitute = async (value: string, where: string, secret = false): Promise<string> => {
-    const refs = findVariables(value);
+    const refs = literal ? [] : findVariables(value);
     if (refs.length === 0) return value;
     const values = new Map<string, string>();
     for (const ref of refs) {
@@ -200,9 +201,13 @@ export async function resolveDefinition(def: ServerDefinition, ctx: ResolveConte
 }
 
 function registerSecret(value: string, ctx: ResolveContext): void {
+  for (const form of secretForms(value)) ctx.onSecret?.(form);
+}
+
+/** What a secret value is masked as: itself and, for an Authorization-style value (`Bearer x`), its bare credential. */
+export function secretForms(value: string): string[] {
   const bare = value.replace(/^(bearer|basic|token)\s+/i, '');
-  ctx.onSecret?.(value);
-  if (bare !== value) ctx.onSecret?.(bare);
+  return bare !== value ? [value, bare] : [value];
 }
 
 /** A variable of an environment; on Windows names are case-insensitive (`Path` is `PATH`). */

@@ -20,6 +20,8 @@ describe('ServerId and owner', () => {
     [{ kind: 'workspaceSettings', workspaceUri: 'file:///src/a/app' }, 'settings:workspace#srv'],
     [{ kind: 'userSettings' }, 'settings:user#srv'],
     [{ kind: 'userMcpJson' }, 'userMcpJson#srv'],
+    [{ kind: 'workspaceRootMcpJson', folder: 'app', folderUri: 'file:///src/a/app' }, 'mcpJson:app#srv'],
+    [{ kind: 'copilotMcpConfig' }, 'copilot#srv'],
   ];
   for (const [source, id] of sources) {
     it(`${source.kind} → ${id}`, () => assert.equal(makeServerId(source, 'srv'), id));
@@ -47,7 +49,7 @@ describe('ServerId and owner', () => {
     assert.equal(ownerKey(ownerOf(sources[0][0])), ownerKey(ownerOf(sources[1][0])), 'one folder: its mcp.json and its settings share the owner');
   });
   it('knows which sources the workspace defines', () => {
-    assert.deepEqual(sources.map(([s]) => isWorkspaceDefined(s)), [true, true, false, false]);
+    assert.deepEqual(sources.map(([s]) => isWorkspaceDefined(s)), [true, true, false, false, true, false]);
   });
 });
 

@@ -73,6 +73,9 @@ describe('config/import: conversion', () => {
     assert.equal(convertEntry({ command: 'x', env: { A: 1 } }), '"env" is not an object of strings');
     assert.equal(convertEntry('x'), 'not an object');
     assert.deepEqual(convertEntry({ type: 'streamable-http', url: 'https://x' }), { type: 'http', url: 'https://x', headers: {} });
+    // The Copilot format's stdio.
+    assert.deepEqual(convertEntry({ type: 'local', command: 'x', tools: ['*'] }), { type: 'stdio', command: 'x', args: [], env: {} });
+    assert.equal(convertEntry({ type: 'local', url: 'https://x' }), 'unsupported type "local"');
   });
 });
 
