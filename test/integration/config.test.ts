@@ -255,6 +255,7 @@ describe('Portable configuration files (issue 16): .mcp.json in the extension ho
     assert.equal(warning.range.start.character, text.split('\n')[2].indexOf(`"${PLAINTEXT}"`));
     assert.equal(fx().features.redactor.redact(`a ${PLAINTEXT} b`), 'a •••• b', 'registered with the redactor when read');
 
+    await vscode.workspace.openTextDocument(rootMcpJson); // code actions are asked of an open document's model
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', rootMcpJson, warning.range, vscode.CodeActionKind.QuickFix.value);
     const fix = actions.find((a) => a.title === 'Move secrets of "gh" to SecretStorage');
     assert.ok(fix, `the Quick Fix is offered (got ${JSON.stringify(actions.map((a) => a.title))})`);
