@@ -67,6 +67,7 @@ export function activate(context: vscode.ExtensionContext): McpManagerApi {
       remote: { remote, servers: features, config, secrets, forgetApprovals: () => features.manager.forgetApprovals(), log: logger.scoped('remote') },
       catalog: { servers: features.registry, requests: features.manager, documents, toolForms, log: catalogLog },
       definitions: { servers: features.registry, definitions: features.manager, documents, log: catalogLog },
+      export: { config, servers: features.registry, log: logger.scoped('config') },
       reload: () => features.reloadAll(),
     })) push(command);
     log.info('activated');

@@ -8,6 +8,7 @@ import { type CatalogCommandDeps, catalogCommands } from './catalogCommands';
 import { type CommandTable, registerCommand } from './commandRunner';
 import { type ConfigCommandDeps, clearSecrets, importServers, setSecret } from './configCommands';
 import { type DefinitionCommandDeps, definitionCommands } from './definitionCommands';
+import { type ExportCommandDeps, exportCommands } from './exportCommands';
 import { openConfiguration } from './openConfiguration';
 import { type RemoteCommandDeps, remoteCommands } from './remoteCommands';
 import { type ServerCommandDeps, serverCommands } from './serverCommands';
@@ -26,6 +27,8 @@ export interface CommandDeps {
   readonly remote: RemoteCommandDeps;
   /** Definition changes: Review Tool Changes..., Approve Tool Changes, Keep Tool Blocked. */
   readonly definitions: DefinitionCommandDeps;
+  /** Export Server...: a server into another client's file. */
+  readonly export: ExportCommandDeps;
   /** Re-reads the configuration and every running server's catalog. */
   readonly reload: () => Promise<void>;
 }
@@ -45,6 +48,7 @@ export function commandTable(deps: CommandDeps): CommandTable {
     ...catalogCommands(deps.catalog),
     ...remoteCommands(deps.remote),
     ...definitionCommands(deps.definitions),
+    ...exportCommands(deps.export),
   };
 }
 
