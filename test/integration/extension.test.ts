@@ -6,6 +6,9 @@ import * as vscode from 'vscode';
 import { EMPTY_MCP_JSON } from '../../src/commands/openConfiguration';
 import { exportTargets } from '../../src/common/config/exporters';
 import { EXTENSION_ID, SERVERS_VIEW_ID } from '../../src/common/contracts';
+import type { ServerId } from '../../src/common/serverId';
+import type { McpManagerApi } from '../../src/extension';
+import { until } from '../shared/wait';
 
 interface ContributedCommand { command: string }
 
@@ -66,11 +69,15 @@ describe('MCP Manager in the extension host', () => {
     let rootMcpJson: vscode.Uri;
     const run = (id: string, options: object) => vscode.commands.executeCommand<{ file: string; notes: string[] } | undefined>('mcpManager.exportServer', id, options);
 
-    before(() => {
+    before(async () => {
       const first = vscode.workspace.workspaceFolders?.[0];
       assert.ok(first, 'the integration workspace is open');
       folder = first;
       rootMcpJson = vscode.Uri.joinPath(folder.uri, '.mcp.json');
+      // Open Configuration's tests above deleted and restored .vscode/mcp.json: wait until its servers are back.
+      const { servers } = extension.exports as McpManagerApi;
+      await until('the fixture servers', () => servers.get(`workspace:${folder.name}#echo` as ServerId) && servers.get(`workspace:${folder.name}#remote` as ServerId),
+        { on: (listener) => servers.onDidChange(listener) });
     });
     after(async () => { await vscode.workspace.fs.delete(rootMcpJson).then(undefined, () => undefined); });
 
