@@ -74,6 +74,7 @@ export function activate(context: vscode.ExtensionContext): McpManagerApi {
       catalog: { servers: features.registry, requests: features.manager, documents, toolForms, log: catalogLog },
       definitions: { servers: features.registry, definitions: features.manager, documents, log: catalogLog },
       chat: { servers: features.registry, sharing },
+      export: { config, servers: features.registry, log: logger.scoped('config') },
       reload: () => features.reloadAll(),
     })) push(command);
     log.info('activated');

@@ -9,6 +9,7 @@ import { type ChatCommandDeps, chatCommands } from './chatCommands';
 import { type CommandTable, registerCommand } from './commandRunner';
 import { type ConfigCommandDeps, clearSecrets, importServers, moveSecrets, setSecret } from './configCommands';
 import { type DefinitionCommandDeps, definitionCommands } from './definitionCommands';
+import { type ExportCommandDeps, exportCommands } from './exportCommands';
 import { openConfiguration } from './openConfiguration';
 import { type RemoteCommandDeps, remoteCommands } from './remoteCommands';
 import { type ServerCommandDeps, serverCommands } from './serverCommands';
@@ -29,6 +30,8 @@ export interface CommandDeps {
   readonly definitions: DefinitionCommandDeps;
   /** Sharing with VS Code's chat: Share with VS Code Chat, Stop Sharing with VS Code Chat. */
   readonly chat: ChatCommandDeps;
+  /** Export Server...: a server into another client's file. */
+  readonly export: ExportCommandDeps;
   /** Re-reads the configuration and every running server's catalog. */
   readonly reload: () => Promise<void>;
 }
@@ -49,6 +52,7 @@ export function commandTable(deps: CommandDeps): CommandTable {
     ...remoteCommands(deps.remote),
     ...definitionCommands(deps.definitions),
     ...chatCommands(deps.chat),
+    ...exportCommands(deps.export),
   };
 }
 

@@ -21,6 +21,7 @@ export const COMMANDS = {
   addServer: 'Add Server...',
   openConfiguration: 'Open Configuration',
   importServers: 'Import Servers...',
+  exportServer: 'Export Server...',
   startServer: 'Start Server',
   stopServer: 'Stop Server',
   restartServer: 'Restart Server',

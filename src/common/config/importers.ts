@@ -3,23 +3,27 @@ import { type FormattingOptions, type ParseError, applyEdits, modify, parse } fr
 import { UserFacingError } from '../errors';
 import { JSONC_OPTIONS, PORTABLE_TYPE_ALIASES, isObject } from './parse';
 import { findPlaintextSecrets, findSecretsInArgs } from './secretsInArgs';
-import type { PromptStringInput, ServerConfig } from './types';
+import type { InputDefinition, PromptStringInput, ServerConfig } from './types';
 
 /**
- * Import of servers from other MCP clients (Claude Desktop, Cursor: the `mcpServers` format) into VS Code's format,
- * with plaintext secrets moved out of the file into SecretStorage behind `${input:…}` password inputs. Pure.
+ * Import of servers from other MCP clients (Claude Desktop, Cursor, the Copilot user file, a folder's `.mcp.json`: the
+ * `mcpServers` format) into VS Code's format, with plaintext secrets moved out of the file into SecretStorage behind
+ * `${input:…}` password inputs. Pure. The way back, Export Server..., is in exporters.ts.
  */
 
-export type ImportApp = 'claude' | 'cursor';
+export type ImportApp = 'claude' | 'cursor' | 'copilot' | 'mcpJson';
 
 export interface ImportLocation {
   readonly app: ImportApp;
-  /** For pickers: "Claude Desktop", "Cursor (user)", "Cursor (folder web)". */
+  /** For pickers: "Claude Desktop", "Cursor (user)", "Copilot (user)", "Cursor (folder web)", ".mcp.json (folder web)". */
   readonly label: string;
   readonly path: string;
 }
 
-/** Where Claude Desktop and Cursor keep their server lists on this platform (files may not exist). */
+/**
+ * Where Claude Desktop, Cursor and Copilot keep their server lists on this platform, then each folder's Cursor file and
+ * `.mcp.json` (files may not exist).
+ */
 export function importLocations(
   platform: NodeJS.Platform, home: string, env: Readonly<Record<string, string | undefined>>,
   folders: readonly { name: string; path: string }[] = [],
@@ -32,7 +36,11 @@ export function importLocations(
   return [
     { app: 'claude', label: 'Claude Desktop', path: p.join(claudeDir, 'claude_desktop_config.json') },
     { app: 'cursor', label: 'Cursor (user)', path: p.join(home, '.cursor', 'mcp.json') },
-    ...folders.map((f): ImportLocation => ({ app: 'cursor', label: `Cursor (folder ${f.name})`, path: p.join(f.path, '.cursor', 'mcp.json') })),
+    { app: 'copilot', label: 'Copilot (user)', path: copilotMcpConfigPath(platform, home, env) },
+    ...folders.flatMap((f): ImportLocation[] => [
+      { app: 'cursor', label: `Cursor (folder ${f.name})`, path: p.join(f.path, '.cursor', 'mcp.json') },
+      { app: 'mcpJson', label: `${ROOT_MCP_JSON} (folder ${f.name})`, path: p.join(f.path, ROOT_MCP_JSON) },
+    ]),
   ];
 }
 
@@ -57,13 +65,26 @@ export interface ImportCandidate {
   readonly literal?: boolean;
 }
 
-/** Reads an `mcpServers` file. Invalid entries are reported (by name, never by value) and skipped. */
+/**
+ * A `.mcp.json` may be a bare map of servers (no `mcpServers` around it): a root whose every value is an object with a
+ * `command`, `url` or `type`. Another file's settings (Claude Desktop's `preferences`) never look like that.
+ */
+export function isBareServerMap(root: Record<string, unknown>): boolean {
+  const values = Object.values(root);
+  return root['mcpServers'] === undefined && values.length > 0
+    && values.every((v) => isObject(v) && (typeof v['command'] === 'string' || typeof v['url'] === 'string' || typeof v['type'] === 'string'));
+}
+
+/**
+ * Reads an `mcpServers` file (or a bare map of servers, as `.mcp.json` may be). Invalid entries are reported (by name,
+ * never by value) and skipped; fields only another client reads (Copilot's `tools`) are ignored.
+ */
 export function parseImportFile(text: string, from: string): { candidates: ImportCandidate[]; errors: string[] } {
   const parseErrors: ParseError[] = [];
   const root: unknown = parse(text, parseErrors, JSONC_OPTIONS);
   if (parseErrors.length || !isObject(root)) return { candidates: [], errors: [`${from}: not a valid JSON object.`] };
-  // Cursor and Claude use "mcpServers"; accept VS Code's "servers" too.
-  const servers = root['mcpServers'] ?? root['servers'];
+  // Cursor, Claude and Copilot use "mcpServers"; accept VS Code's "servers" and the bare map too.
+  const servers = root['mcpServers'] ?? root['servers'] ?? (isBareServerMap(root) ? root : undefined);
   if (servers === undefined) return { candidates: [], errors: [] };
   if (!isObject(servers)) return { candidates: [], errors: [`${from}: "mcpServers" must be an object.`] };
   const candidates: ImportCandidate[] = [];
@@ -116,8 +137,8 @@ export function toVsCodeJson(config: ServerConfig): Record<string, unknown> {
 
 export interface PreparedImport {
   readonly servers: readonly { readonly name: string; readonly originalName: string; readonly json: Record<string, unknown> }[];
-  /** Password inputs to add to the target, one per moved secret. */
-  readonly inputs: readonly PromptStringInput[];
+  /** Inputs to add to the target: one password input per moved secret (an export also copies the inputs it uses). */
+  readonly inputs: readonly InputDefinition[];
   /** Values to store in SecretStorage (purpose 'input', id `<target sourceKey>/<inputId>`). Never write these anywhere else. */
   readonly secrets: readonly { readonly inputId: string; readonly value: string }[];
   /** Safe to show and log (names only). */
@@ -125,6 +146,29 @@ export interface PreparedImport {
 }
 
 const AUTH_SCHEME = /^(bearer|basic|token)\s+(\S.*)$/i;
+
+/** `Bearer abc` → scheme `Bearer`, secret `abc`; a value without an authorization scheme is all secret. */
+export function splitAuthScheme(value: string): { readonly scheme?: string; readonly secret: string } {
+  const m = AUTH_SCHEME.exec(value);
+  return m ? { scheme: m[1], secret: m[2] } : { secret: value };
+}
+
+/** A literal value: not empty and not a variable reference (nor containing one). */
+export function isLiteralValue(value: string): boolean {
+  return value.trim() !== '' && !value.includes('${');
+}
+
+/** The password input that takes the place of `key`'s secret in server `name` (its id not in `taken`, then taken). */
+export function passwordInputFor(name: string, key: string, taken: Set<string>): PromptStringInput {
+  const id = uniqueName(`${name}-${key}`.replace(/[^A-Za-z0-9_.-]/g, '_'), taken);
+  taken.add(id);
+  return { type: 'promptString', id, description: `${key} for MCP server "${name}" (stored in SecretStorage)`, password: true };
+}
+
+/** `Bearer <rest>`, or the rest alone when there was no scheme. */
+export function withScheme(scheme: string | undefined, rest: string): string {
+  return scheme ? `${scheme} ${rest}` : rest;
+}
 
 /** `base`, or the first of `base-2`, `base-3`… that is not taken. */
 export function uniqueName(base: string, taken: ReadonlySet<string>): string {
@@ -153,13 +197,12 @@ export function prepareImport(candidates: readonly ImportCandidate[], existingNa
     const name = unique(c.name, names);
     if (name !== c.name) notes.push(`"${c.name}" is imported as "${name}" (the name is taken in the target).`);
     const moveSecret = (key: string, value: string): string => {
-      const scheme = AUTH_SCHEME.exec(value);
-      const secret = scheme ? scheme[2] : value;
-      const inputId = unique(`${name}-${key}`.replace(/[^A-Za-z0-9_.-]/g, '_'), inputIds);
-      inputs.push({ type: 'promptString', id: inputId, description: `${key} for MCP server "${name}" (stored in SecretStorage)`, password: true });
-      secrets.push({ inputId, value: secret });
-      notes.push(`"${name}": ${key} moved to SecretStorage as input "${inputId}".`);
-      return scheme ? `${scheme[1]} \${input:${inputId}}` : `\${input:${inputId}}`;
+      const { scheme, secret } = splitAuthScheme(value);
+      const input = passwordInputFor(name, key, inputIds);
+      inputs.push(input);
+      secrets.push({ inputId: input.id, value: secret });
+      notes.push(`"${name}": ${key} moved to SecretStorage as input "${input.id}".`);
+      return withScheme(scheme, `\${input:${input.id}}`);
     };
     let config: ServerConfig = c.config;
     const secretKeys = new Set(findPlaintextSecrets(config, c.literal ?? false, c.secretKeys).map((f) => f.key));

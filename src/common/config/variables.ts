@@ -31,6 +31,11 @@ export function findVariables(value: string): VariableRef[] {
   return out;
 }
 
+/** `value` with each `${…}` reference replaced by what `replace` returns for it. */
+export function replaceVariables(value: string, replace: (ref: VariableRef) => string): string {
+  return value.replace(VARIABLE, (_m, raw: string) => replace(classify(raw)));
+}
+
 /** The ids of the inputs a server entry uses (`${input:id}` in its command, args, env, envFile, cwd, url or headers). */
 export function referencedInputs(config: ServerConfig): Set<string> {
   const strings = config.type === 'stdio'

@@ -30,19 +30,24 @@ const CURSOR_SAMPLE = `{
 
 describe('config/import: locations per platform', () => {
   it('Linux', () => {
-    assert.deepEqual(importLocations('linux', '/home/u', {}, [{ name: 'web', path: '/w/web' }]).map((l) => l.path), [
-      '/home/u/.config/Claude/claude_desktop_config.json', '/home/u/.cursor/mcp.json', '/w/web/.cursor/mcp.json',
+    assert.deepEqual(importLocations('linux', '/home/u', {}, [{ name: 'web', path: '/w/web' }]).map((l) => [l.app, l.label, l.path]), [
+      ['claude', 'Claude Desktop', '/home/u/.config/Claude/claude_desktop_config.json'],
+      ['cursor', 'Cursor (user)', '/home/u/.cursor/mcp.json'],
+      ['copilot', 'Copilot (user)', '/home/u/.copilot/mcp-config.json'],
+      ['cursor', 'Cursor (folder web)', '/w/web/.cursor/mcp.json'],
+      ['mcpJson', '.mcp.json (folder web)', '/w/web/.mcp.json'],
     ]);
+    assert.equal(importLocations('linux', '/home/u', { COPILOT_HOME: '/c' })[2]?.path, '/c/mcp-config.json');
     assert.equal(importLocations('linux', '/home/u', { XDG_CONFIG_HOME: '/x' })[0]?.path, '/x/Claude/claude_desktop_config.json');
   });
   it('macOS', () => {
     assert.deepEqual(importLocations('darwin', '/Users/u', {}).map((l) => l.path), [
-      '/Users/u/Library/Application Support/Claude/claude_desktop_config.json', '/Users/u/.cursor/mcp.json',
+      '/Users/u/Library/Application Support/Claude/claude_desktop_config.json', '/Users/u/.cursor/mcp.json', '/Users/u/.copilot/mcp-config.json',
     ]);
   });
   it('Windows', () => {
     assert.deepEqual(importLocations('win32', 'C:\\Users\\u', { APPDATA: 'C:\\Users\\u\\AppData\\Roaming' }).map((l) => l.path), [
-      'C:\\Users\\u\\AppData\\Roaming\\Claude\\claude_desktop_config.json', 'C:\\Users\\u\\.cursor\\mcp.json',
+      'C:\\Users\\u\\AppData\\Roaming\\Claude\\claude_desktop_config.json', 'C:\\Users\\u\\.cursor\\mcp.json', 'C:\\Users\\u\\.copilot\\mcp-config.json',
     ]);
     assert.equal(importLocations('win32', 'C:\\Users\\u', {})[0]?.path, 'C:\\Users\\u\\AppData\\Roaming\\Claude\\claude_desktop_config.json');
   });
