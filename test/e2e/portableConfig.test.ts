@@ -38,7 +38,9 @@ describe('Portable .mcp.json: a workspace with only .mcp.json (bare map) in a re
     mkdirSync(join(dir, '.vscode'), { recursive: true });
     writeFileSync(join(dir, '.vscode', 'mcp.json'), JSON.stringify({ servers: { dup: { type: 'stdio', command: 'node', args: [fixtureServer('mcpServer.mjs')], env: { FIXTURE_PID_FILE: pidFile } } } }, null, 2));
     await wb().waitForServer('dup', /shadowed/);
-    await wb().treeContextMenu('dup', 'Start Server');
+    // Two rows are labelled dup (the shadowed copy sorts first): the palette offers only the one that can start.
+    await wb().runCommand('Start Server');
+    await wb().pickQuickItem(/dup/);
     await wb().answerDialog('Start Server');
     await wb().waitForServer('dup', /running/);
     await wb().waitForServer('dup', /shadowed/);
@@ -75,7 +77,8 @@ describe('Portable .mcp.json: a plaintext secret, its warning in the Problems vi
   it('the Quick Fix asks, then moves the secret to SecretStorage and the entry into .vscode/mcp.json', async () => {
     const problem = wb().page.locator('.markers-panel .monaco-list-row', { hasText: 'Plaintext secret in .mcp.json' }).first();
     // Opens .mcp.json at the value; the editor's Quick Fix... then lists ours.
-    await problem.click();
+    await problem.waitFor({ timeout: 20_000 });
+    await problem.dblclick();
     await wb().page.locator('.part.editor .monaco-editor.focused').waitFor({ timeout: 20_000 });
     await wb().runCommand('Quick Fix...', '');
     const fix = wb().page.locator('.action-widget .monaco-list-row', { hasText: 'Move secrets of "gh" to SecretStorage' }).first();
