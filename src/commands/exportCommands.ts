@@ -142,10 +142,13 @@ async function pickTarget(targets: readonly ExportTarget[], definition: ServerDe
   return picked.target;
 }
 
-/** The target's text: its open document's (unsaved edits included), else the file's; '' for a file that does not exist. */
+/**
+ * The target's text: its open document's when it has unsaved edits (they are kept), else the file's (a clean document
+ * may be stale: the file changed or went away on disk); '' for a file that does not exist.
+ */
 async function readTarget(uri: vscode.Uri, target: ExportTarget): Promise<{ text: string; document?: vscode.TextDocument }> {
   const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-  if (document) return { text: document.getText(), document };
+  if (document?.isDirty) return { text: document.getText(), document };
   try {
     return { text: new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)) };
   } catch (err) {
