@@ -131,7 +131,7 @@ async function pickTarget(targets: readonly ExportTarget[], definition: ServerDe
     items.push({
       label: `${cannot ? '$(circle-slash)' : '$(file)'} ${t.folder ? t.label.slice(t.folder.name.length + 1) : t.label}`,
       description: `${t.path}${exists[i] ? '' : ' (new file)'}`,
-      detail: cannot ? `${EXPORT_TRAITS[t.kind].name} takes remote servers in the app only (Settings → Connectors)` : TARGET_DETAIL[t.kind],
+      detail: cannot ? 'Local servers only: add a remote one in the app (Settings → Connectors)' : TARGET_DETAIL[t.kind],
       target: t,
     });
   });

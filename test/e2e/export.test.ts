@@ -29,6 +29,8 @@ describe('Export Server...: a server with a password-input header into the folde
     await wb().waitForNotification(/Secret "token" saved/);
 
     await wb().treeContextMenu('secured', 'Export Server...');
+    await wb().page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Claude Desktop' }).first().waitFor({ timeout: 20_000 });
+    await wb().screenshot('export-00-targets');
     await wb().pickQuickItem(/\.mcp\.json/);
     const message = await wb().waitForNotification(/Exported "secured"/);
     await wb().screenshot('export-01-notes');
