@@ -1,9 +1,9 @@
-import { applyEdits, modify } from 'jsonc-parser';
+import { findNodeAtLocation, parseTree } from 'jsonc-parser';
 import { UserFacingError } from '../errors';
 import { type ServerSource, describeSource, usesVariables } from '../serverId';
-import { applyImportToMcpJson, detectFormatting, prepareImport } from './importers';
+import { applyImportToMcpJson, prepareImport } from './importers';
 import {
-  type ConfigDiagnostic, type JsonPath, type Locator, type ParsedSource, isObject, parseFileObject, parseMcpJsonText, parseServersAndInputs, readJsoncText, unusableFile,
+  JSONC_OPTIONS, type ConfigDiagnostic, type JsonPath, type Locator, type ParsedSource, isObject, parseFileObject, parseMcpJsonText, parseServersAndInputs, readJsoncText, unusableFile,
 } from './parse';
 import { findPlaintextSecrets, findSecretsInArgs } from './secretsInArgs';
 import type { ServerConfig, ServerDefinition } from './types';
@@ -142,8 +142,30 @@ export function planSecretMove(sourceText: string, source: ServerSource, name: s
   }
   const root = parseRoot(sourceText);
   const serversPath = root ? shapeOf(root, source).path : ['mcpServers'];
-  const sourceNext = applyEdits(sourceText, modify(sourceText, [...serversPath, name], undefined, { formattingOptions: detectFormatting(sourceText) }));
+  const sourceNext = removeProperty(sourceText, [...serversPath, name]);
   return { sourceText: sourceNext, targetText: nextTarget, secrets: prepared.secrets, movedKeys: [...secretKeys], notes: prepared.notes };
+}
+
+/**
+ * The text without the property at `path`, every other byte as written (jsonc-parser's `modify` either glues the next
+ * property to the brace or, with formatting options, reformats the neighbours): a property after another goes with the
+ * comma before it; the first one with the space up to the next; an only one leaves its object empty.
+ */
+export function removeProperty(text: string, path: JsonPath): string {
+  const root = parseTree(text, undefined, JSONC_OPTIONS);
+  const value = root && findNodeAtLocation(root, path);
+  const property = value?.parent;
+  const object = property?.parent;
+  if (!property || property.type !== 'property' || !object) return text;
+  const siblings = object.children ?? [];
+  const index = siblings.indexOf(property);
+  const end = property.offset + property.length;
+  if (index > 0) {
+    const previous = siblings[index - 1];
+    return text.slice(0, previous.offset + previous.length) + text.slice(end);
+  }
+  if (siblings.length > 1) return text.slice(0, property.offset) + text.slice(siblings[1].offset);
+  return text.slice(0, object.offset + 1) + text.slice(end).replace(/^\s*,?/, (m) => m.replace(',', ''));
 }
 
 function parseRoot(text: string): Record<string, unknown> | undefined {

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { FILE_NODE_NAME, type ConfiguredServer, mergeSources, runnableDefinitions } from '../../../src/common/config/merge';
 import { PLAINTEXT_SECRET_CODE, type ParsedSource, inputSecretId, parseMcpJsonText, parseSettingsValues } from '../../../src/common/config/parse';
-import { literalSecretValues, parseConfigFileText, parsePortableText, planSecretMove, secretMoveTarget } from '../../../src/common/config/portable';
+import { literalSecretValues, parseConfigFileText, parsePortableText, planSecretMove, removeProperty, secretMoveTarget } from '../../../src/common/config/portable';
 import { copilotMcpConfigPath } from '../../../src/common/config/importers';
 import type { ServerDefinition } from '../../../src/common/config/types';
 import { describeRemote, trustDecision } from '../../../src/common/config/startConfirmation';
@@ -322,6 +322,7 @@ describe('config/portable: Move Secrets to SecretStorage (the Quick Fix, as text
     for (const text of [plan.sourceText, plan.targetText]) assert.ok(!text.includes(TOKEN), 'nothing secret is left in either file');
     // The source keeps its comment and its other entry, and loses "gh".
     assert.match(plan.sourceText, /\/\/ shared with Claude Code/);
+    assert.ok(plan.sourceText.includes('    "keep": { "command": "x" }'), `the other entry is left as written:\n${plan.sourceText}`);
     const src = parsePortableText(plan.sourceText, ROOT);
     assert.deepEqual(src.entries.map((e) => e.name), ['keep']);
     assert.deepEqual(src.diagnostics, []);
@@ -338,6 +339,18 @@ describe('config/portable: Move Secrets to SecretStorage (the Quick Fix, as text
     // Merged, the moved entry is the one that runs.
     const merged = mergeSources([src, dst]);
     assert.deepEqual(runnableDefinitions(merged.servers).map((d) => d.id).sort(), ['mcpJson:app#keep', 'workspace:app#gh', 'workspace:app#other']);
+  });
+
+  it('removes the entry and nothing else: the neighbours keep their bytes, wherever it stands', () => {
+    const cases: [string, string][] = [
+      ['{\n  "a": { "command": "x" },\n  "gh": {\n    "command": "y"\n  }\n}\n', '{\n  "a": { "command": "x" }\n}\n'],
+      ['{\n  "gh": { "command": "y" },\n  "a": { "command": "x" }\n}\n', '{\n  "a": { "command": "x" }\n}\n'],
+      ['{ "a": 1, "gh": { "command": "y" }, "z": [ 1,2 ] }', '{ "a": 1, "z": [ 1,2 ] }'],
+      ['{\n  "gh": { "command": "y" }\n}\n', '{\n}\n'],
+      ['{\n  "gh": { "command": "y" },\n}\n', '{\n}\n'],
+    ];
+    for (const [before, after] of cases) assert.equal(removeProperty(before, ['gh']), after);
+    assert.equal(removeProperty('{ "a": 1 }', ['gh']), '{ "a": 1 }', 'nothing to remove');
   });
 
   it('creates the target\'s content when it has none; a bare map and a header with its scheme', () => {
