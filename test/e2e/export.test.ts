@@ -50,7 +50,7 @@ describe('Export Server...: a server with a password-input header into the folde
 
   it('asks about a name the file has: Keep Both writes "secured-2"', async () => {
     await wb().runCommand('Export Server...');
-    await wb().pickQuickItem(/secured/);
+    await wb().pickQuickItem(/\.vscode\/mcp\.json/); // the .vscode/mcp.json copy: the exported .mcp.json one is live (and shadowed) now
     await wb().pickQuickItem(/\.mcp\.json/);
     const dialog = await wb().answerDialog('Keep Both');
     assert.match(dialog, /already has a server named "secured"/);
