@@ -61,14 +61,17 @@ export function definitionEntry(kind: DefinitionKind, key: string, item: Readonl
 /** The snapshot of a catalog. */
 export function snapshotOf(catalog: Pick<CatalogView, 'tools' | 'prompts' | 'resources' | 'resourceTemplates'>, takenAt: number): DefinitionSnapshot {
   const entries: Record<string, DefinitionEntry> = {};
-  const add = (kind: DefinitionKind, key: string, item: object): void => {
-    entries[`${kind}:${key}`] = definitionEntry(kind, key, item as Record<string, unknown>);
-  };
-  for (const t of catalog.tools) add('tool', t.name, t);
-  for (const p of catalog.prompts) add('prompt', p.name, p);
-  for (const r of catalog.resources) add('resource', r.uri, r);
-  for (const t of catalog.resourceTemplates) add('resourceTemplate', t.uriTemplate, t);
+  for (const { id, kind, key, item } of catalogItems(catalog)) entries[id] = definitionEntry(kind, key, item);
   return { v: 1, takenAt, entries };
+}
+
+/** Every item of a catalog with its id (`kind:key`): tools, prompts, resources, then resource templates. */
+export function* catalogItems(catalog: Pick<CatalogView, 'tools' | 'prompts' | 'resources' | 'resourceTemplates'>): Generator<{ id: string; kind: DefinitionKind; key: string; item: Readonly<Record<string, unknown>> }> {
+  const item = (kind: DefinitionKind, key: string, value: object) => ({ id: `${kind}:${key}`, kind, key, item: value as Readonly<Record<string, unknown>> });
+  for (const t of catalog.tools) yield item('tool', t.name, t);
+  for (const p of catalog.prompts) yield item('prompt', p.name, p);
+  for (const r of catalog.resources) yield item('resource', r.uri, r);
+  for (const t of catalog.resourceTemplates) yield item('resourceTemplate', t.uriTemplate, t);
 }
 
 export function diffSnapshots(approved: DefinitionSnapshot, current: DefinitionSnapshot): DefinitionDiff {

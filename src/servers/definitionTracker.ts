@@ -1,7 +1,7 @@
 import type { ServerDefinition } from '../common/config/types';
 import {
-  type ApprovalRecord, type CallDecision, type DefinitionDiff, type DefinitionKind, type DefinitionSnapshot, type DefinitionState, type PinPolicy,
-  approvalOf, approveIds, decideCall, definitionText, describeDiff, diffSnapshots, isEmptyDiff, keepBlockedIds, snapshotOf,
+  type ApprovalRecord, type CallDecision, type DefinitionDiff, type DefinitionSnapshot, type DefinitionState, type PinPolicy,
+  approvalOf, approveIds, catalogItems, decideCall, definitionText, describeDiff, diffSnapshots, isEmptyDiff, keepBlockedIds, snapshotOf,
 } from '../common/definitions';
 import { Disposable, Emitter } from '../common/lifecycle';
 import type { ServerCatalog } from '../common/model';
@@ -72,13 +72,7 @@ export class DefinitionTracker extends Disposable {
     if (!catalog.updatedAt || policy === 'off') { this.drop(def.id); return; }
     const current = snapshotOf(catalog, catalog.updatedAt);
     const texts: Record<string, string> = {};
-    const add = (kind: DefinitionKind, key: string, item: object): void => {
-      texts[`${kind}:${key}`] = this.options.redact(definitionText(kind, key, item as Record<string, unknown>));
-    };
-    for (const t of catalog.tools) add('tool', t.name, t);
-    for (const p of catalog.prompts) add('prompt', p.name, p);
-    for (const r of catalog.resources) add('resource', r.uri, r);
-    for (const t of catalog.resourceTemplates) add('resourceTemplate', t.uriTemplate, t);
+    for (const { id, kind, key, item } of catalogItems(catalog)) texts[id] = this.options.redact(definitionText(kind, key, item));
     this.texts.set(def.id, texts);
     let record = this.options.store.get(storeKey(def));
     if (!record && policy === 'warn') {
